@@ -1,0 +1,143 @@
+import { type IdWindow, type TimelineEntry, inWindow } from '../../domain/model.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
+
+export interface TimelineCacheSettings {
+  /** Entries kept per timeline; the oldest are trimmed first. */
+  maxEntries: number;
+  /** How long a timeline lives after its last read. */
+  ttlMs: number;
+}
+
+interface Timeline {
+  /** Newest first, one per tweet id. */
+  entries: TimelineEntry[];
+  floor: bigint;
+  complete: boolean;
+  expiresAt: number;
+}
+
+/**
+ * The embedded timeline cache: the same rules as the Redis one (exact id order, one entry per tweet, capped, expiry
+ * refreshed only by reads, inserts only into timelines that exist), held in this process's memory.
+ */
+export class MemoryTimelineCache implements TimelineCache {
+  private readonly timelines = new Map<bigint, Timeline>();
+
+  constructor(
+    private readonly settings: TimelineCacheSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live timeline of a reader, forgetting it if it expired. */
+  private live(userId: bigint): Timeline | undefined {
+    const timeline = this.timelines.get(userId);
+    if (timeline && timeline.expiresAt <= this.clock.now()) {
+      this.timelines.delete(userId);
+      return undefined;
+    }
+    return timeline;
+  }
+
+  async read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
+    const timeline = this.live(userId);
+    if (!timeline?.complete) return null;
+    timeline.expiresAt = this.clock.now() + this.settings.ttlMs;
+    const start = window.before === undefined ? 0 : positionOf(timeline.entries, window.before - 1n);
+    const entries: TimelineEntry[] = [];
+    for (let i = start; i < timeline.entries.length && entries.length < window.limit; i++) {
+      const entry = timeline.entries[i] as TimelineEntry;
+      if (!inWindow(entry.tweetId, window)) break;
+      entries.push(entry);
+    }
+    return { entries, floor: timeline.floor };
+  }
+
+  async beginRebuild(userId: bigint): Promise<void> {
+    if (this.live(userId)) return;
+    this.timelines.set(userId, {
+      entries: [],
+      floor: 0n,
+      complete: false,
+      expiresAt: this.clock.now() + this.settings.ttlMs,
+    });
+  }
+
+  async completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void> {
+    const timeline = this.live(userId);
+    if (!timeline) return;
+    for (const entry of entries) add(timeline, entry);
+    timeline.floor = floor > timeline.floor ? floor : timeline.floor;
+    timeline.entries = timeline.entries.filter((e) => e.tweetId >= timeline.floor);
+    timeline.complete = true;
+    timeline.expiresAt = this.clock.now() + this.settings.ttlMs;
+    this.trim(timeline);
+  }
+
+  async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
+    let inserted = 0;
+    for (const userId of userIds) {
+      const timeline = this.live(userId);
+      if (!timeline || entry.tweetId < timeline.floor) continue;
+      add(timeline, entry);
+      this.trim(timeline);
+      inserted += 1;
+    }
+    return inserted;
+  }
+
+  async merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void> {
+    const timeline = this.live(userId);
+    if (!timeline) return;
+    for (const entry of entries) if (entry.tweetId >= timeline.floor) add(timeline, entry);
+    this.trim(timeline);
+  }
+
+  async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
+    for (const userId of userIds) {
+      const timeline = this.live(userId);
+      if (timeline) timeline.entries = timeline.entries.filter((e) => e.tweetId !== tweetId);
+    }
+  }
+
+  async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
+    const timeline = this.live(userId);
+    if (!timeline) return;
+    timeline.entries = timeline.entries.filter((e) => e.authorId !== authorId);
+  }
+
+  async clear(): Promise<void> {
+    this.timelines.clear();
+  }
+
+  async close(): Promise<void> {
+    this.timelines.clear();
+  }
+
+  /** Keeps the newest `maxEntries`; what is trimmed raises the floor, so readers know to look further down. */
+  private trim(timeline: Timeline): void {
+    if (timeline.entries.length <= this.settings.maxEntries) return;
+    timeline.entries.length = this.settings.maxEntries;
+    const oldestKept = timeline.entries.at(-1);
+    if (oldestKept) timeline.floor = oldestKept.tweetId;
+  }
+}
+
+/** Index of the first entry with an id at or below `id` (entries are newest first). */
+function positionOf(entries: readonly TimelineEntry[], id: bigint): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid] as TimelineEntry).tweetId > id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts in id order; a tweet already present is left as it is (a sorted-set add of the same member). */
+function add(timeline: Timeline, entry: TimelineEntry): void {
+  const at = positionOf(timeline.entries, entry.tweetId);
+  if (timeline.entries[at]?.tweetId === entry.tweetId) return;
+  timeline.entries.splice(at, 0, entry);
+}

@@ -1,0 +1,104 @@
+import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
+import type { OutboxEntry } from '../../ports/outbox.js';
+import { enqueue } from './outbox.js';
+import { type SqlClient, idParam, idsParam, toBigInt } from './sql-client.js';
+
+interface ListRow {
+  account_id: unknown;
+  id: unknown;
+}
+
+const toListItem = (row: ListRow): FollowListItem => ({
+  accountId: toBigInt(row.account_id),
+  followId: toBigInt(row.id),
+});
+
+export class SqlGraphStore implements GraphStore {
+  constructor(private readonly db: SqlClient) {}
+
+  follow(edge: FollowEdge, event: OutboxEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO follows (follower_id, followee_id, id, created_at) VALUES ($1::bigint, $2::bigint, $3::bigint, $4)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [idParam(edge.followerId), idParam(edge.followeeId), idParam(edge.id), edge.createdAt],
+      );
+      if (inserted.length === 0) return false;
+      await this.adjustCounts(tx, edge.followerId, edge.followeeId, 1);
+      await enqueue(tx, event);
+      return true;
+    });
+  }
+
+  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.query(
+        'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING 1',
+        [idParam(followerId), idParam(followeeId)],
+      );
+      if (deleted.length === 0) return false;
+      await this.adjustCounts(tx, followerId, followeeId, -1);
+      await enqueue(tx, event);
+      return true;
+    });
+  }
+
+  /** Counters move with the edge, in its transaction, so they are exact whatever the concurrency. */
+  private async adjustCounts(tx: Pick<SqlClient, 'query'>, followerId: bigint, followeeId: bigint, delta: 1 | -1) {
+    await tx.query('UPDATE accounts SET following_count = following_count + $2 WHERE id = $1::bigint', [
+      idParam(followerId),
+      delta,
+    ]);
+    await tx.query('UPDATE accounts SET followers_count = followers_count + $2 WHERE id = $1::bigint', [
+      idParam(followeeId),
+      delta,
+    ]);
+  }
+
+  async followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]> {
+    const rows = await this.db.query<{ follower_id: unknown }>(
+      `SELECT follower_id FROM follows WHERE followee_id = $1::bigint AND follower_id > $2::bigint
+       ORDER BY follower_id LIMIT $3`,
+      [idParam(followeeId), idParam(after ?? -1n), limit],
+    );
+    return rows.map((row) => toBigInt(row.follower_id));
+  }
+
+  async followers(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]> {
+    const rows = await this.db.query<ListRow>(
+      `SELECT follower_id AS account_id, id FROM follows
+        WHERE followee_id = $1::bigint AND ($2::bigint IS NULL OR id < $2::bigint)
+        ORDER BY id DESC LIMIT $3`,
+      [idParam(accountId), before === undefined ? null : idParam(before), limit],
+    );
+    return rows.map(toListItem);
+  }
+
+  async following(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]> {
+    const rows = await this.db.query<ListRow>(
+      `SELECT followee_id AS account_id, id FROM follows
+        WHERE follower_id = $1::bigint AND ($2::bigint IS NULL OR id < $2::bigint)
+        ORDER BY id DESC LIMIT $3`,
+      [idParam(accountId), before === undefined ? null : idParam(before), limit],
+    );
+    return rows.map(toListItem);
+  }
+
+  async followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
+    if (candidates.length === 0) return new Set();
+    const rows = await this.db.query<{ followee_id: unknown }>(
+      'SELECT followee_id FROM follows WHERE follower_id = $1::bigint AND followee_id = ANY($2::bigint[])',
+      [idParam(followerId), idsParam(candidates)],
+    );
+    return new Set(rows.map((row) => toBigInt(row.followee_id)));
+  }
+
+  async celebritiesFollowedBy(followerId: bigint, threshold: number): Promise<bigint[]> {
+    const rows = await this.db.query<{ id: unknown }>(
+      `SELECT a.id FROM follows f JOIN accounts a ON a.id = f.followee_id
+        WHERE f.follower_id = $1::bigint AND a.followers_count >= $2`,
+      [idParam(followerId), threshold],
+    );
+    return rows.map((row) => toBigInt(row.id));
+  }
+}

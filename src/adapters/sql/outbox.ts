@@ -1,0 +1,99 @@
+import { decodeEvent, encodeEvent, type EventStream } from '../../domain/events.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
+import { type SqlClient, type SqlExecutor, idsParam, toBigInt, toNumber } from './sql-client.js';
+
+const CHANNEL = 'starling_outbox';
+
+/** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
+export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {
+  await tx.query('INSERT INTO outbox (stream, payload) VALUES ($1, $2)', [entry.stream, encodeEvent(entry.event)]);
+  await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+}
+
+interface OutboxRow {
+  id: unknown;
+  stream: EventStream;
+  payload: string;
+}
+
+export class SqlOutbox implements Outbox {
+  private wake: (() => void) | null = null;
+  private notified = false;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async relay(limit: number, republishAfterMs: number, publish: (records: OutboxRecord[]) => Promise<void>) {
+    const staleBefore = new Date(this.clock.now() - republishAfterMs);
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<OutboxRow>(
+        `SELECT id, stream, payload FROM outbox
+          WHERE published_at IS NULL OR published_at < $2
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit, staleBefore],
+      );
+      if (rows.length === 0) return 0;
+      const records = rows.map((row) => ({
+        id: toBigInt(row.id),
+        stream: row.stream,
+        event: decodeEvent(row.payload),
+      }));
+      await publish(records);
+      await tx.query(
+        'UPDATE outbox SET published_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])',
+        [idsParam(records.map((r) => r.id)), new Date(this.clock.now())],
+      );
+      return records.length;
+    });
+  }
+
+  async complete(ids: readonly bigint[]) {
+    if (ids.length === 0) return;
+    await this.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [idsParam(ids)]);
+  }
+
+  async backlog() {
+    const [row] = await this.db.query<{ n: unknown }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+    return toNumber(row?.n ?? 0);
+  }
+
+  async requeueUnacknowledged() {
+    const rows = await this.db.query(
+      'UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL RETURNING id',
+    );
+    return rows.length;
+  }
+
+  async waitForWork(timeoutMs: number) {
+    if (this.unlisten === null) {
+      this.unlisten = await this.db.listen(CHANNEL, () => {
+        this.notified = true;
+        this.wake?.();
+      });
+    }
+    if (this.notified) {
+      this.notified = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = null;
+    this.notified = false;
+  }
+
+  async close() {
+    this.wake?.();
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+}

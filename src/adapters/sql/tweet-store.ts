@@ -1,0 +1,148 @@
+import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
+import type { OutboxEntry } from '../../ports/outbox.js';
+import type { NewTweet, RebuildQuery, RebuiltTimeline, TweetStore, ViewerState } from '../../ports/tweet-store.js';
+import { enqueue } from './outbox.js';
+import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
+import { type SqlClient, idParam, idsParam, toBigInt } from './sql-client.js';
+
+const windowParams = (w: IdWindow) => [
+  w.before === undefined ? null : idParam(w.before),
+  w.after === undefined ? null : idParam(w.after),
+  w.limit,
+];
+
+/**
+ * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
+ * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
+ */
+const recentOf = (authors: string) => `
+  SELECT t.id, t.author_id FROM (${authors}) s
+  CROSS JOIN LATERAL (
+    SELECT id, author_id FROM tweets
+     WHERE author_id = s.author_id AND status = 'ACTIVE'
+       AND ($2::bigint IS NULL OR id < $2::bigint) AND ($3::bigint IS NULL OR id > $3::bigint)
+     ORDER BY id DESC LIMIT $4
+  ) t
+  ORDER BY t.id DESC LIMIT $4`;
+
+export class SqlTweetStore implements TweetStore {
+  constructor(private readonly db: SqlClient) {}
+
+  create(tweet: NewTweet, event: OutboxEntry): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      const id = idParam(tweet.id);
+      await tx.query(
+        `INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at)
+         VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6)`,
+        [
+          id,
+          idParam(tweet.authorId),
+          tweet.text,
+          tweet.replyToId === null ? null : idParam(tweet.replyToId),
+          tweet.retweetOfId === null ? null : idParam(tweet.retweetOfId),
+          tweet.createdAt,
+        ],
+      );
+      if (tweet.mentions.length > 0) {
+        await tx.query(
+          `INSERT INTO tweet_mentions (tweet_id, account_id)
+           SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($2::text[]) ON CONFLICT DO NOTHING`,
+          [id, tweet.mentions],
+        );
+      }
+      if (tweet.hashtags.length > 0) {
+        await tx.query(
+          'INSERT INTO tweet_hashtags (tweet_id, tag) SELECT $1::bigint, unnest($2::text[]) ON CONFLICT DO NOTHING',
+          [id, tweet.hashtags],
+        );
+      }
+      await tx.query('UPDATE accounts SET tweets_count = tweets_count + 1 WHERE id = $1::bigint', [
+        idParam(tweet.authorId),
+      ]);
+      await enqueue(tx, event);
+    });
+  }
+
+  async byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.query<TweetRow>(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = ANY($1::bigint[])`, [
+      idsParam([...new Set(ids)]),
+    ]);
+    return new Map(rows.map((row) => [toBigInt(row.id), toTweet(row)]));
+  }
+
+  markDeleted(authorId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const updated = await tx.query(
+        `UPDATE tweets SET status = 'DELETED'
+          WHERE id = $1::bigint AND author_id = $2::bigint AND status = 'ACTIVE' RETURNING 1`,
+        [idParam(tweetId), idParam(authorId)],
+      );
+      if (updated.length === 0) return false;
+      await tx.query('UPDATE accounts SET tweets_count = tweets_count - 1 WHERE id = $1::bigint', [
+        idParam(authorId),
+      ]);
+      await enqueue(tx, event);
+      return true;
+    });
+  }
+
+  async byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]> {
+    if (authorIds.length === 0) return [];
+    const rows = await this.db.query<EntryRow>(
+      recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id'),
+      [idsParam(authorIds), ...windowParams(window)],
+    );
+    return rows.map(toEntry);
+  }
+
+  async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      recentOf('SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint'),
+      [idParam(readerId), ...windowParams(window)],
+    );
+    return rows.map(toEntry);
+  }
+
+  async rebuild({ readerId, celebrityThreshold, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
+    // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
+    // have more tweets than were read, so entries below it are dropped rather than cached with a gap.
+    const rows = await this.db.query<EntryRow & { floor: unknown }>(
+      `WITH sources AS (
+         SELECT f.followee_id AS author_id FROM follows f JOIN accounts a ON a.id = f.followee_id
+          WHERE f.follower_id = $1::bigint AND a.followers_count < $2
+         UNION ALL SELECT $1::bigint
+       ), recent AS (
+         SELECT t.id, t.author_id, t.rn FROM sources s
+         CROSS JOIN LATERAL (
+           SELECT id, author_id, row_number() OVER (ORDER BY id DESC) AS rn FROM (
+             SELECT id, author_id FROM tweets WHERE author_id = s.author_id AND status = 'ACTIVE'
+              ORDER BY id DESC LIMIT $3
+           ) newest
+         ) t
+       )
+       SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $3) AS floor
+         FROM recent ORDER BY id DESC LIMIT $4`,
+      [idParam(readerId), celebrityThreshold, perAuthor, limit],
+    );
+    let floor = rows[0]?.floor == null ? 0n : toBigInt(rows[0].floor);
+    const last = rows.at(-1);
+    if (rows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
+    const entries = rows.map(toEntry).filter((e) => e.tweetId >= floor);
+    return { entries, floor };
+  }
+
+  async viewerState(viewerId: bigint, tweetIds: readonly bigint[]): Promise<ViewerState> {
+    if (tweetIds.length === 0) return { liked: new Set(), retweeted: new Set() };
+    const rows = await this.db.query<{ tweet_id: unknown; kind: 'like' | 'retweet' }>(
+      `SELECT tweet_id, 'like' AS kind FROM likes WHERE account_id = $1::bigint AND tweet_id = ANY($2::bigint[])
+       UNION ALL
+       SELECT retweet_of_id, 'retweet' FROM tweets
+        WHERE author_id = $1::bigint AND retweet_of_id = ANY($2::bigint[]) AND status = 'ACTIVE'`,
+      [idParam(viewerId), idsParam(tweetIds)],
+    );
+    const state: ViewerState = { liked: new Set(), retweeted: new Set() };
+    for (const row of rows) (row.kind === 'like' ? state.liked : state.retweeted).add(toBigInt(row.tweet_id));
+    return state;
+  }
+}

@@ -1,0 +1,139 @@
+import { mkdir } from 'node:fs/promises';
+import pino from 'pino';
+import { MemoryEventLog } from './adapters/memory/memory-event-log.js';
+import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
+import { openPgliteClient } from './adapters/pglite/pglite-client.js';
+import { openPgClient } from './adapters/postgres/pg-client.js';
+import { SqlAccountStore } from './adapters/sql/account-store.js';
+import { SqlGraphStore } from './adapters/sql/graph-store.js';
+import { migrate } from './adapters/sql/migrate.js';
+import { SqlOutbox } from './adapters/sql/outbox.js';
+import type { SqlClient } from './adapters/sql/sql-client.js';
+import { SqlTweetStore } from './adapters/sql/tweet-store.js';
+import { systemClock } from './adapters/system/system-clock.js';
+import type { Config } from './config.js';
+import { SnowflakeGenerator } from './domain/snowflake.js';
+import { type Api, createHttpServer } from './http/server.js';
+import type { Clock } from './ports/clock.js';
+import type { EventLog } from './ports/event-log.js';
+import type { TimelineCache } from './ports/timeline-cache.js';
+import { createAccountService } from './services/accounts.js';
+import { createFanoutService } from './services/fanout.js';
+import { createFollowService } from './services/follows.js';
+import { createTimelineService } from './services/timeline.js';
+import { createTweetService } from './services/tweets.js';
+import { createFanoutWorker } from './workers/fanout-worker.js';
+import { createOutboxRelay } from './workers/outbox-relay.js';
+import { createWorkerRunner, type WorkerRunner } from './workers/runner.js';
+
+/** What a process runs: everything (embedded), the HTTP API only, or the relay and fanout workers only. */
+export type Role = 'all' | 'api' | 'fanout';
+
+export interface AppOptions {
+  role: Role;
+  /** Injected in tests: a shared database (a fresh PGlite takes seconds) and a clock they control. */
+  sql?: SqlClient;
+  clock?: Clock;
+  logger?: pino.Logger | false;
+}
+
+export interface App {
+  config: Config;
+  http: Api;
+  workers: WorkerRunner;
+  sql: SqlClient;
+  cache: TimelineCache;
+  log: EventLog;
+  /** Starts the background workers of this role (the HTTP server is started by the caller). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+/** Tweets per followee a rebuild reads at most; with the floor rule this bounds heavy readers' rebuilds. */
+const REBUILD_PER_AUTHOR = 200;
+const FANOUT_PAGE_SIZE = 1_000;
+
+async function openDatabase(config: Config): Promise<SqlClient> {
+  if (config.databaseUrl) return openPgClient({ connectionString: config.databaseUrl });
+  await mkdir(config.dataDir, { recursive: true });
+  return openPgliteClient(config.dataDir);
+}
+
+/** The composition root: the only place that chooses and builds adapters. */
+export async function createApp(config: Config, options: AppOptions): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger === undefined ? pino({ level: config.logLevel }) : options.logger;
+  const ownsSql = options.sql === undefined;
+  const sql = options.sql ?? (await openDatabase(config));
+  await migrate(sql);
+
+  const accounts = new SqlAccountStore(sql);
+  const graph = new SqlGraphStore(sql);
+  const tweets = new SqlTweetStore(sql);
+  const outbox = new SqlOutbox(sql, clock);
+  const cache: TimelineCache = new MemoryTimelineCache(
+    { maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS },
+    clock,
+  );
+  const log: EventLog = new MemoryEventLog(clock);
+  const ids = new SnowflakeGenerator(config.workerId ?? 0, clock);
+
+  const settings = {
+    celebrityThreshold: config.celebrityThreshold,
+    timelineMax: config.timelineMax,
+    rebuildPerAuthor: REBUILD_PER_AUTHOR,
+    pageSize: FANOUT_PAGE_SIZE,
+  };
+  const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
+  const services = {
+    accounts: accountService,
+    follows: createFollowService({ accounts, accountService, graph, ids, clock }),
+    tweets: createTweetService({ tweets, accounts, accountService, ids, clock, settings }),
+    timelines: createTimelineService({ tweets, accounts, graph, cache, settings }),
+  };
+  const fanout = createFanoutService({ tweets, accounts, graph, cache, settings });
+
+  const runsWorkers = options.role !== 'api';
+  const workers = createWorkerRunner({
+    outbox,
+    workers: {
+      relay: runsWorkers ? createOutboxRelay({ outbox, log, settings: { batchSize: 500, republishAfterMs: 60_000 } }) : undefined,
+      fanout: runsWorkers
+        ? (['fanout', 'celebrity'] as const).map((stream) =>
+            createFanoutWorker({ log, outbox, fanout, stream, batchSize: 100 }),
+          )
+        : [],
+    },
+    onError: (error, where) => logger && logger.error({ err: error, where }, 'worker step failed'),
+  });
+
+  const http = createHttpServer({
+    services,
+    logger: logger === false ? false : logger,
+    readiness: [{ name: 'database', check: async () => void (await sql.query('SELECT 1')) }],
+  });
+
+  return {
+    config,
+    http,
+    workers,
+    sql,
+    cache,
+    log,
+    async start() {
+      // An in-process log forgets everything on restart, so what it held unacknowledged is published again.
+      if (runsWorkers && !log.durable) await outbox.requeueUnacknowledged();
+      if (runsWorkers) workers.start();
+    },
+    async close() {
+      const stopping = workers.stop();
+      await outbox.close();
+      await log.close();
+      await stopping;
+      await http.close();
+      await cache.close();
+      if (ownsSql) await sql.close();
+    },
+  };
+}

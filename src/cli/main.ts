@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { createApp, type Role } from '../app.js';
+import { ConfigError, loadConfig } from '../config.js';
+
+const USAGE = `usage: starling <command>
+
+commands:
+  start     API, outbox relay and fanout workers in one process (embedded mode by default)
+  api       the HTTP API only (services mode: DATABASE_URL, REDIS_URL, NATS_URL)
+  fanout    the outbox relay and fanout workers only
+  migrate   apply database migrations and exit
+
+Configuration comes from the environment: PORT, HOST, STARLING_DATA_DIR, DATABASE_URL, REDIS_URL,
+REDIS_CLUSTER_NODES, NATS_URL, STARLING_CELEBRITY_THRESHOLD, STARLING_ACTIVE_DAYS, STARLING_TIMELINE_MAX,
+STARLING_WORKER_ID, LOG_LEVEL.`;
+
+const ROLES: Record<string, Role> = { start: 'all', api: 'api', fanout: 'fanout' };
+
+async function serve(role: Role): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config, { role });
+  await app.start();
+  if (role !== 'fanout') {
+    const address = await app.http.listen({ port: config.port, host: config.host });
+    app.http.log.info(`Starling ${role === 'all' ? '(embedded)' : 'api'} listening on ${address}`);
+  } else {
+    app.http.log.info('Starling fanout workers running');
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.http.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const command = positionals[0];
+  try {
+    if (command === undefined || command === 'help' || command === '--help') {
+      console.log(USAGE);
+      return;
+    }
+    const role = ROLES[command];
+    if (role) return await serve(role);
+    if (command === 'migrate') {
+      const config = loadConfig();
+      const app = await createApp(config, { role: 'api', logger: false });
+      console.log('migrations are up to date');
+      await app.close();
+      return;
+    }
+    console.error(`unknown command "${command}"\n\n${USAGE}`);
+    process.exitCode = 2;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`configuration error: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+}

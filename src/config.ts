@@ -1,0 +1,56 @@
+import { MAX_WORKER_ID } from './domain/snowflake.js';
+import { OWASP_SCRYPT, type ScryptCost } from './services/passwords.js';
+
+/** Everything an operator sets, read once from the environment (names as in the API contract). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisClusterNodes: string[] | undefined;
+  natsUrl: string | undefined;
+  celebrityThreshold: number;
+  activeDays: number;
+  timelineMax: number;
+  /** Unset: derived (embedded mode uses 0; services mode leases one). */
+  workerId: number | undefined;
+  logLevel: string;
+  scrypt: ScryptCost;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const workerId = text(env, 'STARLING_WORKER_ID');
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65_535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
+    databaseUrl: text(env, 'DATABASE_URL'),
+    redisUrl: text(env, 'REDIS_URL'),
+    redisClusterNodes: text(env, 'REDIS_CLUSTER_NODES')?.split(',').map((node) => node.trim()),
+    natsUrl: text(env, 'NATS_URL'),
+    celebrityThreshold: integer(env, 'STARLING_CELEBRITY_THRESHOLD', 10_000, 1, 2 ** 31 - 1),
+    activeDays: integer(env, 'STARLING_ACTIVE_DAYS', 30, 1, 3_650),
+    timelineMax: integer(env, 'STARLING_TIMELINE_MAX', 800, 10, 100_000),
+    workerId: workerId === undefined ? undefined : integer(env, 'STARLING_WORKER_ID', 0, 0, MAX_WORKER_ID),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
+  };
+}

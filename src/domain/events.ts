@@ -1,0 +1,48 @@
+/**
+ * What the write path tells the fanout workers, through the outbox and the log. Events are facts, applied
+ * idempotently: delivering one twice, or out of order with a later one, must leave the same timelines.
+ */
+export type DomainEvent =
+  | { type: 'tweet.created'; tweetId: bigint; authorId: bigint }
+  | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
+  | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
+  | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint };
+
+export type EventType = DomainEvent['type'];
+
+/**
+ * Streams of the log. Celebrity tweets travel apart so a burst from one large account never queues in front of
+ * ordinary fanout.
+ */
+export type EventStream = 'fanout' | 'celebrity';
+
+/** The account whose order the event must keep (the log partitions by it). */
+export const partitionKey = (e: DomainEvent): bigint => ('authorId' in e ? e.authorId : e.followerId);
+
+const TWEET_FIELDS = ['tweetId', 'authorId'] as const;
+const FOLLOW_FIELDS = ['followerId', 'followeeId'] as const;
+
+export function encodeEvent(event: DomainEvent): string {
+  return JSON.stringify(event, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+export function decodeEvent(json: string): DomainEvent {
+  const raw = JSON.parse(json) as Record<string, unknown>;
+  const type = raw.type;
+  if (
+    type !== 'tweet.created' &&
+    type !== 'tweet.deleted' &&
+    type !== 'follow.created' &&
+    type !== 'follow.deleted'
+  ) {
+    throw new Error(`unknown event type ${String(type)}`);
+  }
+  const fields = type.startsWith('tweet.') ? TWEET_FIELDS : FOLLOW_FIELDS;
+  const out: Record<string, unknown> = { type };
+  for (const field of fields) {
+    const value = raw[field];
+    if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) throw new Error(`bad ${field} in event`);
+    out[field] = BigInt(value);
+  }
+  return out as DomainEvent;
+}

@@ -1,0 +1,39 @@
+import twitterText from 'twitter-text';
+import { validationFailed } from './errors.js';
+
+export const MAX_WEIGHTED_LENGTH = 280;
+
+export interface TweetText {
+  /** The text as stored: NFC-normalised. */
+  text: string;
+  weightedLength: number;
+  /** Handles mentioned, lower-cased, each once, in order of appearance. */
+  mentions: string[];
+  /** Hashtags without '#', lower-cased, each once, in order of appearance. */
+  hashtags: string[];
+}
+
+const dedupe = (values: string[]): string[] => [...new Set(values.map((v) => v.toLowerCase()))];
+
+/**
+ * Applies the tweet text rules: NFC first, then twitter-text's weighted length (URLs count 23, most CJK and emoji
+ * count 2) must be 1–280. Text that is only white space, or that is not well-formed UTF-16, is refused.
+ */
+export function parseTweetText(raw: string): TweetText {
+  if (!raw.isWellFormed()) throw validationFailed('text contains an unpaired surrogate');
+  const text = raw.normalize('NFC');
+  if (text.trim().length === 0) throw validationFailed('text must not be empty');
+  const parsed = twitterText.parseTweet(text);
+  if (!parsed.valid) {
+    if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
+      throw validationFailed(`text is ${parsed.weightedLength} long; the limit is ${MAX_WEIGHTED_LENGTH}`);
+    }
+    throw validationFailed('text contains characters that are not allowed');
+  }
+  return {
+    text,
+    weightedLength: parsed.weightedLength,
+    mentions: dedupe(twitterText.extractMentions(text)),
+    hashtags: dedupe(twitterText.extractHashtags(text)),
+  };
+}

@@ -1,0 +1,34 @@
+import { parseId } from '../../domain/ids.js';
+import { requireViewer, viewerOf } from '../auth.js';
+import { tweetJson } from '../present.js';
+import { errors, NoContent, IdParams, PostTweetBody, Tweet } from '../schemas.js';
+import type { Api, HttpServices } from '../server.js';
+
+export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
+  app.post(
+    '/tweets',
+    { schema: { body: PostTweetBody, response: { 201: Tweet, ...errors(400, 401, 404, 413) } } },
+    async (request, reply) => {
+      const author = await requireViewer(request, accounts);
+      const { text, reply_to_id } = request.body;
+      const replyToId = reply_to_id == null ? undefined : parseId(reply_to_id, 'reply_to_id');
+      const tweet = await tweets.post(author, { text, replyToId });
+      return reply.status(201).send(tweetJson(tweet));
+    },
+  );
+
+  app.get(
+    '/tweets/:id',
+    { schema: { params: IdParams, response: { 200: Tweet, ...errors(400, 401, 404) } } },
+    async (request) => tweetJson(await tweets.get(parseId(request.params.id), await viewerOf(request, accounts))),
+  );
+
+  app.delete(
+    '/tweets/:id',
+    { schema: { params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } } },
+    async (request, reply) => {
+      await tweets.delete(await requireViewer(request, accounts), parseId(request.params.id));
+      return reply.status(204).send(null);
+    },
+  );
+}

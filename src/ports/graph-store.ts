@@ -1,0 +1,33 @@
+import type { OutboxEntry } from './outbox.js';
+
+export interface FollowEdge {
+  /** A Snowflake minted for the edge: it orders follower lists newest first. */
+  id: bigint;
+  followerId: bigint;
+  followeeId: bigint;
+  createdAt: Date;
+}
+
+/** One account in a follower or following list, with the id of the edge that placed it there (the cursor). */
+export interface FollowListItem {
+  accountId: bigint;
+  followId: bigint;
+}
+
+/** The follow graph, indexed both ways. Counters on accounts change in the same transaction as the edge. */
+export interface GraphStore {
+  /** Creates the edge and enqueues `event` atomically; false (and nothing enqueued) if it already existed. */
+  follow(edge: FollowEdge, event: OutboxEntry): Promise<boolean>;
+  /** Removes the edge and enqueues `event` atomically; false (and nothing enqueued) if there was none. */
+  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean>;
+  /** Followers of `followeeId` with ids above `after`, ascending, for fanout's keyset pages. */
+  followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]>;
+  /** Who follows `accountId`, newest follow first, with follow ids below `before`. */
+  followers(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]>;
+  /** Whom `accountId` follows, newest follow first, with follow ids below `before`. */
+  following(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]>;
+  /** The subset of `candidates` that `followerId` follows. */
+  followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
+  /** Accounts `followerId` follows that have at least `threshold` followers (their tweets are pulled, not pushed). */
+  celebritiesFollowedBy(followerId: bigint, threshold: number): Promise<bigint[]>;
+}

@@ -1,0 +1,39 @@
+import type { IdWindow, TimelineEntry } from '../domain/model.js';
+
+export interface CachedTimeline {
+  /** Entries in the window, newest first. */
+  entries: TimelineEntry[];
+  /**
+   * The cache holds every entry with an id at or above `floor`; older ones may be missing (trimmed, or beyond what
+   * a rebuild loaded) and must come from the source of truth. `0n` means the cache holds the whole timeline.
+   */
+  floor: bigint;
+}
+
+/**
+ * Cached home timelines, with the semantics of a Redis sorted set per reader: entries ordered exactly by tweet id,
+ * each at most once, capped at the configured size (oldest trimmed first). A timeline exists only for a reader who
+ * read within the activity window: reads refresh its expiry; fanout never creates one or extends it.
+ */
+export interface TimelineCache {
+  /** The window of a complete timeline, refreshing its expiry; null if the reader has none (a miss). */
+  read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null>;
+  /**
+   * Starts a rebuild: makes an empty, incomplete timeline exist so fanout landing during the rebuild is kept.
+   * Reads still miss until {@link completeRebuild}.
+   */
+  beginRebuild(userId: bigint): Promise<void>;
+  /** Merges what the source of truth returned and marks the timeline complete down to `floor`. */
+  completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void>;
+  /** Fanout: adds the entry to each listed reader's timeline that exists; returns how many received it. */
+  insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number>;
+  /** Adds entries to the reader's timeline if it exists, ignoring those below its floor (they would leave a gap). */
+  merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void>;
+  /** Removes a tweet from each listed reader's timeline. */
+  remove(userIds: readonly bigint[], tweetId: bigint): Promise<void>;
+  /** Removes every entry by `authorId` from the reader's timeline (after an unfollow). */
+  removeAuthor(userId: bigint, authorId: bigint): Promise<void>;
+  /** Drops every cached timeline (an operator's flush; also what a cache restart looks like). */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { IdWindow, TimelineEntry, Tweet } from '../domain/model.js';
+import type { OutboxEntry } from './outbox.js';
+
+export interface NewTweet {
+  id: bigint;
+  authorId: bigint;
+  text: string;
+  replyToId: bigint | null;
+  retweetOfId: bigint | null;
+  createdAt: Date;
+  /** Lower-cased handles; only those of existing accounts are linked. */
+  mentions: readonly string[];
+  /** Lower-cased tags. */
+  hashtags: readonly string[];
+}
+
+export interface RebuildQuery {
+  readerId: bigint;
+  /** Followees with at least this many followers are pulled at read time, so the rebuild leaves them out. */
+  celebrityThreshold: number;
+  /** At most this many tweets per followee (bounds the query for readers who follow thousands). */
+  perAuthor: number;
+  /** At most this many entries in all. */
+  limit: number;
+}
+
+export interface RebuiltTimeline {
+  /** Newest first. */
+  entries: TimelineEntry[];
+  /** Below this id the per-author bound may have cut tweets out; 0n if nothing was cut. */
+  floor: bigint;
+}
+
+/** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
+export interface TweetStore {
+  /** Inserts the tweet with its mentions and hashtags and enqueues `event`, all in one transaction. */
+  create(tweet: NewTweet, event: OutboxEntry): Promise<void>;
+  /** Tweets by id, whatever their status; absent ids are absent from the map. */
+  byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>>;
+  /**
+   * Marks the author's active tweet deleted and enqueues `event` atomically; false if `authorId` has no such active
+   * tweet (so nobody can delete, or learn of, another author's tweet).
+   */
+  markDeleted(authorId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean>;
+  /** Active tweets (and retweets) of these authors in the window, newest first. */
+  byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]>;
+  /** The pull model of a home timeline: the reader's own and followees' active tweets in the window, newest first. */
+  home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
+  /** One bounded query that rebuilds a reader's cached timeline (pushed authors only). */
+  rebuild(query: RebuildQuery): Promise<RebuiltTimeline>;
+  /** Which of `tweetIds` the viewer liked and retweeted (live retweets only). */
+  viewerState(viewerId: bigint, tweetIds: readonly bigint[]): Promise<ViewerState>;
+}
+
+/** What one viewer has done to a set of tweets. */
+export interface ViewerState {
+  liked: Set<bigint>;
+  retweeted: Set<bigint>;
+}

@@ -1,0 +1,74 @@
+import type { Account, Tweet } from '../domain/model.js';
+import type { AccountStore } from '../ports/account-store.js';
+import type { TweetStore } from '../ports/tweet-store.js';
+
+export interface TweetView {
+  tweet: Tweet;
+  author: Account;
+  /** The original, for a retweet. */
+  retweetOf: TweetView | null;
+  liked: boolean;
+  retweeted: boolean;
+}
+
+export interface HydrateDeps {
+  tweets: TweetStore;
+  accounts: AccountStore;
+}
+
+const visible = (tweet: Tweet | undefined): tweet is Tweet => tweet !== undefined && tweet.status === 'ACTIVE';
+
+/**
+ * Loads everything a page of tweets needs in a fixed number of batched lookups (tweets, originals of retweets,
+ * authors, the viewer's likes and retweets), whatever the page size. Tweets that are deleted or hidden, or whose
+ * original is, are left out of the map: callers treat absence as "do not show".
+ */
+export async function hydrateTweets(
+  { tweets, accounts }: HydrateDeps,
+  ids: readonly bigint[],
+  viewerId: bigint | null,
+): Promise<Map<bigint, TweetView>> {
+  const found = await tweets.byIds(ids);
+  const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
+  const originals = originalIds.length > 0 ? await tweets.byIds(originalIds) : new Map<bigint, Tweet>();
+  const all = [...found.values(), ...originals.values()];
+  const authors = await accounts.byIds(all.map((t) => t.authorId));
+  const state = viewerId !== null ? await tweets.viewerState(viewerId, all.map((t) => t.id)) : null;
+
+  const view = (tweet: Tweet, retweetOf: TweetView | null): TweetView | null => {
+    const author = authors.get(tweet.authorId);
+    if (!author) return null;
+    return {
+      tweet,
+      author,
+      retweetOf,
+      liked: state?.liked.has(tweet.id) ?? false,
+      retweeted: state?.retweeted.has(tweet.id) ?? false,
+    };
+  };
+
+  const out = new Map<bigint, TweetView>();
+  for (const id of ids) {
+    const tweet = found.get(id);
+    if (!visible(tweet)) continue;
+    let original: TweetView | null = null;
+    if (tweet.retweetOfId !== null) {
+      const source = originals.get(tweet.retweetOfId);
+      original = visible(source) ? view(source, null) : null;
+      if (!original) continue;
+    }
+    const hydrated = view(tweet, original);
+    if (hydrated) out.set(id, hydrated);
+  }
+  return out;
+}
+
+/** Hydrates `ids` and returns the views that may be shown, in the order of `ids`. */
+export async function presentInOrder(
+  deps: HydrateDeps,
+  ids: readonly bigint[],
+  viewerId: bigint | null,
+): Promise<TweetView[]> {
+  const views = await hydrateTweets(deps, ids, viewerId);
+  return ids.flatMap((id) => views.get(id) ?? []);
+}

@@ -1,0 +1,91 @@
+import { notFound } from '../domain/errors.js';
+import type { EventStream } from '../domain/events.js';
+import type { IdWindow, Tweet } from '../domain/model.js';
+import { parseTweetText } from '../domain/tweet-text.js';
+import type { AccountStore } from '../ports/account-store.js';
+import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { TweetStore } from '../ports/tweet-store.js';
+import type { AccountService } from './accounts.js';
+import { type TweetView, hydrateTweets, presentInOrder } from './hydrate.js';
+import { type Page, refillPage } from './pages.js';
+
+export interface TweetDeps {
+  tweets: TweetStore;
+  accounts: AccountStore;
+  accountService: Pick<AccountService, 'byHandle' | 'byId'>;
+  ids: IdGenerator;
+  clock: Clock;
+  settings: { celebrityThreshold: number };
+}
+
+export function createTweetService(deps: TweetDeps) {
+  const { tweets, accountService, ids, clock, settings } = deps;
+
+  /** Celebrities' events travel on their own stream, so their bursts never queue ahead of ordinary fanout. */
+  async function streamFor(authorId: bigint): Promise<EventStream> {
+    const author = await accountService.byId(authorId);
+    return author.followersCount >= settings.celebrityThreshold ? 'celebrity' : 'fanout';
+  }
+
+  async function visibleTweet(id: bigint): Promise<Tweet> {
+    const tweet = (await tweets.byIds([id])).get(id);
+    if (!tweet || tweet.status !== 'ACTIVE') throw notFound('tweet');
+    return tweet;
+  }
+
+  async function view(id: bigint, viewerId: bigint | null): Promise<TweetView> {
+    const found = (await hydrateTweets(deps, [id], viewerId)).get(id);
+    if (!found) throw notFound('tweet');
+    return found;
+  }
+
+  return {
+    /** Commits the tweet and its fanout event together; fanout itself happens later, in the workers. */
+    async post(authorId: bigint, input: { text: string; replyToId?: bigint | undefined }): Promise<TweetView> {
+      const text = parseTweetText(input.text);
+      const replyToId = input.replyToId ?? null;
+      if (replyToId !== null) await visibleTweet(replyToId);
+      const id = await ids.next();
+      await tweets.create(
+        {
+          id,
+          authorId,
+          text: text.text,
+          replyToId,
+          retweetOfId: null,
+          createdAt: new Date(clock.now()),
+          mentions: text.mentions,
+          hashtags: text.hashtags,
+        },
+        { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: id, authorId } },
+      );
+      return view(id, authorId);
+    },
+
+    get: (id: bigint, viewerId: bigint | null): Promise<TweetView> => view(id, viewerId),
+
+    /** Only the author can delete; to anyone else the tweet does not exist. */
+    async delete(authorId: bigint, id: bigint): Promise<void> {
+      const deleted = await tweets.markDeleted(authorId, id, {
+        stream: await streamFor(authorId),
+        event: { type: 'tweet.deleted', tweetId: id, authorId },
+      });
+      if (!deleted) throw notFound('tweet');
+    },
+
+    /** An account's own tweets and retweets, newest first. */
+    async byAuthor(handle: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
+      const author = await accountService.byHandle(handle);
+      return refillPage(
+        {
+          skeleton: (w) => tweets.byAuthors([author.id], w),
+          present: (ids) => presentInOrder(deps, ids, viewerId),
+        },
+        window,
+        (v) => v.tweet.id,
+      );
+    },
+  };
+}
+
+export type TweetService = ReturnType<typeof createTweetService>;

@@ -1,0 +1,45 @@
+import type { EventStream } from '../domain/events.js';
+import type { EventLog, LogMessage } from '../ports/event-log.js';
+import type { Outbox } from '../ports/outbox.js';
+import type { FanoutResult, FanoutService } from '../services/fanout.js';
+
+export interface FanoutWorkerDeps {
+  log: EventLog;
+  outbox: Outbox;
+  fanout: FanoutService;
+  stream: EventStream;
+  batchSize: number;
+  /** Told after each event is applied (metrics: lag and deliveries), or when applying it failed. */
+  observe?: (message: LogMessage, outcome: FanoutResult | { error: unknown }) => void;
+}
+
+/**
+ * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order);
+ * each is acknowledged only after it is applied, and its outbox row is then forgotten.
+ */
+export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, observe }: FanoutWorkerDeps) {
+  return {
+    stream,
+    /** Applies one batch, waiting at most `waitMs` for it to arrive; returns how many events it handled. */
+    async runOnce(waitMs = 0): Promise<number> {
+      const messages = await log.fetch(stream, batchSize, waitMs);
+      const finished: bigint[] = [];
+      for (const message of messages) {
+        try {
+          const result = await fanout.apply(message.event, stream);
+          await message.ack();
+          finished.push(BigInt(message.id));
+          observe?.(message, result);
+        } catch (error) {
+          observe?.(message, { error });
+          // A dead-lettered event is kept by the log; the outbox need not publish it again.
+          if ((await message.retry()) === 'dead-lettered') finished.push(BigInt(message.id));
+        }
+      }
+      await outbox.complete(finished);
+      return messages.length;
+    },
+  };
+}
+
+export type FanoutWorker = ReturnType<typeof createFanoutWorker>;
