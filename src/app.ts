@@ -34,6 +34,9 @@ export interface AppOptions {
   /** Injected in tests: a shared database (a fresh PGlite takes seconds) and a clock they control. */
   sql?: SqlClient;
   clock?: Clock;
+  /** Injected in tests that share a Redis or NATS between workers (each under its own key or stream prefix). */
+  cache?: TimelineCache;
+  log?: EventLog;
   logger?: pino.Logger | false;
 }
 
@@ -72,11 +75,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const graph = new SqlGraphStore(sql);
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
-  const cache: TimelineCache = new MemoryTimelineCache(
-    { maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS },
-    clock,
-  );
-  const log: EventLog = new MemoryEventLog(clock);
+  const cache: TimelineCache =
+    options.cache ??
+    new MemoryTimelineCache({ maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS }, clock);
+  const log: EventLog = options.log ?? new MemoryEventLog(clock);
   const ids = new SnowflakeGenerator(config.workerId ?? 0, clock);
 
   const settings = {
@@ -98,14 +100,18 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const workers = createWorkerRunner({
     outbox,
     workers: {
-      relay: runsWorkers ? createOutboxRelay({ outbox, log, settings: { batchSize: 500, republishAfterMs: 60_000 } }) : undefined,
+      relay: runsWorkers
+        ? createOutboxRelay({ outbox, log, settings: { batchSize: 500, republishAfterMs: 60_000 } })
+        : undefined,
       fanout: runsWorkers
         ? (['fanout', 'celebrity'] as const).map((stream) =>
             createFanoutWorker({ log, outbox, fanout, stream, batchSize: 100 }),
           )
         : [],
     },
-    onError: (error, where) => logger && logger.error({ err: error, where }, 'worker step failed'),
+    onError: (error, where) => {
+      if (logger) logger.error({ err: error, where }, 'worker step failed');
+    },
   });
 
   const http = createHttpServer({

@@ -44,7 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL'),
     redisUrl: text(env, 'REDIS_URL'),
-    redisClusterNodes: text(env, 'REDIS_CLUSTER_NODES')?.split(',').map((node) => node.trim()),
+    redisClusterNodes: text(env, 'REDIS_CLUSTER_NODES')
+      ?.split(',')
+      .map((node) => node.trim()),
     natsUrl: text(env, 'NATS_URL'),
     celebrityThreshold: integer(env, 'STARLING_CELEBRITY_THRESHOLD', 10_000, 1, 2 ** 31 - 1),
     activeDays: integer(env, 'STARLING_ACTIVE_DAYS', 30, 1, 3_650),

@@ -21,15 +21,25 @@ export interface HttpError {
 }
 
 /** Errors of the network kind: a dependency is down, which is 503, not a bug. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+]);
 
 /**
  * Maps anything thrown to what the client sees. Client mistakes keep their message; a 5xx never echoes internals.
  */
 export function toHttpError(error: unknown): HttpError {
-  if (error instanceof AppError) return { status: STATUS[error.code], code: error.code, message: error.message };
+  if (error instanceof AppError)
+    return { status: STATUS[error.code], code: error.code, message: error.message };
   const e = error as Partial<FastifyError> & { code?: string };
-  if (e.validation) return { status: 400, code: 'validation_failed', message: e.message ?? 'invalid request' };
+  if (e.validation)
+    return { status: 400, code: 'validation_failed', message: e.message ?? 'invalid request' };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { status: 413, code: 'payload_too_large', message: 'request body is too large' };
   }

@@ -1,9 +1,9 @@
+import type { Static } from 'typebox';
 import { encodeCursor } from '../domain/cursor.js';
 import type { Account } from '../domain/model.js';
 import type { TweetView } from '../services/hydrate.js';
 import type { Page } from '../services/pages.js';
 import type { OriginalTweet, Tweet } from './schemas.js';
-import type { Static } from 'typebox';
 
 /** Domain records → the wire: ids as decimal strings, times as ISO 8601, snake_case names. */
 

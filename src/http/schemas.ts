@@ -7,7 +7,10 @@ import { Type } from 'typebox';
 
 const strict = { additionalProperties: false } as const;
 
-export const IdString = Type.String({ pattern: '^[0-9]{1,20}$', description: '64-bit Snowflake id as a decimal string' });
+export const IdString = Type.String({
+  pattern: '^[0-9]{1,20}$',
+  description: '64-bit Snowflake id as a decimal string',
+});
 export const HandleString = Type.String({ minLength: 1, maxLength: 64, description: 'account handle' });
 
 export const IdParams = Type.Object({ id: IdString }, strict);
@@ -35,7 +38,10 @@ export const LogInBody = Type.Object(
   strict,
 );
 export const PostTweetBody = Type.Object(
-  { text: Type.String({ maxLength: 10_000 }), reply_to_id: Type.Optional(Type.Union([IdString, Type.Null()])) },
+  {
+    text: Type.String({ maxLength: 10_000 }),
+    reply_to_id: Type.Optional(Type.Union([IdString, Type.Null()])),
+  },
   strict,
 );
 
@@ -81,4 +87,7 @@ export const FollowResponse = Type.Object({ following: Type.Boolean() });
 
 /** The error statuses a route can answer with, for its response schema (and the OpenAPI document). */
 export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, ErrorResponse])) as Record<number, typeof ErrorResponse>;
+  Object.fromEntries(statuses.map((status) => [status, ErrorResponse])) as Record<
+    number,
+    typeof ErrorResponse
+  >;

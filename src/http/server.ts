@@ -42,8 +42,18 @@ export interface HttpOptions {
 }
 
 /** Bodies are checked as sent (no coercion: `"text": 5` is an error); query strings and paths arrive as text. */
-const bodyAjv = new Ajv.default({ removeAdditional: false, coerceTypes: false, useDefaults: true, strict: false });
-const textAjv = new Ajv.default({ removeAdditional: false, coerceTypes: true, useDefaults: true, strict: false });
+const bodyAjv = new Ajv.default({
+  removeAdditional: false,
+  coerceTypes: false,
+  useDefaults: true,
+  strict: false,
+});
+const textAjv = new Ajv.default({
+  removeAdditional: false,
+  coerceTypes: true,
+  useDefaults: true,
+  strict: false,
+});
 
 export function createHttpServer({ services, readiness, logger, bodyLimit = 64 * 1024 }: HttpOptions): Api {
   const app = Fastify({
@@ -54,7 +64,9 @@ export function createHttpServer({ services, readiness, logger, bodyLimit = 64 *
     ajv: undefined,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);
@@ -62,7 +74,9 @@ export function createHttpServer({ services, readiness, logger, bodyLimit = 64 *
     return reply.status(mapped.status).send({ error: { code: mapped.code, message: mapped.message } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
   );
 
   healthRoutes(app, readiness);

@@ -20,7 +20,11 @@ export interface Outbox {
    * acknowledged), skipping rows another relay holds, and calls `publish` with them in id order. Marks them published
    * only if `publish` resolves; if it throws, nothing changes. Returns how many were published.
    */
-  relay(limit: number, republishAfterMs: number, publish: (records: OutboxRecord[]) => Promise<void>): Promise<number>;
+  relay(
+    limit: number,
+    republishAfterMs: number,
+    publish: (records: OutboxRecord[]) => Promise<void>,
+  ): Promise<number>;
   /** Forgets events whose fanout finished. Unknown ids are ignored (redelivery makes them common). */
   complete(ids: readonly bigint[]): Promise<void>;
   /** Events not yet published. */

@@ -3,7 +3,7 @@ import { checkDisplayName, checkHandle, checkPassword, isHandle } from '../domai
 import type { Account } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import { type ScryptCost, hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, type ScryptCost, verifyPassword } from './passwords.js';
 import { hashToken, newToken } from './tokens.js';
 
 export interface AccountDeps {
@@ -33,7 +33,11 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
   }
 
   return {
-    async signUp(input: { handle: string; password: string; displayName?: string | undefined }): Promise<Session> {
+    async signUp(input: {
+      handle: string;
+      password: string;
+      displayName?: string | undefined;
+    }): Promise<Session> {
       const handle = checkHandle(input.handle);
       const password = checkPassword(input.password);
       const displayName = checkDisplayName(input.displayName ?? handle) || handle;

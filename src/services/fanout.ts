@@ -30,7 +30,10 @@ export interface FanoutResult {
  */
 export function createFanoutService({ tweets, accounts, graph, cache, settings }: FanoutDeps) {
   /** Runs `write` over the author's followers in keyset pages: one batched cache call per page. */
-  async function eachFollowerPage(authorId: bigint, write: (ids: bigint[]) => Promise<number>): Promise<number> {
+  async function eachFollowerPage(
+    authorId: bigint,
+    write: (ids: bigint[]) => Promise<number>,
+  ): Promise<number> {
     let total = 0;
     let after: bigint | null = null;
     for (;;) {
@@ -56,7 +59,8 @@ export function createFanoutService({ tweets, accounts, graph, cache, settings }
           const entry = { tweetId: event.tweetId, authorId: event.authorId };
           let deliveries = await cache.insert([event.authorId], entry);
           // Celebrities' tweets are pulled by their readers; only the author's own timeline is written.
-          if (stream === 'fanout') deliveries += await eachFollowerPage(event.authorId, (ids) => cache.insert(ids, entry));
+          if (stream === 'fanout')
+            deliveries += await eachFollowerPage(event.authorId, (ids) => cache.insert(ids, entry));
           return { deliveries };
         }
         case 'tweet.deleted': {
@@ -72,7 +76,8 @@ export function createFanoutService({ tweets, accounts, graph, cache, settings }
         }
         case 'follow.created': {
           const { followerId, followeeId } = event;
-          if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return { deliveries: 0 };
+          if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId))
+            return { deliveries: 0 };
           if (await isPulled(followeeId)) return { deliveries: 0 };
           const recent = await tweets.byAuthors([followeeId], { limit: settings.timelineMax });
           await cache.merge(followerId, recent);

@@ -16,7 +16,8 @@ export interface HydrateDeps {
   accounts: AccountStore;
 }
 
-const visible = (tweet: Tweet | undefined): tweet is Tweet => tweet !== undefined && tweet.status === 'ACTIVE';
+const visible = (tweet: Tweet | undefined): tweet is Tweet =>
+  tweet !== undefined && tweet.status === 'ACTIVE';
 
 /**
  * Loads everything a page of tweets needs in a fixed number of batched lookups (tweets, originals of retweets,
@@ -33,7 +34,13 @@ export async function hydrateTweets(
   const originals = originalIds.length > 0 ? await tweets.byIds(originalIds) : new Map<bigint, Tweet>();
   const all = [...found.values(), ...originals.values()];
   const authors = await accounts.byIds(all.map((t) => t.authorId));
-  const state = viewerId !== null ? await tweets.viewerState(viewerId, all.map((t) => t.id)) : null;
+  const state =
+    viewerId !== null
+      ? await tweets.viewerState(
+          viewerId,
+          all.map((t) => t.id),
+        )
+      : null;
 
   const view = (tweet: Tweet, retweetOf: TweetView | null): TweetView | null => {
     const author = authors.get(tweet.authorId);

@@ -19,9 +19,11 @@ const MAX_REFILL_ROUNDS = 6;
 
 export interface RefillSource<T> {
   /** Up to `window.limit` entries, newest first; fewer means there are no more. */
-  skeleton(window: { before?: bigint | undefined; after?: bigint | undefined; limit: number }): Promise<
-    { tweetId: bigint }[]
-  >;
+  skeleton(window: {
+    before?: bigint | undefined;
+    after?: bigint | undefined;
+    limit: number;
+  }): Promise<{ tweetId: bigint }[]>;
   /** Hydrates and filters a batch, keeping its order; may drop entries. */
   present(ids: bigint[]): Promise<T[]>;
 }

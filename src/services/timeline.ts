@@ -1,9 +1,9 @@
-import { type IdWindow, type TimelineEntry, byIdDesc } from '../domain/model.js';
+import { byIdDesc, type IdWindow, type TimelineEntry } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
-import { type TweetView, presentInOrder } from './hydrate.js';
+import { presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 
 export interface TimelineSettings {

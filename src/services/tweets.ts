@@ -6,7 +6,7 @@ import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 import type { AccountService } from './accounts.js';
-import { type TweetView, hydrateTweets, presentInOrder } from './hydrate.js';
+import { hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 
 export interface TweetDeps {
@@ -29,7 +29,7 @@ export function createTweetService(deps: TweetDeps) {
 
   async function visibleTweet(id: bigint): Promise<Tweet> {
     const tweet = (await tweets.byIds([id])).get(id);
-    if (!tweet || tweet.status !== 'ACTIVE') throw notFound('tweet');
+    if (tweet?.status !== 'ACTIVE') throw notFound('tweet');
     return tweet;
   }
 
@@ -41,7 +41,10 @@ export function createTweetService(deps: TweetDeps) {
 
   return {
     /** Commits the tweet and its fanout event together; fanout itself happens later, in the workers. */
-    async post(authorId: bigint, input: { text: string; replyToId?: bigint | undefined }): Promise<TweetView> {
+    async post(
+      authorId: bigint,
+      input: { text: string; replyToId?: bigint | undefined },
+    ): Promise<TweetView> {
       const text = parseTweetText(input.text);
       const replyToId = input.replyToId ?? null;
       if (replyToId !== null) await visibleTweet(replyToId);

@@ -1,4 +1,4 @@
-import { type DomainEvent, type EventStream, decodeEvent, encodeEvent } from '../../domain/events.js';
+import { type DomainEvent, decodeEvent, type EventStream, encodeEvent } from '../../domain/events.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventLog, LogMessage, PublishedEvent } from '../../ports/event-log.js';
 
@@ -35,7 +35,10 @@ interface Stored {
  */
 export class MemoryEventLog implements EventLog {
   readonly durable = false;
-  private readonly queues: Record<EventStream, Map<string, Stored>> = { fanout: new Map(), celebrity: new Map() };
+  private readonly queues: Record<EventStream, Map<string, Stored>> = {
+    fanout: new Map(),
+    celebrity: new Map(),
+  };
   private readonly seen = new Map<string, number>();
   private readonly deadLetters: { id: string; payload: string; reason: string }[] = [];
   private waiters: (() => void)[] = [];

@@ -1,4 +1,4 @@
-import { type IdWindow, type TimelineEntry, inWindow } from '../../domain/model.js';
+import { type IdWindow, inWindow, type TimelineEntry } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 
@@ -51,6 +51,12 @@ export class MemoryTimelineCache implements TimelineCache {
       entries.push(entry);
     }
     return { entries, floor: timeline.floor };
+  }
+
+  /** Milliseconds before the reader's timeline expires, or null if there is none (for operators and tests). */
+  ttlRemaining(userId: bigint): number | null {
+    const timeline = this.live(userId);
+    return timeline ? timeline.expiresAt - this.clock.now() : null;
   }
 
   async beginRebuild(userId: bigint): Promise<void> {

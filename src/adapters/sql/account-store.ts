@@ -1,7 +1,7 @@
 import type { Account } from '../../domain/model.js';
 import type { AccountStore, Credentials, NewAccount } from '../../ports/account-store.js';
 import { ACCOUNT_COLUMNS, type AccountRow, toAccount } from './rows.js';
-import { type SqlClient, idParam, idsParam, isUniqueViolation, toBigInt } from './sql-client.js';
+import { idParam, idsParam, isUniqueViolation, type SqlClient, toBigInt } from './sql-client.js';
 
 export class SqlAccountStore implements AccountStore {
   constructor(private readonly db: SqlClient) {}
@@ -54,11 +54,10 @@ export class SqlAccountStore implements AccountStore {
   }
 
   async createSession(tokenHash: string, accountId: bigint, createdAt: Date): Promise<void> {
-    await this.db.query('INSERT INTO sessions (token_hash, account_id, created_at) VALUES ($1, $2::bigint, $3)', [
-      tokenHash,
-      idParam(accountId),
-      createdAt,
-    ]);
+    await this.db.query(
+      'INSERT INTO sessions (token_hash, account_id, created_at) VALUES ($1, $2::bigint, $3)',
+      [tokenHash, idParam(accountId), createdAt],
+    );
   }
 
   async sessionAccount(tokenHash: string): Promise<bigint | null> {

@@ -1,7 +1,7 @@
 import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { enqueue } from './outbox.js';
-import { type SqlClient, idParam, idsParam, toBigInt } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
 
 interface ListRow {
   account_id: unknown;
@@ -44,7 +44,12 @@ export class SqlGraphStore implements GraphStore {
   }
 
   /** Counters move with the edge, in its transaction, so they are exact whatever the concurrency. */
-  private async adjustCounts(tx: Pick<SqlClient, 'query'>, followerId: bigint, followeeId: bigint, delta: 1 | -1) {
+  private async adjustCounts(
+    tx: Pick<SqlClient, 'query'>,
+    followerId: bigint,
+    followeeId: bigint,
+    delta: 1 | -1,
+  ) {
     await tx.query('UPDATE accounts SET following_count = following_count + $2 WHERE id = $1::bigint', [
       idParam(followerId),
       delta,

@@ -1,13 +1,16 @@
-import { decodeEvent, encodeEvent, type EventStream } from '../../domain/events.js';
+import { decodeEvent, type EventStream, encodeEvent } from '../../domain/events.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
-import { type SqlClient, type SqlExecutor, idsParam, toBigInt, toNumber } from './sql-client.js';
+import { idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
 const CHANNEL = 'starling_outbox';
 
 /** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
 export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {
-  await tx.query('INSERT INTO outbox (stream, payload) VALUES ($1, $2)', [entry.stream, encodeEvent(entry.event)]);
+  await tx.query('INSERT INTO outbox (stream, payload) VALUES ($1, $2)', [
+    entry.stream,
+    encodeEvent(entry.event),
+  ]);
   await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
 }
 
@@ -57,7 +60,9 @@ export class SqlOutbox implements Outbox {
   }
 
   async backlog() {
-    const [row] = await this.db.query<{ n: unknown }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+    const [row] = await this.db.query<{ n: unknown }>(
+      'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL',
+    );
     return toNumber(row?.n ?? 0);
   }
 

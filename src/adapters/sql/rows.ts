@@ -46,7 +46,8 @@ export interface TweetRow {
   hashtags: string[];
 }
 
-const optionalId = (value: unknown): bigint | null => (value === null || value === undefined ? null : toBigInt(value));
+const optionalId = (value: unknown): bigint | null =>
+  value === null || value === undefined ? null : toBigInt(value);
 
 export const toTweet = (row: TweetRow): Tweet => ({
   id: toBigInt(row.id),

@@ -19,7 +19,8 @@ export interface SqlClient extends SqlExecutor {
 /** int8 arrives as string (pg), number or bigint (PGlite); all three convert exactly. */
 export function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value))) return BigInt(value);
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value)))
+    return BigInt(value);
   throw new TypeError(`not an int8: ${String(value)}`);
 }
 

@@ -1,9 +1,15 @@
 import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
-import type { NewTweet, RebuildQuery, RebuiltTimeline, TweetStore, ViewerState } from '../../ports/tweet-store.js';
+import type {
+  NewTweet,
+  RebuildQuery,
+  RebuiltTimeline,
+  TweetStore,
+  ViewerState,
+} from '../../ports/tweet-store.js';
 import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
-import { type SqlClient, idParam, idsParam, toBigInt } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
 
 const windowParams = (w: IdWindow) => [
   w.before === undefined ? null : idParam(w.before),
@@ -65,9 +71,10 @@ export class SqlTweetStore implements TweetStore {
 
   async byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.query<TweetRow>(`SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = ANY($1::bigint[])`, [
-      idsParam([...new Set(ids)]),
-    ]);
+    const rows = await this.db.query<TweetRow>(
+      `SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = ANY($1::bigint[])`,
+      [idsParam([...new Set(ids)])],
+    );
     return new Map(rows.map((row) => [toBigInt(row.id), toTweet(row)]));
   }
 
@@ -98,7 +105,9 @@ export class SqlTweetStore implements TweetStore {
 
   async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(
-      recentOf('SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint'),
+      recentOf(
+        'SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint',
+      ),
       [idParam(readerId), ...windowParams(window)],
     );
     return rows.map(toEntry);

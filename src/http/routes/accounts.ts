@@ -45,25 +45,44 @@ export function accountRoutes(app: Api, { accounts, follows, tweets }: HttpServi
     return { following: false };
   });
 
-  const listSchema = { params: HandleParams, querystring: PageQuery, response: { 200: AccountPage, ...errors(400, 404) } };
+  const listSchema = {
+    params: HandleParams,
+    querystring: PageQuery,
+    response: { 200: AccountPage, ...errors(400, 404) },
+  };
   app.get('/accounts/:handle/followers', { schema: listSchema }, async (request) => {
     const { limit, cursor } = request.query;
-    const query = { limit: clampLimit(limit), before: cursor === undefined ? undefined : decodeCursor(cursor) };
+    const query = {
+      limit: clampLimit(limit),
+      before: cursor === undefined ? undefined : decodeCursor(cursor),
+    };
     return accountPageJson(await follows.followers(request.params.handle, query));
   });
   app.get('/accounts/:handle/following', { schema: listSchema }, async (request) => {
     const { limit, cursor } = request.query;
-    const query = { limit: clampLimit(limit), before: cursor === undefined ? undefined : decodeCursor(cursor) };
+    const query = {
+      limit: clampLimit(limit),
+      before: cursor === undefined ? undefined : decodeCursor(cursor),
+    };
     return accountPageJson(await follows.following(request.params.handle, query));
   });
 
   app.get(
     '/accounts/:handle/tweets',
-    { schema: { params: HandleParams, querystring: PageQuery, response: { 200: TweetPage, ...errors(400, 401, 404) } } },
+    {
+      schema: {
+        params: HandleParams,
+        querystring: PageQuery,
+        response: { 200: TweetPage, ...errors(400, 401, 404) },
+      },
+    },
     async (request) => {
       const viewer = await viewerOf(request, accounts);
       const { limit, cursor } = request.query;
-      const window = { limit: clampLimit(limit), before: cursor === undefined ? undefined : decodeCursor(cursor) };
+      const window = {
+        limit: clampLimit(limit),
+        before: cursor === undefined ? undefined : decodeCursor(cursor),
+      };
       return tweetPageJson(await tweets.byAuthor(request.params.handle, window, viewer));
     },
   );

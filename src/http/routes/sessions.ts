@@ -1,6 +1,6 @@
 import { bearerToken, requireViewer } from '../auth.js';
 import { accountJson } from '../present.js';
-import { errors, NoContent, LogInBody, SessionResponse } from '../schemas.js';
+import { errors, LogInBody, NoContent, SessionResponse } from '../schemas.js';
 import type { Api, HttpServices } from '../server.js';
 
 export function sessionRoutes(app: Api, { accounts }: HttpServices) {
@@ -13,10 +13,14 @@ export function sessionRoutes(app: Api, { accounts }: HttpServices) {
     },
   );
 
-  app.delete('/sessions/current', { schema: { response: { 204: NoContent, ...errors(401) } } }, async (request, reply) => {
-    await requireViewer(request, accounts);
-    const token = bearerToken(request);
-    if (token !== null) await accounts.logOut(token);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/sessions/current',
+    { schema: { response: { 204: NoContent, ...errors(401) } } },
+    async (request, reply) => {
+      await requireViewer(request, accounts);
+      const token = bearerToken(request);
+      if (token !== null) await accounts.logOut(token);
+      return reply.status(204).send(null);
+    },
+  );
 }

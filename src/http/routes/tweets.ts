@@ -1,7 +1,7 @@
 import { parseId } from '../../domain/ids.js';
 import { requireViewer, viewerOf } from '../auth.js';
 import { tweetJson } from '../present.js';
-import { errors, NoContent, IdParams, PostTweetBody, Tweet } from '../schemas.js';
+import { errors, IdParams, NoContent, PostTweetBody, Tweet } from '../schemas.js';
 import type { Api, HttpServices } from '../server.js';
 
 export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
@@ -20,7 +20,8 @@ export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
   app.get(
     '/tweets/:id',
     { schema: { params: IdParams, response: { 200: Tweet, ...errors(400, 401, 404) } } },
-    async (request) => tweetJson(await tweets.get(parseId(request.params.id), await viewerOf(request, accounts))),
+    async (request) =>
+      tweetJson(await tweets.get(parseId(request.params.id), await viewerOf(request, accounts))),
   );
 
   app.delete(
