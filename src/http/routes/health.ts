@@ -39,12 +39,10 @@ export function healthRoutes(app: Api, checks: ReadinessCheck[]) {
       }),
     );
     const failed = results.filter(([, status]) => status !== 'ok').map(([name]) => name);
-    return reply
-      .status(failed.length === 0 ? 200 : 503)
-      .send({
-        status: failed.length === 0 ? 'ready' : 'unavailable',
-        failed,
-        checks: Object.fromEntries(results),
-      });
+    return reply.status(failed.length === 0 ? 200 : 503).send({
+      status: failed.length === 0 ? 'ready' : 'unavailable',
+      failed,
+      checks: Object.fromEntries(results),
+    });
   });
 }
