@@ -1,37 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
-import type { AccountService } from '../services/accounts.js';
-import type { FollowService } from '../services/follows.js';
-import type { TimelineService } from '../services/timeline.js';
-import type { TweetService } from '../services/tweets.js';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Api, HttpServices } from './api.js';
+import { authenticateRequests } from './auth.js';
 import { toHttpError } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { timelineRoutes } from './routes/timelines.js';
 import { tweetRoutes } from './routes/tweets.js';
-
-export type Api = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
-
-export interface HttpServices {
-  accounts: AccountService;
-  follows: FollowService;
-  tweets: TweetService;
-  timelines: TimelineService;
-}
 
 export interface HttpOptions {
   services: HttpServices;
@@ -54,6 +31,8 @@ const textAjv = new Ajv.default({
   useDefaults: true,
   strict: false,
 });
+
+export type { Api, HttpServices };
 
 export function createHttpServer({ services, readiness, logger, bodyLimit = 64 * 1024 }: HttpOptions): Api {
   const app = Fastify({
@@ -82,6 +61,7 @@ export function createHttpServer({ services, readiness, logger, bodyLimit = 64 *
   healthRoutes(app, readiness);
   app.register(
     async (api) => {
+      authenticateRequests(api, services.accounts);
       accountRoutes(api, services);
       sessionRoutes(api, services);
       tweetRoutes(api, services);

@@ -1,4 +1,5 @@
 import { clampLimit, decodeCursor } from '../../domain/cursor.js';
+import type { Api, HttpServices } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
 import { accountJson, accountPageJson, tweetPageJson } from '../present.js';
 import {
@@ -12,7 +13,6 @@ import {
   SignUpBody,
   TweetPage,
 } from '../schemas.js';
-import type { Api, HttpServices } from '../server.js';
 
 export function accountRoutes(app: Api, { accounts, follows, tweets }: HttpServices) {
   app.post(

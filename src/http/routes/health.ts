@@ -1,4 +1,4 @@
-import type { Api } from '../server.js';
+import type { Api } from '../api.js';
 
 export interface ReadinessCheck {
   name: string;

@@ -1,7 +1,7 @@
+import type { Api, HttpServices } from '../api.js';
 import { bearerToken, requireViewer } from '../auth.js';
 import { accountJson } from '../present.js';
 import { errors, LogInBody, NoContent, SessionResponse } from '../schemas.js';
-import type { Api, HttpServices } from '../server.js';
 
 export function sessionRoutes(app: Api, { accounts }: HttpServices) {
   app.post(

@@ -1,9 +1,9 @@
 import { clampLimit, decodeCursor } from '../../domain/cursor.js';
 import { parseId } from '../../domain/ids.js';
+import type { Api, HttpServices } from '../api.js';
 import { requireViewer } from '../auth.js';
 import { tweetPageJson } from '../present.js';
 import { errors, TimelineQuery, TweetPage } from '../schemas.js';
-import type { Api, HttpServices } from '../server.js';
 
 export function timelineRoutes(app: Api, { accounts, timelines }: HttpServices) {
   app.get(

@@ -1,8 +1,8 @@
 import { parseId } from '../../domain/ids.js';
+import type { Api, HttpServices } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
 import { tweetJson } from '../present.js';
 import { errors, IdParams, NoContent, PostTweetBody, Tweet } from '../schemas.js';
-import type { Api, HttpServices } from '../server.js';
 
 export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
   app.post(
