@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import pino from 'pino';
 import { MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
@@ -10,13 +12,24 @@ import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
 import { SqlTweetStore } from './adapters/sql/tweet-store.js';
+import { SqlWorkerLeases } from './adapters/sql/worker-leases.js';
 import { systemClock } from './adapters/system/system-clock.js';
 import type { Config } from './config.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Api, createHttpServer } from './http/server.js';
+import {
+  createMetrics,
+  instrumentPosting,
+  type Metrics,
+  observeFanout,
+  observeHttp,
+  observeTimelineRead,
+  timed,
+} from './metrics.js';
 import type { Clock } from './ports/clock.js';
 import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
+import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowService } from './services/follows.js';
@@ -47,6 +60,7 @@ export interface App {
   sql: SqlClient;
   cache: TimelineCache;
   log: EventLog;
+  metrics: Metrics;
   /** Starts the background workers of this role (the HTTP server is started by the caller). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +77,37 @@ async function openDatabase(config: Config): Promise<SqlClient> {
   return openPgliteClient(config.dataDir);
 }
 
+const LEASE_TTL_MS = 30_000;
+
+/**
+ * In services mode every process leases its Snowflake worker id from the database (the configured one, or the lowest
+ * free one) and renews it; a process that loses its lease stops, rather than risk minting duplicate ids.
+ */
+async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.Logger | false) {
+  const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const workerId = await leases.acquire(holder, LEASE_TTL_MS, config.workerId);
+  const timer = setInterval(() => {
+    leases.renew(holder, workerId, LEASE_TTL_MS).then(
+      (held) => {
+        if (held) return;
+        if (logger) logger.fatal({ workerId }, 'lost the Snowflake worker id lease; exiting');
+        process.exit(1);
+      },
+      (error: unknown) => {
+        if (logger) logger.warn({ err: error, workerId }, 'could not renew the worker id lease');
+      },
+    );
+  }, LEASE_TTL_MS / 3);
+  timer.unref();
+  return {
+    workerId,
+    async release() {
+      clearInterval(timer);
+      await leases.release(holder, workerId).catch(() => undefined);
+    },
+  };
+}
+
 /** The composition root: the only place that chooses and builds adapters. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -71,15 +116,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const sql = options.sql ?? (await openDatabase(config));
   await migrate(sql);
 
+  const metrics = createMetrics();
   const accounts = new SqlAccountStore(sql);
-  const graph = new SqlGraphStore(sql);
+  const graph = timed(new SqlGraphStore(sql), metrics.graphQuery);
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
   const cache: TimelineCache =
     options.cache ??
     new MemoryTimelineCache({ maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS }, clock);
   const log: EventLog = options.log ?? new MemoryEventLog(clock);
-  const ids = new SnowflakeGenerator(config.workerId ?? 0, clock);
+  const lease = config.databaseUrl
+    ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
+    : undefined;
+  const ids = new SnowflakeGenerator(lease?.workerId ?? config.workerId ?? 0, clock);
 
   const settings = {
     celebrityThreshold: config.celebrityThreshold,
@@ -91,8 +140,22 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock }),
-    tweets: createTweetService({ tweets, accounts, accountService, ids, clock, settings }),
-    timelines: createTimelineService({ tweets, accounts, graph, cache, settings }),
+    tweets: instrumentPosting(
+      createTweetService({ tweets, accounts, accountService, ids, clock, settings }),
+      metrics,
+    ),
+    timelines: createTimelineService({
+      tweets,
+      accounts,
+      graph,
+      cache,
+      settings,
+      observe: (read) => {
+        observeTimelineRead(metrics, read);
+        if (read.error && logger)
+          logger.warn({ err: read.error }, 'timeline cache failed; served from the database');
+      },
+    }),
   };
   const fanout = createFanoutService({ tweets, accounts, graph, cache, settings });
 
@@ -105,7 +168,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         : undefined,
       fanout: runsWorkers
         ? (['fanout', 'celebrity'] as const).map((stream) =>
-            createFanoutWorker({ log, outbox, fanout, stream, batchSize: 100 }),
+            createFanoutWorker({
+              log,
+              outbox,
+              fanout,
+              stream,
+              batchSize: 100,
+              observe: (message, outcome) => observeFanout(metrics, clock, stream, message, outcome),
+            }),
           )
         : [],
     },
@@ -114,10 +184,24 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     },
   });
 
+  if (runsWorkers) {
+    metrics.watchWorkers({
+      pending: (stream) => log.pending(stream),
+      deadLettered: () => log.deadLettered(),
+      backlog: () => outbox.backlog(),
+    });
+  }
+
   const http = createHttpServer({
     services,
     logger: logger === false ? false : logger,
     readiness: [{ name: 'database', check: async () => void (await sql.query('SELECT 1')) }],
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
+    }),
+    observeRequest: (request) => observeHttp(metrics, request),
+    operationsOnly: options.role === 'fanout',
   });
 
   return {
@@ -132,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       if (runsWorkers && !log.durable) await outbox.requeueUnacknowledged();
       if (runsWorkers) workers.start();
     },
+    metrics,
     async close() {
       const stopping = workers.stop();
       await outbox.close();
@@ -139,6 +224,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await stopping;
       await http.close();
       await cache.close();
+      await lease?.release();
       if (ownsSql) await sql.close();
     },
   };

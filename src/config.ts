@@ -5,6 +5,8 @@ import { OWASP_SCRYPT, type ScryptCost } from './services/passwords.js';
 export interface Config {
   port: number;
   host: string;
+  /** Where a `fanout` process serves /metrics, /healthz and /readyz. */
+  metricsPort: number;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
+    metricsPort: integer(env, 'STARLING_METRICS_PORT', 9464, 0, 65_535),
     dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL'),
     redisUrl: text(env, 'REDIS_URL'),

@@ -12,7 +12,7 @@ commands:
 
 Configuration comes from the environment: PORT, HOST, STARLING_DATA_DIR, DATABASE_URL, REDIS_URL,
 REDIS_CLUSTER_NODES, NATS_URL, STARLING_CELEBRITY_THRESHOLD, STARLING_ACTIVE_DAYS, STARLING_TIMELINE_MAX,
-STARLING_WORKER_ID, LOG_LEVEL.`;
+STARLING_WORKER_ID, STARLING_METRICS_PORT (fanout), LOG_LEVEL.`;
 
 const ROLES: Record<string, Role> = { start: 'all', api: 'api', fanout: 'fanout' };
 
@@ -22,9 +22,10 @@ async function serve(role: Role): Promise<void> {
   await app.start();
   if (role !== 'fanout') {
     const address = await app.http.listen({ port: config.port, host: config.host });
-    app.http.log.info(`Starling ${role === 'all' ? '(embedded)' : 'api'} listening on ${address}`);
+    app.http.log.info(`Starling ${role === 'all' ? '' : 'api '}listening on ${address}`);
   } else {
-    app.http.log.info('Starling fanout workers running');
+    const address = await app.http.listen({ port: config.metricsPort, host: config.host });
+    app.http.log.info(`Starling fanout workers running; metrics and health on ${address}`);
   }
   let closing = false;
   const shutdown = async (signal: string) => {

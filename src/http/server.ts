@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -16,7 +17,16 @@ export interface HttpOptions {
   logger: FastifyBaseLogger | boolean;
   /** Largest accepted request body. */
   bodyLimit?: number;
+  /** Prometheus text for `/metrics`. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Told of every finished request, by route template. */
+  observeRequest?: (request: { route: string; method: string; status: number; seconds: number }) => void;
+  /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
+  operationsOnly?: boolean;
 }
+
+/** A client's request id is kept if it is short and plain; otherwise one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Bodies are checked as sent (no coercion: `"text": 5` is an error); query strings and paths arrive as text. */
 const bodyAjv = new Ajv.default({
@@ -34,14 +44,35 @@ const textAjv = new Ajv.default({
 
 export type { Api, HttpServices };
 
-export function createHttpServer({ services, readiness, logger, bodyLimit = 64 * 1024 }: HttpOptions): Api {
+export function createHttpServer(options: HttpOptions): Api {
+  const { services, readiness, logger, bodyLimit = 64 * 1024, metrics, observeRequest } = options;
   const app = Fastify({
+    // Every log line of a request carries its id, and the response echoes it for support.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'request_id',
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
     bodyLimit,
     requestTimeout: 30_000,
     ajv: undefined,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (observeRequest) {
+    app.addHook('onResponse', async (request, reply) => {
+      observeRequest({
+        route: request.routeOptions.url ?? 'unmatched',
+        method: request.method,
+        status: reply.statusCode,
+        seconds: reply.elapsedTime / 1_000,
+      });
+    });
+  }
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
@@ -59,6 +90,13 @@ export function createHttpServer({ services, readiness, logger, bodyLimit = 64 *
   );
 
   healthRoutes(app, readiness);
+  if (metrics) {
+    app.get('/metrics', async (_request, reply) => {
+      const { contentType, body } = await metrics();
+      return reply.type(contentType).send(body);
+    });
+  }
+  if (options.operationsOnly) return app;
   app.register(
     async (api) => {
       authenticateRequests(api, services.accounts);

@@ -20,8 +20,15 @@ export interface TimelineDeps {
   graph: GraphStore;
   cache: TimelineCache;
   settings: TimelineSettings;
-  /** Told when a read hit the cache, rebuilt it, or fell back to the database because the cache failed. */
-  observe?: (outcome: 'hit' | 'rebuild' | 'fallback', error?: unknown) => void;
+  /** Told of every home read: where its skeleton came from and how long the whole read took. */
+  observe?: (read: TimelineRead) => void;
+}
+
+export interface TimelineRead {
+  /** hit: the cached timeline; miss: rebuilt from the database first; fallback: the cache failed, pulled instead. */
+  source: 'hit' | 'miss' | 'fallback';
+  seconds: number;
+  error?: unknown;
 }
 
 /** Newest first, each tweet once, at most `limit`. */
@@ -67,18 +74,22 @@ export function createTimelineService(deps: TimelineDeps) {
   }
 
   /** Entries of pushed authors (and the reader): from the cache, and below its floor from the database. */
-  async function pushedEntries(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
+  async function pushedEntries(
+    readerId: bigint,
+    window: IdWindow,
+    read: Omit<TimelineRead, 'seconds'>,
+  ): Promise<TimelineEntry[]> {
     let cached: Awaited<ReturnType<TimelineCache['read']>>;
     try {
       cached = await cache.read(readerId, window);
-      if (cached) observe?.('hit');
-      else {
-        observe?.('rebuild');
+      if (!cached) {
+        read.source = 'miss';
         await rebuild(readerId);
         cached = await cache.read(readerId, window);
       }
     } catch (error) {
-      observe?.('fallback', error);
+      read.source = 'fallback';
+      read.error = error;
       cached = null;
     }
     // No cache to be had: the pull model answers alone, and stays correct.
@@ -92,16 +103,22 @@ export function createTimelineService(deps: TimelineDeps) {
 
   return {
     async home(readerId: bigint, window: IdWindow): Promise<Page<TweetView>> {
+      const started = performance.now();
+      // The first skeleton call decides the source; refills of the same read only go further down the same cache.
+      const read: Omit<TimelineRead, 'seconds'> = { source: 'hit' };
+      let first = true;
       let celebrities: Promise<bigint[]> | undefined;
       const followedCelebrities = () => {
         celebrities ??= graph.celebritiesFollowedBy(readerId, settings.celebrityThreshold);
         return celebrities;
       };
-      return refillPage(
+      const page = await refillPage(
         {
           async skeleton(w) {
+            const outcome = first ? read : { ...read };
+            first = false;
             const [pushed, pulled] = await Promise.all([
-              pushedEntries(readerId, w),
+              pushedEntries(readerId, w, outcome),
               followedCelebrities().then((ids) => tweets.byAuthors(ids, w)),
             ]);
             return mergeEntries([pushed, pulled], w.limit);
@@ -117,6 +134,8 @@ export function createTimelineService(deps: TimelineDeps) {
         window,
         (v) => v.tweet.id,
       );
+      observe?.({ ...read, seconds: (performance.now() - started) / 1_000 });
+      return page;
     },
   };
 }
