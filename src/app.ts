@@ -201,6 +201,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       body: await metrics.registry.metrics(),
     }),
     observeRequest: (request) => observeHttp(metrics, request),
+    rateLimits: config.rateLimits ?? undefined,
     operationsOnly: options.role === 'fanout',
   });
 

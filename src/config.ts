@@ -1,4 +1,5 @@
 import { MAX_WORKER_ID } from './domain/snowflake.js';
+import { type Budget, parseBudget } from './http/rate-limits.js';
 import { OWASP_SCRYPT, type ScryptCost } from './services/passwords.js';
 
 /** Everything an operator sets, read once from the environment (names as in the API contract). */
@@ -18,10 +19,46 @@ export interface Config {
   /** Unset: derived (embedded mode uses 0; services mode leases one). */
   workerId: number | undefined;
   logLevel: string;
+  /** Budgets per IP and per account, or null when limits are off (`STARLING_RATE_LIMITS=off`). */
+  rateLimits: RateLimitBudgets | null;
   scrypt: ScryptCost;
 }
 
+export interface RateLimitBudgets {
+  requests: Budget;
+  posts: Budget;
+  follows: Budget;
+  logins: Budget;
+}
+
 export class ConfigError extends Error {}
+
+/** Mastodon's defaults: 300 requests / 5 min per IP and per account, 300 posts / 3 h, 400 follows / 24 h, 25 logins / 5 min. */
+const BUDGETS: Record<keyof RateLimitBudgets, { env: string; fallback: string }> = {
+  requests: { env: 'STARLING_LIMIT_REQUESTS', fallback: '300/5m' },
+  posts: { env: 'STARLING_LIMIT_POSTS', fallback: '300/3h' },
+  follows: { env: 'STARLING_LIMIT_FOLLOWS', fallback: '400/24h' },
+  logins: { env: 'STARLING_LIMIT_LOGINS', fallback: '25/5m' },
+};
+
+function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
+  const mode = text(env, 'STARLING_RATE_LIMITS') ?? 'on';
+  if (mode === 'off') return null;
+  if (mode !== 'on') throw new ConfigError(`STARLING_RATE_LIMITS must be "on" or "off", not "${mode}"`);
+  const budget = (name: keyof RateLimitBudgets): Budget => {
+    const { env: variable, fallback } = BUDGETS[name];
+    const raw = text(env, variable) ?? fallback;
+    const parsed = parseBudget(raw);
+    if (!parsed) throw new ConfigError(`${variable} must look like 300/5m (units s, m, h, d), not "${raw}"`);
+    return parsed;
+  };
+  return {
+    requests: budget('requests'),
+    posts: budget('posts'),
+    follows: budget('follows'),
+    logins: budget('logins'),
+  };
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -56,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timelineMax: integer(env, 'STARLING_TIMELINE_MAX', 800, 10, 100_000),
     workerId: workerId === undefined ? undefined : integer(env, 'STARLING_WORKER_ID', 0, 0, MAX_WORKER_ID),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    rateLimits: rateLimits(env),
     scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
   };
 }

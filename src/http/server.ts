@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Api, HttpServices } from './api.js';
-import { authenticateRequests } from './auth.js';
+import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -21,6 +24,8 @@ export interface HttpOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Told of every finished request, by route template. */
   observeRequest?: (request: { route: string; method: string; status: number; seconds: number }) => void;
+  /** Budgets per IP and account; none when absent. */
+  rateLimits?: RateLimitSettings | undefined;
   /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
   operationsOnly?: boolean;
 }
@@ -97,8 +102,18 @@ export function createHttpServer(options: HttpOptions): Api {
     });
   }
   if (options.operationsOnly) return app;
+
+  app.register(helmet, {
+    // The API serves JSON and the web client's own files; nothing is ever framed or loaded from elsewhere.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  registerOpenApi(app);
   app.register(
     async (api) => {
+      if (options.rateLimits) {
+        await registerRateLimits(api, options.rateLimits, (request) => viewerOf(request, services.accounts));
+      }
       authenticateRequests(api, services.accounts);
       accountRoutes(api, services);
       sessionRoutes(api, services);

@@ -33,7 +33,7 @@ export interface User {
 
 /** Configuration for tests: embedded defaults, cheap password hashing, overridable per test. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), scrypt: { logN: 10, r: 8, p: 1 }, ...overrides };
+  return { ...loadConfig({}), scrypt: { logN: 10, r: 8, p: 1 }, rateLimits: null, ...overrides };
 }
 
 /**

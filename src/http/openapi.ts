@@ -1,0 +1,39 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Api } from './api.js';
+
+/**
+ * The OpenAPI 3 document, generated from the route schemas (so it cannot drift from what the server checks), at
+ * `/api/v1/openapi.json`, and a browsable page at `/api/v1/docs`.
+ */
+export function registerOpenApi(app: Api) {
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Starling API',
+        version: '1.0.0',
+        description:
+          'Microblogging timelines. Ids are 64-bit Snowflakes sent as decimal strings; pages are keyset (`limit`, ' +
+          '`cursor` from `next_cursor`, `since_id`); errors are `{"error": {"code", "message"}}` with a stable code.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A token from sign-up or login' },
+        },
+      },
+    },
+    hideUntagged: false,
+  });
+  // Routes that can answer 401 take a bearer token; each route is filed under its resource.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema;
+    if (!schema || !route.url.startsWith('/api/v1/')) return;
+    const responses = (schema.response ?? {}) as Record<string, unknown>;
+    if ('401' in responses) schema.security = [{ bearer: [] }];
+    schema.tags ??= [route.url.split('/')[3] ?? 'api'];
+  });
+  app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
