@@ -1,4 +1,5 @@
 import { validationFailed } from './errors.js';
+import { CONTROL_CHARACTERS } from './tweet-text.js';
 
 const HANDLE = /^[A-Za-z0-9_]{1,15}$/;
 export const MIN_PASSWORD_LENGTH = 8;
@@ -22,6 +23,7 @@ export function checkPassword(password: string): string {
 
 export function checkDisplayName(raw: string): string {
   if (!raw.isWellFormed()) throw validationFailed('display_name contains an unpaired surrogate');
+  if (CONTROL_CHARACTERS.test(raw)) throw validationFailed('display_name contains control characters');
   const name = raw.normalize('NFC').trim();
   if ([...name].length > MAX_DISPLAY_NAME_LENGTH) {
     throw validationFailed(`display_name is limited to ${MAX_DISPLAY_NAME_LENGTH} characters`);

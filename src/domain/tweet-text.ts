@@ -3,6 +3,13 @@ import { validationFailed } from './errors.js';
 
 export const MAX_WEIGHTED_LENGTH = 280;
 
+/**
+ * C0 controls other than tab, line feed and carriage return, and DEL: they have no place in text people read, and
+ * PostgreSQL cannot store NUL at all. twitter-text counts them, so this rule comes first.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 export interface TweetText {
   /** The text as stored: NFC-normalised. */
   text: string;
@@ -21,6 +28,7 @@ const dedupe = (values: string[]): string[] => [...new Set(values.map((v) => v.t
  */
 export function parseTweetText(raw: string): TweetText {
   if (!raw.isWellFormed()) throw validationFailed('text contains an unpaired surrogate');
+  if (CONTROL_CHARACTERS.test(raw)) throw validationFailed('text contains control characters');
   const text = raw.normalize('NFC');
   if (text.trim().length === 0) throw validationFailed('text must not be empty');
   const parsed = twitterText.parseTweet(text);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { Api, HttpServices } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
@@ -58,6 +58,14 @@ export function createHttpServer(options: HttpOptions): Api {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdLogLabel: 'request_id',
+    // Errors Fastify raises before routing (a malformed URL or content type) get the same shape as every other.
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = toHttpError(error);
+      void (reply as unknown as FastifyReply)
+        .code(mapped.status)
+        .type('application/json')
+        .send(JSON.stringify({ error: { code: mapped.code, message: mapped.message } }));
+    },
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
     bodyLimit,

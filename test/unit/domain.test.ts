@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/domain/cursor.js';
 import { type DomainEvent, decodeEvent, encodeEvent } from '../../src/domain/events.js';
 import { MAX_ID, parseId } from '../../src/domain/ids.js';
-import { parseTweetText } from '../../src/domain/tweet-text.js';
+import { CONTROL_CHARACTERS, parseTweetText } from '../../src/domain/tweet-text.js';
 
 describe('ids on the wire', () => {
   it('accepts canonical decimals up to 2^63-1 and nothing else', () => {
@@ -61,7 +61,8 @@ describe('tweet text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (raw) => {
         const text = raw.normalize('NFC');
-        const valid = twitterText.parseTweet(text).valid && text.trim().length > 0;
+        const valid =
+          twitterText.parseTweet(text).valid && text.trim().length > 0 && !CONTROL_CHARACTERS.test(raw);
         let accepted = true;
         try {
           parseTweetText(raw);
