@@ -31,6 +31,7 @@ import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
+import { createCelebrityDirectory } from './services/celebrities.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowService } from './services/follows.js';
 import { createTimelineService } from './services/timeline.js';
@@ -49,6 +50,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Injected in tests that share a Redis or NATS between workers (each under its own key or stream prefix). */
   cache?: TimelineCache;
+  celebrityLists?: TimelineCache;
   log?: EventLog;
   logger?: pino.Logger | false;
 }
@@ -70,6 +72,11 @@ const DAY_MS = 86_400_000;
 /** Tweets per followee a rebuild reads at most; with the floor rule this bounds heavy readers' rebuilds. */
 const REBUILD_PER_AUTHOR = 200;
 const FANOUT_PAGE_SIZE = 1_000;
+/** A celebrity stays one until their followers fall this fraction below the threshold (no flapping). */
+const CELEBRITY_MARGIN = 0.1;
+/** Each celebrity's recent-tweets list: capped, and dropped an hour after its last read. */
+const CELEBRITY_LIST_MAX = 200;
+const CELEBRITY_LIST_TTL_MS = 3_600_000;
 
 async function openDatabase(config: Config): Promise<SqlClient> {
   if (config.databaseUrl) return openPgClient({ connectionString: config.databaseUrl });
@@ -118,13 +125,23 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
 
   const metrics = createMetrics();
   const accounts = new SqlAccountStore(sql);
-  const graph = timed(new SqlGraphStore(sql), metrics.graphQuery);
+  const graph = timed(
+    new SqlGraphStore(sql, {
+      threshold: config.celebrityThreshold,
+      margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
+    }),
+    metrics.graphQuery,
+  );
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
   const cache: TimelineCache =
     options.cache ??
     new MemoryTimelineCache({ maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS }, clock);
+  const celebrityLists: TimelineCache =
+    options.celebrityLists ??
+    new MemoryTimelineCache({ maxEntries: CELEBRITY_LIST_MAX, ttlMs: CELEBRITY_LIST_TTL_MS }, clock);
   const log: EventLog = options.log ?? new MemoryEventLog(clock);
+  const celebrities = createCelebrityDirectory(graph, clock, { ttlMs: 10_000, maxReaders: 100_000 });
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
     : undefined;
@@ -135,11 +152,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     timelineMax: config.timelineMax,
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
     pageSize: FANOUT_PAGE_SIZE,
+    celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
   const services = {
     accounts: accountService,
-    follows: createFollowService({ accounts, accountService, graph, ids, clock }),
+    follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
     tweets: instrumentPosting(
       createTweetService({ tweets, accounts, accountService, ids, clock, settings }),
       metrics,
@@ -149,6 +167,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       accounts,
       graph,
       cache,
+      celebrityLists,
+      celebrities,
       settings,
       observe: (read) => {
         observeTimelineRead(metrics, read);
@@ -157,7 +177,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       },
     }),
   };
-  const fanout = createFanoutService({ tweets, accounts, graph, cache, settings });
+  const fanout = createFanoutService({ tweets, accounts, graph, cache, celebrityLists, settings });
 
   const runsWorkers = options.role !== 'api';
   const workers = createWorkerRunner({

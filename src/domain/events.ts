@@ -6,7 +6,8 @@ export type DomainEvent =
   | { type: 'tweet.created'; tweetId: bigint; authorId: bigint }
   | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
   | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
-  | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint };
+  | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint }
+  | { type: 'author.demoted'; authorId: bigint };
 
 export type EventType = DomainEvent['type'];
 
@@ -19,8 +20,14 @@ export type EventStream = 'fanout' | 'celebrity';
 /** The account whose order the event must keep (the log partitions by it). */
 export const partitionKey = (e: DomainEvent): bigint => ('authorId' in e ? e.authorId : e.followerId);
 
-const TWEET_FIELDS = ['tweetId', 'authorId'] as const;
-const FOLLOW_FIELDS = ['followerId', 'followeeId'] as const;
+/** The bigint fields of each event type: what decoding checks. */
+const FIELDS: Record<EventType, readonly string[]> = {
+  'tweet.created': ['tweetId', 'authorId'],
+  'tweet.deleted': ['tweetId', 'authorId'],
+  'follow.created': ['followerId', 'followeeId'],
+  'follow.deleted': ['followerId', 'followeeId'],
+  'author.demoted': ['authorId'],
+};
 
 export function encodeEvent(event: DomainEvent): string {
   return JSON.stringify(event, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
@@ -29,15 +36,9 @@ export function encodeEvent(event: DomainEvent): string {
 export function decodeEvent(json: string): DomainEvent {
   const raw = JSON.parse(json) as Record<string, unknown>;
   const type = raw.type;
-  if (
-    type !== 'tweet.created' &&
-    type !== 'tweet.deleted' &&
-    type !== 'follow.created' &&
-    type !== 'follow.deleted'
-  ) {
-    throw new Error(`unknown event type ${String(type)}`);
-  }
-  const fields = type.startsWith('tweet.') ? TWEET_FIELDS : FOLLOW_FIELDS;
+  const fields =
+    typeof type === 'string' && Object.hasOwn(FIELDS, type) ? FIELDS[type as EventType] : undefined;
+  if (!fields) throw new Error(`unknown event type ${String(type)}`);
   const out: Record<string, unknown> = { type };
   for (const field of fields) {
     const value = raw[field];

@@ -1,5 +1,11 @@
 /** The records the services trade in. Ids are bigint inside; only the HTTP layer turns them into strings. */
 
+/**
+ * How an author's tweets reach followers: `push` into their cached timelines, `pull` at read time (a celebrity), or
+ * `demoting` — on the way back to push, pulled until fanout has merged the author's recent tweets everywhere.
+ */
+export type FanoutMode = 'push' | 'pull' | 'demoting';
+
 export interface Account {
   id: bigint;
   handle: string;
@@ -8,6 +14,7 @@ export interface Account {
   followersCount: number;
   followingCount: number;
   tweetsCount: number;
+  fanoutMode: FanoutMode;
 }
 
 export type TweetStatus = 'ACTIVE' | 'DELETED' | 'HIDDEN';

@@ -16,8 +16,6 @@ export interface NewTweet {
 
 export interface RebuildQuery {
   readerId: bigint;
-  /** Followees with at least this many followers are pulled at read time, so the rebuild leaves them out. */
-  celebrityThreshold: number;
   /** At most this many tweets per followee (bounds the query for readers who follow thousands). */
   perAuthor: number;
   /** At most this many entries in all. */

@@ -1,14 +1,16 @@
 import type { DomainEvent, EventStream } from '../domain/events.js';
+import type { TimelineEntry } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 
 export interface FanoutSettings {
-  celebrityThreshold: number;
   timelineMax: number;
   /** Followers read (and written) per batch. */
   pageSize: number;
+  /** Tweets of a demoted celebrity merged into each follower's timeline. */
+  rebuildPerAuthor: number;
 }
 
 export interface FanoutDeps {
@@ -16,6 +18,7 @@ export interface FanoutDeps {
   accounts: AccountStore;
   graph: GraphStore;
   cache: TimelineCache;
+  celebrityLists: TimelineCache;
   settings: FanoutSettings;
 }
 
@@ -24,11 +27,21 @@ export interface FanoutResult {
   deliveries: number;
 }
 
+const NOTHING: FanoutResult = { deliveries: 0 };
+
 /**
  * Applies one event to the cached timelines. Every case re-reads the source of truth first, so a duplicate or a late
- * event (a create delivered after its delete, a follow after its unfollow) changes nothing it should not.
+ * event (a create delivered after its delete, a follow after its unfollow, a tweet routed before its author's fanout
+ * mode changed) changes nothing it should not.
  */
-export function createFanoutService({ tweets, accounts, graph, cache, settings }: FanoutDeps) {
+export function createFanoutService({
+  tweets,
+  accounts,
+  graph,
+  cache,
+  celebrityLists,
+  settings,
+}: FanoutDeps) {
   /** Runs `write` over the author's followers in keyset pages: one batched cache call per page. */
   async function eachFollowerPage(
     authorId: bigint,
@@ -41,51 +54,74 @@ export function createFanoutService({ tweets, accounts, graph, cache, settings }
       if (page.length === 0) return total;
       total += await write(page);
       if (page.length < settings.pageSize) return total;
-      after = page[page.length - 1] ?? null;
+      after = page.at(-1) ?? null;
     }
   }
 
-  async function isPulled(authorId: bigint): Promise<boolean> {
-    const author = (await accounts.byIds([authorId])).get(authorId);
-    return (author?.followersCount ?? 0) >= settings.celebrityThreshold;
+  async function modeOf(authorId: bigint) {
+    return (await accounts.byIds([authorId])).get(authorId)?.fanoutMode ?? 'push';
+  }
+
+  async function tweetCreated(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
+    const tweet = (await tweets.byIds([tweetId])).get(tweetId);
+    if (tweet?.status !== 'ACTIVE') return NOTHING;
+    const entry: TimelineEntry = { tweetId, authorId };
+    let deliveries = await cache.insert([authorId], entry);
+    // The author's mode now, not when the tweet was routed: a celebrity's tweet goes to their recent list only, and
+    // readers pull it; a demoting author's tweets are pushed already (readers also still pull them, once).
+    if ((await modeOf(authorId)) === 'pull') {
+      await celebrityLists.insert([authorId], entry);
+      return { deliveries };
+    }
+    deliveries += await eachFollowerPage(authorId, (ids) => cache.insert(ids, entry));
+    return { deliveries };
+  }
+
+  async function tweetDeleted(tweetId: bigint, authorId: bigint, stream: EventStream): Promise<FanoutResult> {
+    await cache.remove([authorId], tweetId);
+    await celebrityLists.remove([authorId], tweetId);
+    // A tweet posted as a celebrity was never pushed; removing it everywhere anyway would cost a full follower scan.
+    if (stream === 'celebrity' && (await modeOf(authorId)) === 'pull') return { deliveries: 1 };
+    const deliveries = await eachFollowerPage(authorId, async (ids) => {
+      await cache.remove(ids, tweetId);
+      return ids.length;
+    });
+    return { deliveries: deliveries + 1 };
+  }
+
+  /** An author stopped being a celebrity: their recent tweets go into followers' timelines, then pushing resumes. */
+  async function authorDemoted(authorId: bigint): Promise<FanoutResult> {
+    if ((await modeOf(authorId)) !== 'demoting') return NOTHING;
+    const recent = await tweets.byAuthors([authorId], { limit: settings.rebuildPerAuthor });
+    const deliveries = await eachFollowerPage(authorId, async (ids) => {
+      let written = 0;
+      for (const entry of recent) written += await cache.insert(ids, entry);
+      return written;
+    });
+    await graph.completeDemotion(authorId);
+    return { deliveries };
   }
 
   return {
     async apply(event: DomainEvent, stream: EventStream): Promise<FanoutResult> {
       switch (event.type) {
-        case 'tweet.created': {
-          const tweet = (await tweets.byIds([event.tweetId])).get(event.tweetId);
-          if (tweet?.status !== 'ACTIVE') return { deliveries: 0 };
-          const entry = { tweetId: event.tweetId, authorId: event.authorId };
-          let deliveries = await cache.insert([event.authorId], entry);
-          // Celebrities' tweets are pulled by their readers; only the author's own timeline is written.
-          if (stream === 'fanout')
-            deliveries += await eachFollowerPage(event.authorId, (ids) => cache.insert(ids, entry));
-          return { deliveries };
-        }
-        case 'tweet.deleted': {
-          await cache.remove([event.authorId], event.tweetId);
-          let deliveries = 1;
-          if (stream === 'fanout') {
-            deliveries += await eachFollowerPage(event.authorId, async (ids) => {
-              await cache.remove(ids, event.tweetId);
-              return ids.length;
-            });
-          }
-          return { deliveries };
-        }
+        case 'tweet.created':
+          return tweetCreated(event.tweetId, event.authorId);
+        case 'tweet.deleted':
+          return tweetDeleted(event.tweetId, event.authorId, stream);
+        case 'author.demoted':
+          return authorDemoted(event.authorId);
         case 'follow.created': {
           const { followerId, followeeId } = event;
-          if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId))
-            return { deliveries: 0 };
-          if (await isPulled(followeeId)) return { deliveries: 0 };
+          if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
+          if ((await modeOf(followeeId)) === 'pull') return NOTHING;
           const recent = await tweets.byAuthors([followeeId], { limit: settings.timelineMax });
           await cache.merge(followerId, recent);
           return { deliveries: 1 };
         }
         case 'follow.deleted': {
           const { followerId, followeeId } = event;
-          if ((await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return { deliveries: 0 };
+          if ((await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
           await cache.removeAuthor(followerId, followeeId);
           return { deliveries: 1 };
         }

@@ -2,8 +2,9 @@ import { validationFailed } from '../domain/errors.js';
 import type { Account } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { FollowListItem, GraphStore } from '../ports/graph-store.js';
+import type { FollowChange, FollowListItem, GraphStore } from '../ports/graph-store.js';
 import type { AccountService } from './accounts.js';
+import type { CelebrityDirectory } from './celebrities.js';
 import { type Page, toPage } from './pages.js';
 
 export interface FollowDeps {
@@ -12,6 +13,7 @@ export interface FollowDeps {
   graph: GraphStore;
   ids: IdGenerator;
   clock: Clock;
+  celebrities: Pick<CelebrityDirectory, 'invalidate' | 'invalidateAll'>;
 }
 
 export interface ListQuery {
@@ -19,7 +21,20 @@ export interface ListQuery {
   limit: number;
 }
 
-export function createFollowService({ accounts, accountService, graph, ids, clock }: FollowDeps) {
+export function createFollowService({
+  accounts,
+  accountService,
+  graph,
+  ids,
+  clock,
+  celebrities,
+}: FollowDeps) {
+  /** The reader's set of followed celebrities changed; so did everyone's if the followee's fanout mode moved. */
+  function forget(readerId: bigint, change: FollowChange) {
+    if (change.modeChanged) celebrities.invalidateAll();
+    else if (change.changed) celebrities.invalidate(readerId);
+  }
+
   async function target(followerId: bigint, handle: string): Promise<Account> {
     const followee = await accountService.byHandle(handle);
     if (followee.id === followerId) throw validationFailed('you cannot follow yourself');
@@ -43,18 +58,20 @@ export function createFollowService({ accounts, accountService, graph, ids, cloc
     /** Idempotent: following again changes nothing and emits nothing. */
     async follow(followerId: bigint, handle: string): Promise<void> {
       const followee = await target(followerId, handle);
-      await graph.follow(
+      const change = await graph.follow(
         { id: await ids.next(), followerId, followeeId: followee.id, createdAt: new Date(clock.now()) },
         { stream: 'fanout', event: { type: 'follow.created', followerId, followeeId: followee.id } },
       );
+      forget(followerId, change);
     },
 
     async unfollow(followerId: bigint, handle: string): Promise<void> {
       const followee = await target(followerId, handle);
-      await graph.unfollow(followerId, followee.id, {
+      const change = await graph.unfollow(followerId, followee.id, {
         stream: 'fanout',
         event: { type: 'follow.deleted', followerId, followeeId: followee.id },
       });
+      forget(followerId, change);
     },
 
     async followers(handle: string, query: ListQuery): Promise<Page<Account>> {

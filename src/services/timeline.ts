@@ -3,22 +3,29 @@ import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
+import type { CelebrityDirectory } from './celebrities.js';
 import { presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
+import { createSingleFlight } from './single-flight.js';
 
 export interface TimelineSettings {
-  celebrityThreshold: number;
   /** Entries kept per cached timeline (and loaded by a rebuild). */
   timelineMax: number;
   /** Tweets per followee a rebuild reads at most. */
   rebuildPerAuthor: number;
+  /** Entries kept in a celebrity's recent-tweets list. */
+  celebrityListMax: number;
 }
 
 export interface TimelineDeps {
   tweets: TweetStore;
   accounts: AccountStore;
   graph: GraphStore;
+  /** Home timelines of active readers (pushed authors and the reader's own tweets). */
   cache: TimelineCache;
+  /** Each celebrity's recent tweets, merged by readers at read time. */
+  celebrityLists: TimelineCache;
+  celebrities: CelebrityDirectory;
   settings: TimelineSettings;
   /** Told of every home read: where its skeleton came from and how long the whole read took. */
   observe?: (read: TimelineRead) => void;
@@ -44,91 +51,102 @@ export function mergeEntries(lists: TimelineEntry[][], limit: number): TimelineE
   return out;
 }
 
+/** Where a cached list comes from when it is missing, and what answers below its floor or when the cache fails. */
+interface ListSource {
+  rebuild(): Promise<{ entries: TimelineEntry[]; floor: bigint }>;
+  fromDatabase(window: IdWindow): Promise<TimelineEntry[]>;
+}
+
 /**
  * The home timeline read path: skeleton (cached ids of pushed authors, rebuilt on a miss, merged with the recent ids
  * of followed celebrities) → hydrate (batched) → rules (deleted and unfollowed out) → present, refilled to a full
  * page.
  */
 export function createTimelineService(deps: TimelineDeps) {
-  const { tweets, graph, cache, settings, observe } = deps;
-  const rebuilds = new Map<bigint, Promise<void>>();
+  const { tweets, graph, cache, celebrityLists, celebrities, settings, observe } = deps;
+  const rebuilds = createSingleFlight<string, void>();
 
-  /** One rebuild per reader at a time in this process; concurrent first reads wait for it. */
-  function rebuild(readerId: bigint): Promise<void> {
-    let running = rebuilds.get(readerId);
-    if (!running) {
-      running = (async () => {
-        // The timeline exists (incomplete) before the query, so a fanout racing the rebuild lands in it.
-        await cache.beginRebuild(readerId);
-        const { entries, floor } = await tweets.rebuild({
-          readerId,
-          celebrityThreshold: settings.celebrityThreshold,
-          perAuthor: settings.rebuildPerAuthor,
-          limit: settings.timelineMax,
-        });
-        await cache.completeRebuild(readerId, entries, floor);
-      })().finally(() => rebuilds.delete(readerId));
-      rebuilds.set(readerId, running);
-    }
-    return running;
-  }
-
-  /** Entries of pushed authors (and the reader): from the cache, and below its floor from the database. */
-  async function pushedEntries(
-    readerId: bigint,
+  /**
+   * A window of a cached list (a reader's timeline or a celebrity's recent tweets): rebuilt once on a miss (one
+   * rebuild per key at a time in this process), completed from the database below the list's floor, and answered by
+   * the database alone when the cache fails — the cache is an optimisation, never the truth.
+   */
+  async function cachedWindow(
+    list: TimelineCache,
+    key: bigint,
     window: IdWindow,
+    source: ListSource,
     read: Omit<TimelineRead, 'seconds'>,
   ): Promise<TimelineEntry[]> {
     let cached: Awaited<ReturnType<TimelineCache['read']>>;
     try {
-      cached = await cache.read(readerId, window);
+      cached = await list.read(key, window);
       if (!cached) {
-        read.source = 'miss';
-        await rebuild(readerId);
-        cached = await cache.read(readerId, window);
+        if (read.source === 'hit') read.source = 'miss';
+        await rebuilds.run(`${list === cache ? 'home' : 'celebrity'}:${key}`, async () => {
+          // The list exists (incomplete) before the query, so fanout racing the rebuild lands in it.
+          await list.beginRebuild(key);
+          const { entries, floor } = await source.rebuild();
+          await list.completeRebuild(key, entries, floor);
+        });
+        cached = await list.read(key, window);
       }
     } catch (error) {
       read.source = 'fallback';
       read.error = error;
       cached = null;
     }
-    // No cache to be had: the pull model answers alone, and stays correct.
-    if (!cached) return tweets.home(readerId, window);
+    if (!cached) return source.fromDatabase(window);
     const { entries, floor } = cached;
     if (entries.length >= window.limit || floor === 0n) return entries;
     const before = entries.at(-1)?.tweetId ?? window.before;
-    const older = await tweets.home(readerId, { ...window, before, limit: window.limit - entries.length });
-    return entries.concat(older);
+    return entries.concat(
+      await source.fromDatabase({ ...window, before, limit: window.limit - entries.length }),
+    );
   }
+
+  const homeSource = (readerId: bigint): ListSource => ({
+    rebuild: () =>
+      tweets.rebuild({ readerId, perAuthor: settings.rebuildPerAuthor, limit: settings.timelineMax }),
+    fromDatabase: (window) => tweets.home(readerId, window),
+  });
+
+  const celebritySource = (authorId: bigint): ListSource => ({
+    async rebuild() {
+      const entries = await tweets.byAuthors([authorId], { limit: settings.celebrityListMax });
+      const full = entries.length === settings.celebrityListMax;
+      return { entries, floor: full ? (entries.at(-1)?.tweetId ?? 0n) : 0n };
+    },
+    fromDatabase: (window) => tweets.byAuthors([authorId], window),
+  });
 
   return {
     async home(readerId: bigint, window: IdWindow): Promise<Page<TweetView>> {
       const started = performance.now();
-      // The first skeleton call decides the source; refills of the same read only go further down the same cache.
+      // The first skeleton call decides the source; refills of the same read only go further down the same lists.
       const read: Omit<TimelineRead, 'seconds'> = { source: 'hit' };
       let first = true;
-      let celebrities: Promise<bigint[]> | undefined;
-      const followedCelebrities = () => {
-        celebrities ??= graph.celebritiesFollowedBy(readerId, settings.celebrityThreshold);
-        return celebrities;
-      };
       const page = await refillPage(
         {
           async skeleton(w) {
             const outcome = first ? read : { ...read };
             first = false;
-            const [pushed, pulled] = await Promise.all([
-              pushedEntries(readerId, w, outcome),
-              followedCelebrities().then((ids) => tweets.byAuthors(ids, w)),
+            const followed = await celebrities.followedBy(readerId);
+            // Every list is read at once; against Redis the commands share one pipelined round trip per node.
+            const lists = await Promise.all([
+              cachedWindow(cache, readerId, w, homeSource(readerId), outcome),
+              ...followed.map((authorId) =>
+                cachedWindow(celebrityLists, authorId, w, celebritySource(authorId), { ...outcome }),
+              ),
             ]);
-            return mergeEntries([pushed, pulled], w.limit);
+            return mergeEntries(lists, w.limit);
           },
           async present(ids) {
             const views = await presentInOrder(deps, ids, readerId);
             // A cache may still hold an author the reader just unfollowed: the graph decides.
             const authors = [...new Set(views.map((v) => v.tweet.authorId))].filter((id) => id !== readerId);
-            const followed = await graph.followedAmong(readerId, authors);
-            return views.filter((v) => v.tweet.authorId === readerId || followed.has(v.tweet.authorId));
+            const following = await graph.followedAmong(readerId, authors);
+            return views.filter((v) => v.tweet.authorId === readerId || following.has(v.tweet.authorId));
           },
         },
         window,

@@ -24,7 +24,7 @@ export function createTweetService(deps: TweetDeps) {
   /** Celebrities' events travel on their own stream, so their bursts never queue ahead of ordinary fanout. */
   async function streamFor(authorId: bigint): Promise<EventStream> {
     const author = await accountService.byId(authorId);
-    return author.followersCount >= settings.celebrityThreshold ? 'celebrity' : 'fanout';
+    return author.fanoutMode === 'pull' ? 'celebrity' : 'fanout';
   }
 
   async function visibleTweet(id: bigint): Promise<Tweet> {

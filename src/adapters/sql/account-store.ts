@@ -25,6 +25,7 @@ export class SqlAccountStore implements AccountStore {
       followersCount: 0,
       followingCount: 0,
       tweetsCount: 0,
+      fanoutMode: 'push',
     };
   }
 

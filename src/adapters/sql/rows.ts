@@ -1,9 +1,9 @@
-import type { Account, Tweet, TweetStatus } from '../../domain/model.js';
+import type { Account, FanoutMode, Tweet, TweetStatus } from '../../domain/model.js';
 import { toBigInt, toNumber } from './sql-client.js';
 
 /** Column lists and row mappers shared by the stores, so every query returns the same shape. */
-export const ACCOUNT_COLUMNS =
-  'a.id, a.handle, a.display_name, a.created_at, a.followers_count, a.following_count, a.tweets_count';
+export const ACCOUNT_COLUMNS = `a.id, a.handle, a.display_name, a.created_at, a.followers_count,
+  a.following_count, a.tweets_count, a.fanout_mode`;
 
 export interface AccountRow {
   id: unknown;
@@ -13,6 +13,7 @@ export interface AccountRow {
   followers_count: unknown;
   following_count: unknown;
   tweets_count: unknown;
+  fanout_mode: FanoutMode;
 }
 
 export const toAccount = (row: AccountRow): Account => ({
@@ -23,6 +24,7 @@ export const toAccount = (row: AccountRow): Account => ({
   followersCount: toNumber(row.followers_count),
   followingCount: toNumber(row.following_count),
   tweetsCount: toNumber(row.tweets_count),
+  fanoutMode: row.fanout_mode,
 });
 
 export const TWEET_COLUMNS = `t.id, t.author_id, t.text, t.status, t.reply_to_id, t.retweet_of_id, t.like_count,

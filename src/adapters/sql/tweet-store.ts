@@ -113,26 +113,26 @@ export class SqlTweetStore implements TweetStore {
     return rows.map(toEntry);
   }
 
-  async rebuild({ readerId, celebrityThreshold, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
+  async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
     // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
     // have more tweets than were read, so entries below it are dropped rather than cached with a gap.
     const rows = await this.db.query<EntryRow & { floor: unknown }>(
       `WITH sources AS (
          SELECT f.followee_id AS author_id FROM follows f JOIN accounts a ON a.id = f.followee_id
-          WHERE f.follower_id = $1::bigint AND a.followers_count < $2
+          WHERE f.follower_id = $1::bigint AND a.fanout_mode <> 'pull'
          UNION ALL SELECT $1::bigint
        ), recent AS (
          SELECT t.id, t.author_id, t.rn FROM sources s
          CROSS JOIN LATERAL (
            SELECT id, author_id, row_number() OVER (ORDER BY id DESC) AS rn FROM (
              SELECT id, author_id FROM tweets WHERE author_id = s.author_id AND status = 'ACTIVE'
-              ORDER BY id DESC LIMIT $3
+              ORDER BY id DESC LIMIT $2
            ) newest
          ) t
        )
-       SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $3) AS floor
-         FROM recent ORDER BY id DESC LIMIT $4`,
-      [idParam(readerId), celebrityThreshold, perAuthor, limit],
+       SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor
+         FROM recent ORDER BY id DESC LIMIT $3`,
+      [idParam(readerId), perAuthor, limit],
     );
     let floor = rows[0]?.floor == null ? 0n : toBigInt(rows[0].floor);
     const last = rows.at(-1);
