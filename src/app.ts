@@ -158,10 +158,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
-    tweets: instrumentPosting(
-      createTweetService({ tweets, accounts, accountService, ids, clock, settings }),
-      metrics,
-    ),
+    tweets: instrumentPosting(createTweetService({ tweets, accounts, accountService, ids, clock }), metrics),
     timelines: createTimelineService({
       tweets,
       accounts,

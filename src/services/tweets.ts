@@ -15,11 +15,10 @@ export interface TweetDeps {
   accountService: Pick<AccountService, 'byHandle' | 'byId'>;
   ids: IdGenerator;
   clock: Clock;
-  settings: { celebrityThreshold: number };
 }
 
 export function createTweetService(deps: TweetDeps) {
-  const { tweets, accountService, ids, clock, settings } = deps;
+  const { tweets, accountService, ids, clock } = deps;
 
   /** Celebrities' events travel on their own stream, so their bursts never queue ahead of ordinary fanout. */
   async function streamFor(authorId: bigint): Promise<EventStream> {

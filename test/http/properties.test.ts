@@ -65,8 +65,8 @@ describe('tweet text through the API (property tests)', () => {
   });
 
   it('refuses lone surrogates sent as JSON escapes with 400', async () => {
-    for (const escape of ['\\ud800', '\\udfff', 'a\\ud83d', '\\ude00b']) {
-      const reply = await post(`{"text":"${escape}"}`);
+    for (const sequence of ['\\ud800', '\\udfff', 'a\\ud83d', '\\ude00b']) {
+      const reply = await post(`{"text":"${sequence}"}`);
       expect(reply.status).toBe(400);
       expect(reply.body.error.code).toBe('validation_failed');
     }
