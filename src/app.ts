@@ -61,6 +61,7 @@ export interface App {
   workers: WorkerRunner;
   sql: SqlClient;
   cache: TimelineCache;
+  celebrityLists: TimelineCache;
   log: EventLog;
   metrics: Metrics;
   /** Starts the background workers of this role (the HTTP server is started by the caller). */
@@ -228,6 +229,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     workers,
     sql,
     cache,
+    celebrityLists,
     log,
     async start() {
       // An in-process log forgets everything on restart, so what it held unacknowledged is published again.

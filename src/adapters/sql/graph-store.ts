@@ -76,20 +76,24 @@ export class SqlGraphStore implements GraphStore {
       idParam(followerId),
       delta,
     ]);
-    const rows = await tx.query<{ before: FanoutMode; after: FanoutMode }>(
-      `WITH before AS (SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR UPDATE)
-       UPDATE accounts SET followers_count = followers_count + $2,
+    // Locking the row first makes `before` exact even when follows of one account race.
+    const locked = await tx.query<{ fanout_mode: FanoutMode }>(
+      'SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR UPDATE',
+      [idParam(followeeId)],
+    );
+    const rows = await tx.query<{ after: FanoutMode }>(
+      `UPDATE accounts SET followers_count = followers_count + $2,
          fanout_mode = CASE
            WHEN followers_count + $2 >= $3 THEN 'pull'
            WHEN fanout_mode = 'pull' AND followers_count + $2 < $4 THEN 'demoting'
            ELSE fanout_mode END
         WHERE id = $1::bigint
-        RETURNING (SELECT fanout_mode FROM before) AS before, fanout_mode AS after`,
+        RETURNING fanout_mode AS after`,
       [idParam(followeeId), delta, this.rule.threshold, this.rule.threshold - this.rule.margin],
     );
-    const row = rows[0];
-    if (!row) throw new Error(`account ${followeeId} vanished inside its follow transaction`);
-    return row;
+    const [before, after] = [locked[0]?.fanout_mode, rows[0]?.after];
+    if (!before || !after) throw new Error(`account ${followeeId} vanished inside its follow transaction`);
+    return { before, after };
   }
 
   async completeDemotion(authorId: bigint): Promise<boolean> {

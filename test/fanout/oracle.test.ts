@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, type User } from '../support/harness.js';
+
+/**
+ * The timeline oracle: for any sequence of operations, what a reader is served — read page by page through the API,
+ * with pushed timelines, celebrity merges, rebuilds, flushes and expiry in play — equals the pull model computed from
+ * the database.
+ */
+const USERS = 5;
+const THRESHOLD = 3;
+const ACTIVE_DAYS = 2;
+const DAY_MS = 86_400_000;
+
+type Op =
+  | { kind: 'post'; user: number }
+  | { kind: 'delete'; user: number; nth: number }
+  | { kind: 'follow'; user: number; target: number }
+  | { kind: 'unfollow'; user: number; target: number }
+  | { kind: 'read'; user: number }
+  | { kind: 'flush' }
+  | { kind: 'tick' }
+  | { kind: 'idle' };
+
+const user = fc.integer({ min: 0, max: USERS - 1 });
+/** Follows cluster on two accounts, so they cross the celebrity threshold up and down often. */
+const target = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: user });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: user.map((u) => ({ kind: 'post' as const, user: u })) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), user, nth: fc.nat(3) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('follow' as const), user, target }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('unfollow' as const), user, target }) },
+  { weight: 2, arbitrary: user.map((u) => ({ kind: 'read' as const, user: u })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'tick' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'idle' as const }) },
+);
+
+let h: Harness;
+let users: User[];
+let posted = 0;
+
+async function apply(step: Op, readers: Set<number>) {
+  const actor = users[
+    step.kind === 'flush' || step.kind === 'idle' || step.kind === 'tick' ? 0 : step.user
+  ] as User;
+  switch (step.kind) {
+    case 'post':
+      expect(
+        (await h.call('POST', '/api/v1/tweets', { token: actor.token, body: { text: `#${posted++}` } }))
+          .status,
+      ).toBe(201);
+      return;
+    case 'delete': {
+      const own = await h.app.sql.query<{ id: string }>(
+        `SELECT id::text FROM tweets WHERE author_id = $1::bigint AND status = 'ACTIVE' ORDER BY id DESC`,
+        [actor.id],
+      );
+      const victim = own[step.nth % Math.max(own.length, 1)];
+      if (victim) await h.call('DELETE', `/api/v1/tweets/${victim.id}`, { token: actor.token });
+      return;
+    }
+    case 'follow':
+    case 'unfollow': {
+      if (step.user === step.target) return;
+      const target = users[step.target] as User;
+      const method = step.kind === 'follow' ? 'PUT' : 'DELETE';
+      expect(
+        (await h.call(method, `/api/v1/accounts/${target.handle}/follow`, { token: actor.token })).status,
+      ).toBe(200);
+      return;
+    }
+    case 'read':
+      readers.add(step.user);
+      return;
+    case 'flush':
+      await h.app.cache.clear();
+      await h.app.celebrityLists.clear();
+      return;
+    case 'tick':
+      // A minute passes: short-lived caches (the celebrities each reader follows) expire, timelines stay.
+      h.clock.advance(60_000);
+      return;
+    case 'idle':
+      // Everyone's cached timeline expires; readers come back to a rebuild.
+      h.clock.advance((ACTIVE_DAYS + 1) * DAY_MS);
+      return;
+  }
+}
+
+/** The pull model: the reader's and their followees' live tweets, newest first, straight from the database. */
+async function truth(reader: User): Promise<string[]> {
+  const rows = await h.app.sql.query<{ id: string }>(
+    `SELECT t.id::text FROM tweets t
+      WHERE t.status = 'ACTIVE'
+        AND (t.author_id = $1::bigint OR t.author_id IN (SELECT followee_id FROM follows WHERE follower_id = $1::bigint))
+      ORDER BY t.id DESC`,
+    [reader.id],
+  );
+  return rows.map((r) => r.id);
+}
+
+async function served(reader: User): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+    const page = await h.call('GET', `/api/v1/timelines/home${query}`, { token: reader.token });
+    expect(page.status).toBe(200);
+    ids.push(...page.body.tweets.map((t: { id: string }) => t.id));
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return ids;
+}
+
+describe('timeline oracle (embedded)', () => {
+  beforeAll(async () => {
+    h = await startHarness({ celebrityThreshold: THRESHOLD, activeDays: ACTIVE_DAYS, timelineMax: 10 });
+  });
+  afterAll(() => h.close());
+
+  it('serves every reader exactly the pull-model timeline after every step', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+        await h.app.sql.exec(
+          'TRUNCATE accounts, sessions, tweets, tweet_mentions, tweet_hashtags, follows, likes, outbox CASCADE',
+        );
+        await h.app.cache.clear();
+        await h.app.celebrityLists.clear();
+        users = [];
+        for (let i = 0; i < USERS; i++) users.push(await h.signUp(`u${i}`));
+        const readers = new Set<number>();
+        for (const step of ops) {
+          await apply(step, readers);
+          await h.drain();
+          for (const index of readers) {
+            const reader = users[index] as User;
+            expect(await served(reader), `reader u${index} after ${JSON.stringify(step)}`).toEqual(
+              await truth(reader),
+            );
+          }
+        }
+        // Readers who never read come back to a rebuild that is just as right.
+        for (const reader of users) expect(await served(reader)).toEqual(await truth(reader));
+      }),
+      { numRuns: 200 },
+    );
+  }, 180_000);
+});
