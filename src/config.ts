@@ -13,6 +13,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisClusterNodes: string[] | undefined;
   natsUrl: string | undefined;
+  /** Prefix of every Redis key and NATS stream and subject, so several deployments can share the servers. */
+  namespace: string;
   celebrityThreshold: number;
   activeDays: number;
   timelineMax: number;
@@ -75,6 +77,13 @@ const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
   return value ? value : undefined;
 };
 
+function namespace(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value)) {
+    throw new ConfigError(`STARLING_NAMESPACE must be 1-32 letters, digits, "_" or "-", not "${value}"`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const workerId = text(env, 'STARLING_WORKER_ID');
   return {
@@ -88,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ?.split(',')
       .map((node) => node.trim()),
     natsUrl: text(env, 'NATS_URL'),
+    namespace: namespace(text(env, 'STARLING_NAMESPACE') ?? 'starling'),
     celebrityThreshold: integer(env, 'STARLING_CELEBRITY_THRESHOLD', 10_000, 1, 2 ** 31 - 1),
     activeDays: integer(env, 'STARLING_ACTIVE_DAYS', 30, 1, 3_650),
     timelineMax: integer(env, 'STARLING_TIMELINE_MAX', 800, 10, 100_000),
