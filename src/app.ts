@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
-import { MemoryEventLog } from './adapters/memory/memory-event-log.js';
+import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
+import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
+import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
+import { openRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
+import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
@@ -29,6 +34,7 @@ import {
 import type { Clock } from './ports/clock.js';
 import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
+import type { TimelineFeed } from './ports/timeline-feed.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createCelebrityDirectory } from './services/celebrities.js';
@@ -52,6 +58,8 @@ export interface AppOptions {
   cache?: TimelineCache;
   celebrityLists?: TimelineCache;
   log?: EventLog;
+  /** Live timeline changes for the streaming API; in-process unless given. */
+  feed?: TimelineFeed;
   logger?: pino.Logger | false;
 }
 
@@ -63,6 +71,7 @@ export interface App {
   cache: TimelineCache;
   celebrityLists: TimelineCache;
   log: EventLog;
+  feed: TimelineFeed;
   metrics: Metrics;
   /** Starts the background workers of this role (the HTTP server is started by the caller). */
   start(): Promise<void>;
@@ -116,6 +125,23 @@ async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.
   };
 }
 
+/** Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share it. */
+function openRedisFor(config: Config): RedisClient | undefined {
+  if (config.redisClusterNodes) return openRedis({ clusterNodes: config.redisClusterNodes });
+  if (config.redisUrl) return openRedis({ url: config.redisUrl });
+  return undefined;
+}
+
+/** NATS JetStream when configured (and this process runs the workers); otherwise the in-process log. */
+async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Promise<EventLog> {
+  if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock);
+  return NatsEventLog.open({
+    servers: config.natsUrl.split(',').map((server) => server.trim()),
+    prefix: config.namespace,
+    settings: DEFAULT_LOG_SETTINGS,
+  });
+}
+
 /** The composition root: the only place that chooses and builds adapters. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -135,13 +161,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   );
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
-  const cache: TimelineCache =
-    options.cache ??
-    new MemoryTimelineCache({ maxEntries: config.timelineMax, ttlMs: config.activeDays * DAY_MS }, clock);
-  const celebrityLists: TimelineCache =
-    options.celebrityLists ??
-    new MemoryTimelineCache({ maxEntries: CELEBRITY_LIST_MAX, ttlMs: CELEBRITY_LIST_TTL_MS }, clock);
-  const log: EventLog = options.log ?? new MemoryEventLog(clock);
+  const redis = openRedisFor(config);
+  const lists = (kind: string, maxEntries: number, ttlMs: number): TimelineCache =>
+    redis
+      ? new RedisTimelineCache({ redis, prefix: `${config.namespace}:${kind}`, maxEntries, ttlMs })
+      : new MemoryTimelineCache({ maxEntries, ttlMs }, clock);
+  const cache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
+  const celebrityLists =
+    options.celebrityLists ?? lists('celebrity', CELEBRITY_LIST_MAX, CELEBRITY_LIST_TTL_MS);
+  const runsWorkers = options.role !== 'api';
+  const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
   const celebrities = createCelebrityDirectory(graph, clock, { ttlMs: 10_000, maxReaders: 100_000 });
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
@@ -175,9 +204,20 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       },
     }),
   };
-  const fanout = createFanoutService({ tweets, accounts, graph, cache, celebrityLists, settings });
+  const feed: TimelineFeed =
+    options.feed ??
+    (redis
+      ? new RedisTimelineFeed({
+          redis,
+          namespace: config.namespace,
+          clock,
+          onError: (error) => {
+            if (logger) logger.warn({ err: error }, 'live timeline feed error');
+          },
+        })
+      : new MemoryTimelineFeed());
+  const fanout = createFanoutService({ tweets, accounts, graph, cache, celebrityLists, settings, feed });
 
-  const runsWorkers = options.role !== 'api';
   const workers = createWorkerRunner({
     outbox,
     workers: {
@@ -213,14 +253,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const http = createHttpServer({
     services,
     logger: logger === false ? false : logger,
-    readiness: [{ name: 'database', check: async () => void (await sql.query('SELECT 1')) }],
+    readiness: [
+      { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+      ...(log instanceof NatsEventLog ? [{ name: 'nats', check: () => log.ping() }] : []),
+    ],
     metrics: async () => ({
       contentType: metrics.registry.contentType,
       body: await metrics.registry.metrics(),
     }),
     observeRequest: (request) => observeHttp(metrics, request),
-    rateLimits: config.rateLimits ?? undefined,
+    rateLimits: config.rateLimits ? { ...config.rateLimits, ...(redis ? { redis } : {}) } : undefined,
     operationsOnly: options.role === 'fanout',
+    feed,
   });
 
   return {
@@ -231,6 +276,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     cache,
     celebrityLists,
     log,
+    feed,
     async start() {
       // An in-process log forgets everything on restart, so what it held unacknowledged is published again.
       if (runsWorkers && !log.durable) await outbox.requeueUnacknowledged();
@@ -243,7 +289,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await log.close();
       await stopping;
       await http.close();
+      await feed.close();
       await cache.close();
+      await redis?.quit().catch(() => undefined);
       await lease?.release();
       if (ownsSql) await sql.close();
     },

@@ -88,8 +88,9 @@ export function createMetrics() {
         labelNames: ['stream'] as const,
         registers,
         async collect() {
-          for (const stream of ['fanout', 'celebrity'] as const)
-            this.set({ stream }, await sources.pending(stream));
+          for (const stream of ['fanout', 'celebrity'] as const) {
+            await settle(sources.pending(stream), (value) => this.set({ stream }, value));
+          }
         },
       });
       new client.Gauge({
@@ -97,7 +98,7 @@ export function createMetrics() {
         help: 'Events moved to the dead-letter place after failing every delivery.',
         registers,
         async collect() {
-          this.set(await sources.deadLettered());
+          await settle(sources.deadLettered(), (value) => this.set(value));
         },
       });
       new client.Gauge({
@@ -105,7 +106,7 @@ export function createMetrics() {
         help: 'Committed events whose fanout is not yet acknowledged (grows while the log is unreachable).',
         registers,
         async collect() {
-          this.set(await sources.backlog());
+          await settle(sources.backlog(), (value) => this.set(value));
         },
       });
     },
@@ -114,6 +115,18 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * A gauge read from a dependency keeps its last value while that dependency is down, so one unreachable server
+ * never fails the whole scrape (the outage shows in /readyz and in the other series).
+ */
+async function settle(value: Promise<number>, set: (value: number) => void): Promise<void> {
+  try {
+    set(await value);
+  } catch {
+    // Left as it was.
+  }
+}
 
 /**
  * Wraps every method of a store so each call is timed into `histogram` under the method's name: the follower-graph

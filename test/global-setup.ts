@@ -1,9 +1,12 @@
 import type { TestProject } from 'vitest/node';
+import { findChromium } from './e2e/browser.js';
 import { probeServers, SERVER_NAMES, type ServerName } from './support/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: Record<ServerName, string | null>;
+    /** The Chromium for the browser tests, or null. */
+    chromium: string | null;
   }
 }
 
@@ -18,6 +21,11 @@ export default async function setup(project: TestProject) {
     const reasons = missing.map((name) => `  ${name}: ${servers[name].reason}`).join('\n');
     throw new Error(`CI=true and these servers are not reachable:\n${reasons}`);
   }
+  const chromium = findChromium();
+  if (chromium.path === null && process.env.CI === 'true') {
+    throw new Error(`CI=true and the browser tests cannot run: ${chromium.reason}`);
+  }
+  project.provide('chromium', chromium.path);
   project.provide(
     'servers',
     Object.fromEntries(SERVER_NAMES.map((name) => [name, servers[name].url])) as Record<
@@ -26,6 +34,7 @@ export default async function setup(project: TestProject) {
     >,
   );
   return () => {
+    if (chromium.path === null) console.log(`\nSKIPPED — the browser tests (test/e2e): ${chromium.reason}`);
     if (missing.length === 0) {
       console.log('\nAll server-backed suites ran (PostgreSQL, Redis, Redis Cluster, NATS).');
       return;

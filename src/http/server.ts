@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
+import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Api, HttpServices } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
@@ -11,8 +12,10 @@ import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { requestForLogs, streamingRoutes } from './routes/streaming.js';
 import { timelineRoutes } from './routes/timelines.js';
 import { tweetRoutes } from './routes/tweets.js';
+import { registerWebClient } from './web.js';
 
 export interface HttpOptions {
   services: HttpServices;
@@ -28,6 +31,8 @@ export interface HttpOptions {
   rateLimits?: RateLimitSettings | undefined;
   /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
   operationsOnly?: boolean;
+  /** Live home-timeline changes for `GET /api/v1/streaming/home`; the route exists only with one. */
+  feed?: TimelineFeed | undefined;
 }
 
 /** A client's request id is kept if it is short and plain; otherwise one is made. */
@@ -68,6 +73,12 @@ export function createHttpServer(options: HttpOptions): Api {
     },
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
+    // The streaming route accepts `?access_token=` (a browser EventSource cannot send headers): never log it.
+    childLoggerFactory: (parent, bindings, childOptions) =>
+      parent.child(bindings, {
+        ...childOptions,
+        serializers: { ...childOptions.serializers, req: requestForLogs },
+      }),
     bodyLimit,
     requestTimeout: 30_000,
     ajv: undefined,
@@ -112,8 +123,12 @@ export function createHttpServer(options: HttpOptions): Api {
   if (options.operationsOnly) return app;
 
   app.register(helmet, {
-    // The API serves JSON and the web client's own files; nothing is ever framed or loaded from elsewhere.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } },
+    // The API serves JSON and the web client's own files; nothing is ever framed or loaded from elsewhere. Starling
+    // listens on plain HTTP (TLS belongs to the proxy in front), so it neither upgrades requests nor sends HSTS.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
+    },
+    strictTransportSecurity: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
   registerOpenApi(app);
@@ -127,8 +142,10 @@ export function createHttpServer(options: HttpOptions): Api {
       sessionRoutes(api, services);
       tweetRoutes(api, services);
       timelineRoutes(api, services);
+      if (options.feed) streamingRoutes(api, services, options.feed);
     },
     { prefix: '/api/v1' },
   );
+  registerWebClient(app);
   return app;
 }

@@ -27,7 +27,7 @@ export interface Outbox {
   ): Promise<number>;
   /** Forgets events whose fanout finished. Unknown ids are ignored (redelivery makes them common). */
   complete(ids: readonly bigint[]): Promise<void>;
-  /** Events not yet published. */
+  /** Events not yet acknowledged by fanout (published or not): what a log outage piles up. */
   backlog(): Promise<number>;
   /** Marks every published but unacknowledged event for publishing again: for a log that did not survive a restart. */
   requeueUnacknowledged(): Promise<number>;

@@ -3,6 +3,7 @@ import type { TimelineEntry } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
+import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 
 export interface FanoutSettings {
@@ -20,6 +21,8 @@ export interface FanoutDeps {
   cache: TimelineCache;
   celebrityLists: TimelineCache;
   settings: FanoutSettings;
+  /** Told of every entry written into or removed from readers' timelines, for the streaming API. */
+  feed?: TimelineFeed | undefined;
 }
 
 export interface FanoutResult {
@@ -38,10 +41,12 @@ export function createFanoutService({
   tweets,
   accounts,
   graph,
-  cache,
+  cache: timelines,
   celebrityLists,
   settings,
+  feed,
 }: FanoutDeps) {
+  const cache = feed ? publishingTo(feed, timelines) : timelines;
   /** Runs `write` over the author's followers in keyset pages: one batched cache call per page. */
   async function eachFollowerPage(
     authorId: bigint,

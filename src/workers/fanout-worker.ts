@@ -15,7 +15,7 @@ export interface FanoutWorkerDeps {
 
 /**
  * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order);
- * each is acknowledged only after it is applied, and its outbox row is then forgotten.
+ * each is acknowledged only after it is applied and its outbox row forgotten.
  */
 export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, observe }: FanoutWorkerDeps) {
   return {
@@ -23,11 +23,12 @@ export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, obs
     /** Applies one batch, waiting at most `waitMs` for it to arrive; returns how many events it handled. */
     async runOnce(waitMs = 0): Promise<number> {
       const messages = await log.fetch(stream, batchSize, waitMs);
+      const applied: LogMessage[] = [];
       const finished: bigint[] = [];
       for (const message of messages) {
         try {
           const result = await fanout.apply(message.event, stream);
-          await message.ack();
+          applied.push(message);
           finished.push(BigInt(message.id));
           observe?.(message, result);
         } catch (error) {
@@ -36,7 +37,10 @@ export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, obs
           if ((await message.retry()) === 'dead-lettered') finished.push(BigInt(message.id));
         }
       }
+      // The outbox forgets an event before the log does: a crash in between only means one harmless redelivery,
+      // whereas the other order could leave an outbox row whose republish the log drops as a duplicate.
       await outbox.complete(finished);
+      for (const message of applied) await message.ack();
       return messages.length;
     },
   };

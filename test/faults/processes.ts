@@ -69,16 +69,22 @@ export function starling(role: 'api' | 'fanout', env: Record<string, string>): P
 
 export async function natsServer(port: number, storeDir?: string): Promise<Process & { storeDir: string }> {
   const dir = storeDir ?? (await mkdtemp(join(tmpdir(), 'starling-nats-')));
-  const child = track(spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'pipe' }));
+  const child = track(
+    spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'pipe' }),
+  );
   await until(`nats on ${port}`, () => tcpOpen(port));
   return { ...child, storeDir: dir };
 }
 
 export async function redisServer(port: number): Promise<Process> {
   const child = track(
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'pipe',
-    }),
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'pipe',
+      },
+    ),
   );
   await until(`redis on ${port}`, () => tcpOpen(port));
   return child;

@@ -15,7 +15,8 @@ function breakableLog(clock: TestClock) {
   const state = { down: false };
   const log: EventLog = {
     durable: false,
-    publish: (events) => (state.down ? Promise.reject(new Error('connect ECONNREFUSED')) : inner.publish(events)),
+    publish: (events) =>
+      state.down ? Promise.reject(new Error('connect ECONNREFUSED')) : inner.publish(events),
     fetch: (stream, max, waitMs) => inner.fetch(stream, max, waitMs),
     pending: (stream) => inner.pending(stream),
     deadLettered: () => inner.deadLettered(),
@@ -74,7 +75,10 @@ describe('/metrics', () => {
     // The log goes away: posts still succeed, and their events wait in the outbox until it is back.
     state.down = true;
     for (let i = 0; i < 5; i++) {
-      const reply = await h.call('POST', '/api/v1/tweets', { token: alice.token, body: { text: `offline ${i}` } });
+      const reply = await h.call('POST', '/api/v1/tweets', {
+        token: alice.token,
+        body: { text: `offline ${i}` },
+      });
       expect(reply.status).toBe(201);
     }
     await expect(h.app.workers.drain()).rejects.toThrow(/ECONNREFUSED/);

@@ -60,9 +60,7 @@ export class SqlOutbox implements Outbox {
   }
 
   async backlog() {
-    const [row] = await this.db.query<{ n: unknown }>(
-      'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL',
-    );
+    const [row] = await this.db.query<{ n: unknown }>('SELECT count(*) AS n FROM outbox');
     return toNumber(row?.n ?? 0);
   }
 

@@ -1,0 +1,31 @@
+// Bundles the web client (web/) into dist/web: index.html, app.js, app.css. Run by `npm run build:web`.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'web');
+
+await mkdir(outdir, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'web/src/main.ts' },
+  outdir,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'web/app.css' },
+  outdir,
+  bundle: true,
+  minify: true,
+  logLevel: 'warning',
+});
+await copyFile(join(root, 'web', 'index.html'), join(outdir, 'index.html'));

@@ -1,0 +1,165 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Clock } from '../../ports/clock.js';
+import type { FeedEvent, FeedListener, TimelineFeed, TimelineUpdate } from '../../ports/timeline-feed.js';
+
+export interface RedisTimelineFeedOptions {
+  /** Runs ZADD, ZMSCORE and PUBLISH; may be shared with other adapters (the feed never closes it). */
+  redis: Redis | Cluster;
+  /** Key and channel prefix (STARLING_NAMESPACE). */
+  namespace: string;
+  clock: Clock;
+  /** How long a reader counts as connected after its process last vouched for it. */
+  readerTtlMs?: number;
+  /** Told of errors on the subscriber connection and of failed heartbeats. */
+  onError?: (error: unknown) => void;
+}
+
+/** On the wire: kind, tweet id, and the readers (all connected somewhere) it is for. */
+interface FeedMessage {
+  k: FeedEvent['kind'];
+  t: string;
+  r: string[];
+}
+
+const DEFAULT_READER_TTL_MS = 45_000;
+
+/**
+ * The feed across processes. `api` processes keep a sorted set of the readers they stream to (score: when the claim
+ * expires; a heartbeat renews it, so a crashed process's readers drop out by themselves). Fanout processes look up
+ * the readers an event touched in that set with one ZMSCORE and PUBLISH only for those who are connected, so a
+ * follower page of a thousand offline readers costs one round trip and no message.
+ *
+ * All events share one plain channel: every `api` process receives each message and keeps the readers it serves.
+ * Plain PUBLISH works unchanged on a Redis Cluster (the cluster bus carries it to every node); only connected readers
+ * ever appear in a message, which keeps the traffic to what the live connections need.
+ */
+export class RedisTimelineFeed implements TimelineFeed {
+  private readonly listeners = new Map<string, Set<FeedListener>>();
+  private readonly readersKey: string;
+  private readonly channel: string;
+  private readonly ttlMs: number;
+  private readonly onError: (error: unknown) => void;
+  private subscriber: Redis | Cluster | undefined;
+  private subscribed: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RedisTimelineFeedOptions) {
+    this.readersKey = `${options.namespace}:feed:readers`;
+    this.channel = `${options.namespace}:feed`;
+    this.ttlMs = options.readerTtlMs ?? DEFAULT_READER_TTL_MS;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  async publish(updates: readonly TimelineUpdate[]): Promise<void> {
+    const candidates = [...new Set(updates.flatMap((u) => u.readerIds.map(String)))];
+    if (candidates.length === 0) return;
+    const scores = await this.options.redis.zmscore(this.readersKey, ...candidates);
+    const now = this.options.clock.now();
+    const connected = new Set(candidates.filter((_, i) => Number(scores[i] ?? 0) > now));
+    if (connected.size === 0) return;
+    const messages = updates
+      .map(
+        (u): FeedMessage => ({
+          k: u.kind,
+          t: u.tweetId.toString(),
+          r: [...new Set(u.readerIds.map(String))].filter((id) => connected.has(id)),
+        }),
+      )
+      .filter((message) => message.r.length > 0);
+    await Promise.all(messages.map((m) => this.options.redis.publish(this.channel, JSON.stringify(m))));
+  }
+
+  async subscribe(userId: bigint, listener: FeedListener): Promise<() => void> {
+    const key = userId.toString();
+    let listeners = this.listeners.get(key);
+    if (!listeners) {
+      listeners = new Set();
+      this.listeners.set(key, listeners);
+    }
+    listeners.add(listener);
+    this.startHeartbeat();
+    await Promise.all([this.ensureSubscribed(), this.vouchFor([key])]);
+    return () => {
+      const current = this.listeners.get(key);
+      if (!current) return;
+      current.delete(listener);
+      // The reader's claim is left to expire: another process may be streaming to the same reader.
+      if (current.size === 0) this.listeners.delete(key);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.listeners.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.subscribed = undefined;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  /** Claims (or renews) the readers as connected; GT keeps the latest expiry when several processes vouch. */
+  private async vouchFor(readerIds: string[]): Promise<void> {
+    if (readerIds.length === 0) return;
+    const expiresAt = this.options.clock.now() + this.ttlMs;
+    await this.options.redis.zadd(this.readersKey, 'GT', ...readerIds.flatMap((id) => [expiresAt, id]));
+  }
+
+  private startHeartbeat() {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      const now = this.options.clock.now();
+      Promise.all([
+        this.vouchFor([...this.listeners.keys()]),
+        // Any process may sweep expired claims; it keeps the set the size of the live audience.
+        this.options.redis.zremrangebyscore(this.readersKey, '-inf', now),
+      ]).catch(this.onError);
+    }, this.ttlMs / 3);
+    this.heartbeat.unref();
+  }
+
+  /** One subscriber connection per process, made on the first subscription (fanout-only processes never need it). */
+  private ensureSubscribed(): Promise<void> {
+    if (this.subscribed) return this.subscribed;
+    const subscriber = this.options.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', this.onError);
+    subscriber.on('message', (channel: string, raw: string) => {
+      if (channel === this.channel) this.dispatch(raw);
+    });
+    this.subscribed = subscriber.subscribe(this.channel).then(
+      () => undefined,
+      (error: unknown) => {
+        // The next subscription tries again on a fresh connection.
+        this.subscribed = undefined;
+        this.subscriber = undefined;
+        subscriber.disconnect();
+        throw error;
+      },
+    );
+    return this.subscribed;
+  }
+
+  private dispatch(raw: string) {
+    let message: FeedMessage;
+    try {
+      message = JSON.parse(raw) as FeedMessage;
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    if ((message.k !== 'update' && message.k !== 'delete') || !/^[0-9]{1,20}$/.test(message.t)) return;
+    const event: FeedEvent = { kind: message.k, tweetId: BigInt(message.t) };
+    for (const readerId of message.r ?? []) {
+      const listeners = this.listeners.get(readerId);
+      if (!listeners) continue;
+      for (const listener of [...listeners]) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    }
+  }
+}

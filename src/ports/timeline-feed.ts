@@ -1,0 +1,60 @@
+import type { TimelineEntry } from '../domain/model.js';
+import type { TimelineCache } from './timeline-cache.js';
+
+/** What a connected reader is told: an entry arrived in (`update`) or left (`delete`) their home timeline. */
+export interface FeedEvent {
+  kind: 'update' | 'delete';
+  tweetId: bigint;
+}
+
+/** One event for the readers whose cached timelines it touched. */
+export interface TimelineUpdate extends FeedEvent {
+  readerIds: readonly bigint[];
+}
+
+export type FeedListener = (event: FeedEvent) => void;
+
+/**
+ * Live timeline changes for connected readers (the streaming API). Delivery is best effort and at most once: a
+ * reader that was not subscribed, or whose connection dropped, catches up by polling its timeline with `since_id`.
+ * Publishing for readers nobody is listening to is allowed and costs (almost) nothing.
+ */
+export interface TimelineFeed {
+  /** Tells every subscribed reader among `readerIds` of its event; readers not connected are skipped. */
+  publish(updates: readonly TimelineUpdate[]): Promise<void>;
+  /** Resolves once events published from now on reach `listener`; the returned function stops them. */
+  subscribe(userId: bigint, listener: FeedListener): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A timeline cache that tells `feed` of every entry it wrote into (or removed from) readers' timelines, after the
+ * write succeeded. `insert` only reports a count, so the event goes to every reader it was offered to: the feed
+ * drops those who are not connected, and a connected reader has read (and so has) a timeline. A failing feed never
+ * fails the write: live updates are an extra, and polling covers what they miss.
+ */
+export function publishingTo(
+  feed: TimelineFeed,
+  cache: TimelineCache,
+  onError: (error: unknown) => void = () => undefined,
+): TimelineCache {
+  const tell = (update: TimelineUpdate) => feed.publish([update]).catch(onError);
+  return {
+    read: (userId, window) => cache.read(userId, window),
+    beginRebuild: (userId) => cache.beginRebuild(userId),
+    completeRebuild: (userId, entries, floor) => cache.completeRebuild(userId, entries, floor),
+    async insert(userIds: readonly bigint[], entry: TimelineEntry) {
+      const received = await cache.insert(userIds, entry);
+      if (received > 0) await tell({ kind: 'update', tweetId: entry.tweetId, readerIds: userIds });
+      return received;
+    },
+    merge: (userId, entries) => cache.merge(userId, entries),
+    async remove(userIds: readonly bigint[], tweetId: bigint) {
+      await cache.remove(userIds, tweetId);
+      if (userIds.length > 0) await tell({ kind: 'delete', tweetId, readerIds: userIds });
+    },
+    removeAuthor: (userId, authorId) => cache.removeAuthor(userId, authorId),
+    clear: () => cache.clear(),
+    close: () => cache.close(),
+  };
+}

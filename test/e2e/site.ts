@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type App, createApp } from '../../src/app.js';
+import { resetDatabase, sharedPglite } from '../support/database.js';
+import { testConfig } from '../support/harness.js';
+import { CHROMIUM_ARGS } from './browser.js';
+
+const SHOTS = 'docs/screenshots';
+const PASSWORD = 'correct horse battery';
+/** Generous: the first page of a cold Chromium on a busy two-core machine. */
+const UI_WAIT_MS = 15_000;
+
+export { PASSWORD };
+
+export interface Account {
+  id: string;
+  handle: string;
+  token: string;
+}
+
+type ContextOptions = Parameters<Browser['newContext']>[0];
+
+/**
+ * A real Starling (embedded mode, background workers running, so fanout happens live) on an ephemeral port, the web
+ * bundle built from the current sources, and a Chromium to look at it with.
+ */
+export class Site {
+  private readonly contexts: BrowserContext[] = [];
+  /** Uncaught exceptions and dialogs in any page since the last {@link endTest}. */
+  private readonly problems: string[] = [];
+
+  private constructor(
+    readonly app: App,
+    readonly base: string,
+    private readonly browser: Browser,
+  ) {}
+
+  static async start(executablePath: string): Promise<Site> {
+    await promisify(execFile)(process.execPath, ['scripts/build-web.js']);
+    await mkdir(SHOTS, { recursive: true });
+    const sql = await sharedPglite();
+    await resetDatabase(sql);
+    const app = await createApp(testConfig(), { role: 'all', sql, logger: false });
+    await app.start();
+    const base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    return new Site(app, base, browser);
+  }
+
+  /** Closes the test's pages; returns the problems they had (a test expects none). */
+  async endTest(): Promise<string[]> {
+    for (const context of this.contexts.splice(0)) await context.close();
+    return this.problems.splice(0);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.app.close();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: a test's view of a JSON body
+  async api<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async signUp(handle: string, displayName?: string): Promise<Account> {
+    const session = await this.api('POST', '/accounts', undefined, {
+      handle,
+      password: PASSWORD,
+      ...(displayName ? { display_name: displayName } : {}),
+    });
+    return { id: session.account.id, handle, token: session.token };
+  }
+
+  postAs(user: Account, text: string) {
+    return this.api('POST', '/tweets', user.token, { text });
+  }
+
+  /** A page in a fresh browser context, signed in as `user` (the session the client keeps in localStorage). */
+  async pageFor(user?: Account, options: ContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
+    this.contexts.push(context);
+    if (user) {
+      const account = await this.api('GET', `/accounts/${user.handle}`);
+      const session = JSON.stringify(JSON.stringify({ token: user.token, account }));
+      await context.addInitScript({
+        content: `localStorage.getItem('starling.session') || localStorage.setItem('starling.session', ${session});`,
+      });
+    }
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_WAIT_MS);
+    page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.problems.push(`CSP: ${message.text()}`);
+    });
+    page.on('dialog', (dialog) => {
+      this.problems.push(`a ${dialog.type()} dialog opened: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    return page;
+  }
+
+  /** Whether the server has a route (some are still being built; their tests wait for them). */
+  has(method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string): boolean {
+    return this.app.http.hasRoute({ method, url: `/api/v1${url}` });
+  }
+
+  shot(page: Page, name: string) {
+    return page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+  }
+}

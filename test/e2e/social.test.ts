@@ -1,0 +1,79 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath } from './browser.js';
+import { Site } from './site.js';
+
+const executablePath = chromiumPath();
+
+/** The client against the calls another part of the server provides: each test runs once its routes exist. */
+describe.skipIf(!executablePath)('the web client on the social routes', () => {
+  let site: Site;
+
+  beforeAll(async () => {
+    site = await Site.start(executablePath as string);
+  });
+
+  afterEach(async () => {
+    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
+  });
+
+  afterAll(() => site?.close());
+
+  it('likes and retweets, and the server keeps both', async ({ skip }) => {
+    skip(
+      !site.has('PUT', '/tweets/:id/like') || !site.has('POST', '/tweets/:id/retweet'),
+      'no like/retweet routes yet',
+    );
+    const liz = await site.signUp('liz');
+    const mo = await site.signUp('mo');
+    const { id } = await site.postAs(liz, 'Worth a like and a retweet');
+    const page = await site.pageFor(mo);
+    await page.goto(`${site.base}/tweets/${id}`);
+    const card = page.locator('article.detailed');
+    await card.getByRole('button', { name: 'Like', exact: true }).click();
+    await card.getByRole('button', { name: 'Liked 1' }).waitFor();
+    await card.getByRole('button', { name: 'Retweet', exact: true }).click();
+    await card.getByRole('button', { name: 'Retweeted 1' }).waitFor();
+    await page.reload();
+    await card.getByRole('button', { name: 'Liked 1' }).waitFor();
+    await card.getByRole('button', { name: 'Retweeted 1' }).waitFor();
+    await page.goto(`${site.base}/@mo`);
+    await page
+      .locator('.items article', { hasText: 'Retweeted by' })
+      .filter({ hasText: 'Worth a like' })
+      .waitFor();
+  });
+
+  it('lists replies on the tweet page', async ({ skip }) => {
+    skip(!site.has('GET', '/tweets/:id/replies'), 'no replies route yet');
+    const nia = await site.signUp('nia');
+    const oz = await site.signUp('oz');
+    const { id } = await site.postAs(nia, 'Ask me anything');
+    await site.api('POST', '/tweets', oz.token, { text: 'What is a Snowflake id?', reply_to_id: id });
+    const page = await site.pageFor();
+    await page.goto(`${site.base}/tweets/${id}`);
+    await page.locator('.items article', { hasText: 'What is a Snowflake id?' }).waitFor();
+  });
+
+  it('shows mentions', async ({ skip }) => {
+    skip(!site.has('GET', '/timelines/mentions'), 'no mentions route yet');
+    const pat = await site.signUp('pat');
+    const quinn = await site.signUp('quinn');
+    await site.postAs(quinn, 'Thanks @pat for the review');
+    const page = await site.pageFor(pat);
+    await page.goto(`${site.base}/mentions`);
+    await page.locator('.items article', { hasText: 'Thanks @pat for the review' }).waitFor();
+  });
+
+  it('searches posts by hashtag and people by handle', async ({ skip }) => {
+    skip(!site.has('GET', '/search/tweets') || !site.has('GET', '/search/accounts'), 'no search routes yet');
+    const rae = await site.signUp('rae', 'Rae Searcher');
+    await site.postAs(rae, 'Findable by its #needle');
+    const page = await site.pageFor();
+    await page.goto(`${site.base}/search`);
+    await page.getByLabel('Search').fill('#needle');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.items article', { hasText: 'Findable by its #needle' }).waitFor();
+    await page.goto(`${site.base}/search?q=ra&type=accounts`);
+    await page.locator('.account-row', { hasText: '@rae' }).waitFor();
+  });
+});

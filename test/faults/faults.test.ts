@@ -1,0 +1,205 @@
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverUrl } from '../support/servers.js';
+import {
+  freePort,
+  natsServer,
+  type Process,
+  redisServer,
+  removeDir,
+  starling,
+  tcpOpen,
+  until,
+} from './processes.js';
+
+/**
+ * Fault tests with real processes: Starling's `api` and `fanout` commands against PostgreSQL, and a NATS and a
+ * Redis of the test's own, which it kills and restarts. Each scenario ends in the state the design promises.
+ */
+const postgres = serverUrl('postgres');
+const DATABASE = 'starling_faults';
+
+describe.skipIf(!postgres)('fault tolerance with real processes', () => {
+  let env: Record<string, string>;
+  let nats: Process & { storeDir: string };
+  let natsPort: number;
+  let redis: Process;
+  let apiPort: number;
+  let metricsPort: number;
+  const running: Process[] = [];
+
+  const base = () => `http://127.0.0.1:${apiPort}`;
+  async function call(method: string, path: string, token?: string, body?: unknown) {
+    const response = await fetch(`${base()}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    let total = 0;
+    for (const line of text.split('\n')) if (line.startsWith(name)) total += Number(line.split(' ').at(-1));
+    return total;
+  }
+  const start = (role: 'api' | 'fanout') => {
+    const process = starling(role, env);
+    running.push(process);
+    return process;
+  };
+  async function startApi() {
+    const api = start('api');
+    await until('the api process', () => tcpOpen(apiPort));
+    return api;
+  }
+  async function startFanout() {
+    const fanout = start('fanout');
+    await until('the fanout process', () => tcpOpen(metricsPort));
+    return fanout;
+  }
+  /** Everything committed has been fanned out: the outbox and the log are empty. */
+  async function drained() {
+    try {
+      await until(
+        'fanout to drain',
+        async () =>
+          (await metric('starling_outbox_backlog')) === 0 &&
+          (await metric('starling_log_consumer_pending')) === 0,
+        60_000,
+      );
+    } catch (error) {
+      const state = `backlog=${await metric('starling_outbox_backlog')} pending=${await metric('starling_log_consumer_pending')}`;
+      throw new Error(
+        `${error} (${state})\n${running
+          .map((p) => p.output())
+          .join('\n---\n')
+          .slice(-4_000)}`,
+      );
+    }
+  }
+  async function signUp(handle: string) {
+    const reply = await call('POST', '/api/v1/accounts', undefined, {
+      handle,
+      password: 'correct horse battery',
+    });
+    expect(reply.status).toBe(201);
+    return { handle, token: reply.body.token as string, id: reply.body.account.id as string };
+  }
+  const homeIds = async (token: string) =>
+    (await call('GET', '/api/v1/timelines/home?limit=100', token)).body.tweets.map(
+      (t: { id: string }) => t.id,
+    ) as string[];
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+    const admin = new pg.Client({ connectionString: postgres as string });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    await admin.end();
+    natsPort = await freePort();
+    nats = await natsServer(natsPort);
+    const redisPort = await freePort();
+    redis = await redisServer(redisPort);
+    apiPort = await freePort();
+    metricsPort = await freePort();
+    const url = new URL(postgres as string);
+    url.pathname = `/${DATABASE}`;
+    env = {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      NATS_URL: `nats://127.0.0.1:${natsPort}`,
+      PORT: String(apiPort),
+      STARLING_METRICS_PORT: String(metricsPort),
+      STARLING_SCRYPT_LOG_N: '10',
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const process of running) await process.kill();
+    await nats?.kill();
+    await redis?.kill();
+    if (nats) await removeDir(nats.storeDir);
+  });
+
+  it('kill -9 of a fanout worker mid-batch: after a restart every follower has every tweet exactly once', async () => {
+    const api = await startApi();
+    const author = await signUp('author');
+    const followers = [];
+    for (let i = 0; i < 60; i++) {
+      const follower = await signUp(`fan${i}`);
+      await call('PUT', '/api/v1/accounts/author/follow', follower.token);
+      await call('GET', '/api/v1/timelines/home', follower.token); // an active reader has a cached timeline
+      followers.push(follower);
+    }
+    const posted: string[] = [];
+    for (let i = 0; i < 80; i++)
+      posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `t${i}` })).body.id);
+    const fanout = await startFanout();
+    await until(
+      'fanout to be under way',
+      async () => (await metric('starling_timeline_inserts_total')) > 0,
+      60_000,
+    );
+    await fanout.kill('SIGKILL');
+    await startFanout();
+    await drained();
+    const expected = [...posted].reverse();
+    for (const follower of followers) expect(await homeIds(follower.token)).toEqual(expected);
+    await api.kill('SIGTERM');
+  }, 180_000);
+
+  it('NATS stopped while 100 tweets are posted: all 201, all delivered once it is back', async () => {
+    await startApi();
+    if (!(await tcpOpen(metricsPort))) await startFanout();
+    const author = await signUp('writer');
+    const reader = await signUp('reader');
+    await call('PUT', '/api/v1/accounts/writer/follow', reader.token);
+    await call('GET', '/api/v1/timelines/home', reader.token);
+    await drained();
+    await nats.kill('SIGKILL');
+    const statuses: number[] = [];
+    const posted: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const reply = await call('POST', '/api/v1/tweets', author.token, { text: `offline ${i}` });
+      statuses.push(reply.status);
+      posted.push(reply.body.id);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    expect(await metric('starling_outbox_backlog')).toBeGreaterThanOrEqual(100);
+    nats = await natsServer(natsPort, nats.storeDir);
+    await drained();
+    expect(await homeIds(reader.token)).toEqual([...posted].reverse().slice(0, 100));
+  }, 180_000);
+
+  it('the api crashing right after a commit loses nothing: the outbox still delivers the event', async () => {
+    const api = await startApi();
+    const author = await signUp('crasher');
+    const reader = await signUp('witness');
+    await call('PUT', '/api/v1/accounts/crasher/follow', reader.token);
+    await call('GET', '/api/v1/timelines/home', reader.token);
+    const reply = await call('POST', '/api/v1/tweets', author.token, { text: 'last words' });
+    await api.kill('SIGKILL');
+    await startApi();
+    await drained();
+    expect(await homeIds(reader.token)).toContain(reply.body.id);
+  }, 120_000);
+
+  it('after Redis is flushed the next reads equal what PostgreSQL says', async () => {
+    const author = await signUp('flushed');
+    const reader = await signUp('rereader');
+    await call('PUT', '/api/v1/accounts/flushed/follow', reader.token);
+    const posted: string[] = [];
+    for (let i = 0; i < 5; i++)
+      posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `f${i}` })).body.id);
+    await drained();
+    execFileSync('redis-cli', ['-u', env.REDIS_URL as string, 'FLUSHALL']);
+    expect(await homeIds(reader.token)).toEqual([...posted].reverse());
+  }, 120_000);
+});

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Cluster, Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisTimelineFeed } from '../../src/adapters/redis/redis-timeline-feed.js';
+import { createApp } from '../../src/app.js';
+import type { TimelineFeed } from '../../src/ports/timeline-feed.js';
+import { TestClock } from '../support/clock.js';
+import { resetDatabase, sharedPglite } from '../support/database.js';
+import { type Harness, harnessFor, testConfig, type User } from '../support/harness.js';
+import { serverUrl } from '../support/servers.js';
+
+/** An open event stream, read as text until what a test waits for arrives. */
+interface Stream {
+  /** Resolves with the next frame matching `pattern`, skipping (and keeping) the ones before it. */
+  next(pattern: RegExp): Promise<string>;
+  close(): void;
+}
+
+const WAIT_MS = 10_000;
+
+async function openStream(url: string, headers: Record<string, string> = {}): Promise<Stream> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const frames: string[] = [];
+  async function next(pattern: RegExp): Promise<string> {
+    const deadline = AbortSignal.timeout(WAIT_MS);
+    for (;;) {
+      const at = frames.findIndex((frame) => pattern.test(frame));
+      if (at >= 0) return frames.splice(0, at + 1).at(-1) as string;
+      if (deadline.aborted)
+        throw new Error(`no frame matching ${pattern} within ${WAIT_MS} ms; got ${frames}`);
+      const { value, done } = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(new Error(`timed out waiting for ${pattern}`))),
+        ),
+      ]);
+      if (done) throw new Error(`the stream ended before ${pattern}`);
+      buffer += decoder.decode(value, { stream: true });
+      const parts = buffer.split('\n\n');
+      buffer = parts.pop() ?? '';
+      frames.push(...parts);
+    }
+  }
+  return { next, close: () => controller.abort() };
+}
+
+let h: Harness | undefined;
+let base = '';
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(feed?: TimelineFeed) {
+  const sql = await sharedPglite();
+  await resetDatabase(sql);
+  const clock = new TestClock();
+  const app = await createApp(testConfig(), {
+    role: 'all',
+    sql,
+    clock,
+    logger: false,
+    ...(feed ? { feed } : {}),
+  });
+  h = harnessFor(app, clock);
+  base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+  return h;
+}
+
+async function post(user: User, text: string): Promise<string> {
+  const reply = await h?.call('POST', '/api/v1/tweets', { token: user.token, body: { text } });
+  expect(reply?.status).toBe(201);
+  return reply?.body.id;
+}
+
+/** The behaviour every feed must give the streaming route. */
+function streamingSuite(name: string, makeFeed: () => Promise<TimelineFeed | undefined>) {
+  describe(`GET /api/v1/streaming/home (${name})`, () => {
+    it('requires a valid token, in the header or as access_token', async () => {
+      const harness = await start(await makeFeed());
+      expect((await harness.call('GET', '/api/v1/streaming/home')).status).toBe(401);
+      const forged = await harness.call('GET', `/api/v1/streaming/home?access_token=${'x'.repeat(40)}`);
+      expect(forged.status).toBe(401);
+      expect(forged.body.error.code).toBe('unauthorized');
+      const malformed = await harness.call('GET', '/api/v1/streaming/home?access_token=%3Cscript%3E');
+      expect(malformed.status).toBe(400);
+      const unknownParameter = await harness.call('GET', '/api/v1/streaming/home?since=1', {
+        token: (await harness.signUp('alice')).token,
+      });
+      expect(unknownParameter.status).toBe(400);
+    });
+
+    it('pushes an update after follow + post + drain, a delete after a delete, and nothing from others', async () => {
+      const harness = await start(await makeFeed());
+      const [alice, bob, carol] = [
+        await harness.signUp('alice'),
+        await harness.signUp('bob'),
+        await harness.signUp('carol'),
+      ];
+      expect((await harness.call('PUT', '/api/v1/accounts/alice/follow', { token: bob.token })).status).toBe(
+        200,
+      );
+      // Bob reads his timeline first, as the web client does: fanout goes only to timelines that exist.
+      expect((await harness.call('GET', '/api/v1/timelines/home', { token: bob.token })).status).toBe(200);
+      await harness.drain();
+
+      const stream = await openStream(`${base}/api/v1/streaming/home?access_token=${bob.token}`);
+      cleanups.push(async () => stream.close());
+      await stream.next(/^retry: \d+\n: connected$/);
+
+      const first = await post(alice, 'hello bob');
+      await harness.drain();
+      expect(await stream.next(/^event: update/)).toBe(`event: update\ndata: ${first}`);
+
+      // Carol is not followed: her post must not reach Bob's stream, so the next update is Alice's second post.
+      await post(carol, 'not for bob');
+      const second = await post(alice, 'again');
+      await harness.drain();
+      expect(await stream.next(/^event: /)).toBe(`event: update\ndata: ${second}`);
+
+      expect((await harness.call('DELETE', `/api/v1/tweets/${first}`, { token: alice.token })).status).toBe(
+        204,
+      );
+      await harness.drain();
+      expect(await stream.next(/^event: /)).toBe(`event: delete\ndata: ${first}`);
+    });
+
+    it("takes the token from the Authorization header too, and streams the reader's own posts", async () => {
+      const harness = await start(await makeFeed());
+      const alice = await harness.signUp('alice');
+      await harness.call('GET', '/api/v1/timelines/home', { token: alice.token });
+      const stream = await openStream(`${base}/api/v1/streaming/home`, {
+        authorization: `Bearer ${alice.token}`,
+      });
+      cleanups.push(async () => stream.close());
+      await stream.next(/: connected/);
+      const id = await post(alice, 'my own');
+      await harness.drain();
+      expect(await stream.next(/^event: /)).toBe(`event: update\ndata: ${id}`);
+    });
+  });
+}
+
+streamingSuite('in-process feed', async () => undefined);
+
+it('never writes the access_token of a stream URL to the request log', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const sql = await sharedPglite();
+  await resetDatabase(sql);
+  const clock = new TestClock();
+  const app = await createApp(testConfig(), {
+    role: 'all',
+    sql,
+    clock,
+    logger: pino({ level: 'info' }, sink),
+  });
+  h = harnessFor(app, clock);
+  base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const alice = await h.signUp('alice');
+  const stream = await openStream(`${base}/api/v1/streaming/home?access_token=${alice.token}`);
+  cleanups.push(async () => stream.close());
+  await stream.next(/: connected/);
+  const logged = lines.join('');
+  expect(logged).toContain('/api/v1/streaming/home?access_token=[redacted]');
+  expect(logged).not.toContain(alice.token);
+});
+
+/** The Redis feed over one connection kind: a standalone server or a Cluster. */
+function redisFeedSuite(name: string, url: string | null, connect: (url: string) => Redis | Cluster) {
+  describe.skipIf(!url)(`Redis feed (${name})`, () => {
+    const namespace = `test-feed-${process.env.VITEST_POOL_ID ?? '0'}-${randomUUID().slice(0, 8)}`;
+
+    function openFeed() {
+      const redis = connect(url as string);
+      const feed = new RedisTimelineFeed({ redis, namespace, clock: new TestClock() });
+      cleanups.push(async () => {
+        await feed.close();
+        await redis.del(`${namespace}:feed:readers`);
+        await redis.quit();
+      });
+      return { redis, feed };
+    }
+
+    streamingSuite(`Redis pub/sub, ${name}`, async () => openFeed().feed);
+
+    it('publishes only for connected readers, in one message per event', async () => {
+      const { redis, feed } = openFeed();
+      const listener = redis.duplicate();
+      cleanups.push(async () => void (await listener.quit()));
+      const messages: string[] = [];
+      const arrived = new Promise<void>((resolve) => {
+        listener.on('message', (_channel: string, message: string) => {
+          messages.push(message);
+          resolve();
+        });
+      });
+      await listener.subscribe(`${namespace}:feed`);
+      const seen: bigint[] = [];
+      let told: () => void = () => undefined;
+      const delivered = new Promise<void>((resolve) => {
+        told = resolve;
+      });
+      const stop = await feed.subscribe(7n, (event) => {
+        seen.push(event.tweetId);
+        told();
+      });
+
+      // Nobody among 8 and 9 is connected: no message at all. The next event reaches reader 7 only.
+      await feed.publish([{ kind: 'update', tweetId: 100n, readerIds: [8n, 9n] }]);
+      await feed.publish([{ kind: 'delete', tweetId: 101n, readerIds: [8n, 7n, 9n] }]);
+      await Promise.all([arrived, delivered]);
+      expect(messages.map((m) => JSON.parse(m))).toEqual([{ k: 'delete', t: '101', r: ['7'] }]);
+      expect(seen).toEqual([101n]);
+      stop();
+    });
+  });
+}
+
+redisFeedSuite('standalone', serverUrl('redis'), (url) => new Redis(url));
+redisFeedSuite('Cluster', serverUrl('redisCluster'), (nodes) => {
+  const startupNodes = nodes.split(',').map((node) => {
+    const [host = '127.0.0.1', port = '6379'] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  return new Cluster(startupNodes);
+});

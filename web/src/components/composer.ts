@@ -1,0 +1,110 @@
+import twitterText from 'twitter-text';
+import { call, type TweetJson } from '../api.js';
+import { h } from '../dom.js';
+import { alertLine, describeError } from './notice.js';
+
+export const MAX_WEIGHTED_LENGTH = 280;
+
+/** The server's rule, to the letter: NFC first, then twitter-text's weighted length (URLs 23, CJK and emoji 2). */
+export function measure(text: string): { weightedLength: number; valid: boolean } {
+  const normalized = text.normalize('NFC');
+  const parsed = twitterText.parseTweet(normalized);
+  return { weightedLength: parsed.weightedLength, valid: parsed.valid && normalized.trim().length > 0 };
+}
+
+export interface ComposerOptions {
+  /** Posting a reply to this tweet. */
+  replyTo?: TweetJson;
+  onPosted(tweet: TweetJson): void;
+  placeholder?: string;
+  autofocus?: boolean;
+}
+
+/** 32 hex digits; getRandomValues works on plain http too, where randomUUID does not exist. */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+/** A text box with a live count of what is left of the 280, and a Post button that is on only when it may post. */
+export function composer(options: ComposerOptions): HTMLFormElement {
+  const input = h('textarea', {
+    class: 'compose-text',
+    attrs: {
+      name: 'text',
+      rows: '3',
+      'aria-label': options.replyTo ? 'Your reply' : 'What is happening?',
+      placeholder: options.placeholder ?? (options.replyTo ? 'Post your reply' : 'What is happening?'),
+    },
+  });
+  const counter = h('span', { class: 'counter', attrs: { 'aria-live': 'polite' } });
+  const meter = h('progress', {
+    class: 'meter',
+    attrs: { max: String(MAX_WEIGHTED_LENGTH), 'aria-hidden': 'true' },
+  });
+  const submit = h(
+    'button',
+    { class: 'primary', attrs: { type: 'submit' } },
+    options.replyTo ? 'Reply' : 'Post',
+  );
+  const error = alertLine();
+  // One key per text written: a retry after a lost answer returns the same tweet instead of posting twice.
+  let idempotencyKey = randomKey();
+  let posting = false;
+
+  const update = () => {
+    const { weightedLength, valid } = measure(input.value);
+    const left = MAX_WEIGHTED_LENGTH - weightedLength;
+    counter.textContent = String(left);
+    counter.dataset.weightedLength = String(weightedLength);
+    counter.title = `${weightedLength} of ${MAX_WEIGHTED_LENGTH}`;
+    counter.classList.toggle('warn', left <= 20 && left >= 0);
+    counter.classList.toggle('over', left < 0);
+    meter.value = Math.min(weightedLength, MAX_WEIGHTED_LENGTH);
+    submit.disabled = posting || !valid;
+  };
+
+  const form = h(
+    'form',
+    {
+      class: 'composer',
+      on: {
+        submit: async (event) => {
+          event.preventDefault();
+          if (submit.disabled) return;
+          posting = true;
+          update();
+          error.show(null);
+          try {
+            const tweet = await call<TweetJson>('POST', '/tweets', {
+              body: { text: input.value, ...(options.replyTo ? { reply_to_id: options.replyTo.id } : {}) },
+              headers: { 'idempotency-key': idempotencyKey },
+            });
+            input.value = '';
+            idempotencyKey = randomKey();
+            options.onPosted(tweet);
+          } catch (failure) {
+            error.show(describeError(options.replyTo ? 'post the reply' : 'post', failure));
+          } finally {
+            posting = false;
+            update();
+          }
+        },
+      },
+    },
+    input,
+    h('div', { class: 'compose-bar' }, meter, counter, submit),
+    error,
+  );
+  input.addEventListener('input', () => {
+    idempotencyKey = randomKey();
+    update();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+  });
+  update();
+  if (options.autofocus) queueMicrotask(() => input.focus());
+  return form;
+}
