@@ -29,6 +29,9 @@ const UNAVAILABLE_CODES = new Set([
   '57P01',
   '57P03',
   '53300',
+  // A deadlock or serialization failure: the transaction was rolled back whole; trying again is safe.
+  '40P01',
+  '40001',
 ]);
 
 /**

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
+import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
+import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { TestClock } from './clock.js';
-import { resetDatabase, sharedPglite } from './database.js';
+import { resetDatabase, sharedPglite, sharedPostgres } from './database.js';
+import { serverUrl } from './servers.js';
 
 export interface Harness {
   app: App;
@@ -36,18 +41,95 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({}), scrypt: { logN: 10, r: 8, p: 1 }, rateLimits: null, ...overrides };
 }
 
+/** Where a harness runs: embedded (PGlite, in-process cache and log) or services (PostgreSQL, Redis, NATS). */
+export interface Backend {
+  name: 'embedded' | 'services';
+  open(config: Config, clock: TestClock): Promise<{ app: App; cleanUp: () => Promise<void> }>;
+}
+
+const embedded: Backend = {
+  name: 'embedded',
+  async open(config, clock) {
+    const sql = await sharedPglite();
+    await resetDatabase(sql);
+    const app = await createApp(config, { role: 'all', sql, clock, logger: false });
+    return { app, cleanUp: async () => undefined };
+  },
+};
+
+let redis: RedisClient | undefined;
+
 /**
- * A Starling in embedded mode on the worker's shared PGlite (emptied first), with a clock the test drives and the
- * background loops off: the test drains the workers when it wants fanout to have happened.
+ * The same app on real servers: this worker's own PostgreSQL schema (emptied first), and Redis keys and NATS streams
+ * under a prefix of this harness's own, removed when it closes.
+ */
+function services(postgres: string, redisUrl: string, natsUrl: string): Backend {
+  return {
+    name: 'services',
+    async open(config, clock) {
+      const sql = await sharedPostgres(postgres);
+      await resetDatabase(sql);
+      redis ??= openRedis({ url: redisUrl });
+      const prefix = `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
+      const lists = (kind: string, maxEntries: number, ttlMs: number) =>
+        new RedisTimelineCache({
+          redis: redis as RedisClient,
+          prefix: `${prefix}:${kind}`,
+          maxEntries,
+          ttlMs,
+        });
+      const cache = lists('home', config.timelineMax, config.activeDays * 86_400_000);
+      const celebrityLists = lists('celebrity', 200, 3_600_000);
+      const log = await NatsEventLog.open({
+        servers: natsUrl,
+        prefix,
+        settings: { maxDeliver: 5, backoffMs: [50], ackWaitMs: 10_000, duplicateWindowMs: 60_000 },
+      });
+      const app = await createApp(config, {
+        role: 'all',
+        sql,
+        clock,
+        cache,
+        celebrityLists,
+        log,
+        logger: false,
+      });
+      return {
+        app,
+        async cleanUp() {
+          await cache.clear();
+          await celebrityLists.clear();
+          await log.destroy();
+        },
+      };
+    },
+  };
+}
+
+/** Every backend whose servers are reachable: embedded always, services when PostgreSQL, Redis and NATS are up. */
+export function backends(): Backend[] {
+  const [postgres, redisUrl, nats] = [serverUrl('postgres'), serverUrl('redis'), serverUrl('nats')];
+  return postgres && redisUrl && nats ? [embedded, services(postgres, redisUrl, nats)] : [embedded];
+}
+
+/**
+ * A Starling on a fresh database, with a clock the test drives and the background loops off: the test drains the
+ * workers when it wants fanout to have happened. Embedded unless a backend is given.
  */
 export async function startHarness(
   overrides: Partial<Config> = {},
   clock = new TestClock(),
+  backend: Backend = embedded,
 ): Promise<Harness> {
-  const sql = await sharedPglite();
-  await resetDatabase(sql);
-  const app = await createApp(testConfig(overrides), { role: 'all', sql, clock, logger: false });
-  return harnessFor(app, clock);
+  const { app, cleanUp } = await backend.open(testConfig(overrides), clock);
+  const harness = harnessFor(app, clock);
+  return {
+    ...harness,
+    async close() {
+      await cleanUp();
+      await app.close();
+    },
+  };
 }
 
 export function harnessFor(app: App, clock: TestClock): Harness {

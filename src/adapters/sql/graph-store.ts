@@ -78,7 +78,7 @@ export class SqlGraphStore implements GraphStore {
     ]);
     // Locking the row first makes `before` exact even when follows of one account race.
     const locked = await tx.query<{ fanout_mode: FanoutMode }>(
-      'SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR UPDATE',
+      'SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR NO KEY UPDATE',
       [idParam(followeeId)],
     );
     const rows = await tx.query<{ after: FanoutMode }>(
