@@ -164,6 +164,11 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     await call('GET', '/api/v1/timelines/home', reader.token);
     await drained();
     await nats.kill('SIGKILL');
+    // The fanout process says which dependency it lost; the api process, which never talks to NATS, stays ready.
+    const fanoutReady = await fetch(`http://127.0.0.1:${metricsPort}/readyz`);
+    expect(fanoutReady.status).toBe(503);
+    expect(((await fanoutReady.json()) as { failed: string[] }).failed).toEqual(['nats']);
+    expect((await fetch(`${base()}/readyz`)).status).toBe(200);
     const statuses: number[] = [];
     const posted: string[] = [];
     for (let i = 0; i < 100; i++) {
@@ -200,6 +205,13 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
       posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `f${i}` })).body.id);
     await drained();
     execFileSync('redis-cli', ['-u', env.REDIS_URL as string, 'FLUSHALL']);
+    expect(await homeIds(reader.token)).toEqual([...posted].reverse());
+
+    // Redis gone altogether: /readyz names it, and reads are still served, from PostgreSQL.
+    await redis.kill('SIGKILL');
+    const ready = await fetch(`${base()}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { failed: string[] }).failed).toEqual(['redis']);
     expect(await homeIds(reader.token)).toEqual([...posted].reverse());
   }, 120_000);
 });

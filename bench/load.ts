@@ -1,0 +1,161 @@
+/**
+ * The load generator, run in a process of its own (forked by bench/run.ts). Open-loop: request i is due at
+ * start + i/rate whether or not earlier ones finished, and its latency counts from when it was due, so a stall shows
+ * up in the percentiles instead of hiding (no coordinated omission). Closed-loop (a fixed number of requests in
+ * flight) measures the most a server can do. Percentiles come from HdrHistogram.
+ */
+import { build, type Histogram } from 'hdr-histogram-js';
+import { seeded } from './random.js';
+
+export type Operation = 'home' | 'account' | 'post' | 'ceiling';
+
+export interface LoadJob {
+  base: string;
+  mode: 'open' | 'closed';
+  /** Requests per second (open loop). */
+  rate: number;
+  /** Requests in flight (closed loop). */
+  concurrency: number;
+  durationMs: number;
+  mix: Partial<Record<Operation, number>>;
+  /** Readers are drawn from account indexes [0, readers). */
+  readers: number;
+  accounts: number;
+  seed: number;
+  tokenPrefix: string;
+}
+
+export interface OperationResult {
+  count: number;
+  errors: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface LoadResult {
+  seconds: number;
+  throughput: number;
+  operations: Partial<Record<Operation, OperationResult>>;
+}
+
+const token = (prefix: string, i: number) => `${prefix}${String(i).padStart(12, '0')}`;
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  const random = seeded(job.seed);
+  const histograms = new Map<Operation, Histogram>();
+  const errors = new Map<Operation, number>();
+  const entries = Object.entries(job.mix) as [Operation, number][];
+  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
+  const chooseOp = (): Operation => {
+    let roll = random.next() * total;
+    for (const [op, weight] of entries) {
+      roll -= weight;
+      if (roll <= 0) return op;
+    }
+    return entries[0]?.[0] ?? 'home';
+  };
+  let posted = 0;
+
+  async function request(op: Operation): Promise<boolean> {
+    const reader = random.int(job.readers);
+    const headers = { authorization: `Bearer ${token(job.tokenPrefix, reader)}` };
+    let response: Response;
+    switch (op) {
+      case 'home':
+        response = await fetch(`${job.base}/api/v1/timelines/home?limit=50`, { headers });
+        break;
+      case 'account':
+        response = await fetch(`${job.base}/api/v1/accounts/u${random.int(job.accounts)}/tweets?limit=20`);
+        break;
+      case 'post':
+        response = await fetch(`${job.base}/api/v1/tweets`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `bench post ${posted++} #bench` }),
+        });
+        break;
+      case 'ceiling':
+        response = await fetch(`${job.base}/page`);
+        break;
+    }
+    await response.arrayBuffer();
+    return response.ok;
+  }
+
+  function record(op: Operation, micros: number, ok: boolean) {
+    let histogram = histograms.get(op);
+    if (!histogram) {
+      histogram = build({
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 120_000_000,
+        numberOfSignificantValueDigits: 3,
+      });
+      histograms.set(op, histogram);
+    }
+    histogram.recordValue(Math.max(1, Math.round(micros)));
+    if (!ok) errors.set(op, (errors.get(op) ?? 0) + 1);
+  }
+
+  async function timed(op: Operation, dueAt: number) {
+    let ok = false;
+    try {
+      ok = await request(op);
+    } catch {
+      ok = false;
+    }
+    record(op, (performance.now() - dueAt) * 1_000, ok);
+  }
+
+  const started = performance.now();
+  const end = started + job.durationMs;
+  let sent = 0;
+  if (job.mode === 'open') {
+    const inFlight = new Set<Promise<void>>();
+    const interval = 1_000 / job.rate;
+    while (performance.now() < end) {
+      const dueAt = started + sent * interval;
+      const wait = dueAt - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const promise = timed(chooseOp(), dueAt);
+      sent += 1;
+      inFlight.add(promise);
+      void promise.finally(() => inFlight.delete(promise));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(
+      Array.from({ length: job.concurrency }, async () => {
+        while (performance.now() < end) {
+          await timed(chooseOp(), performance.now());
+          sent += 1;
+        }
+      }),
+    );
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  const operations: LoadResult['operations'] = {};
+  for (const [op, h] of histograms) {
+    operations[op] = {
+      count: h.totalCount,
+      errors: errors.get(op) ?? 0,
+      p50: h.getValueAtPercentile(50) / 1_000,
+      p90: h.getValueAtPercentile(90) / 1_000,
+      p99: h.getValueAtPercentile(99) / 1_000,
+      p999: h.getValueAtPercentile(99.9) / 1_000,
+      max: h.maxValue / 1_000,
+      mean: h.mean / 1_000,
+    };
+  }
+  return { seconds, throughput: sent / seconds, operations };
+}
+
+process.on('message', (job: LoadJob) => {
+  run(job).then(
+    (result) => process.send?.({ result }, () => process.exit(0)),
+    (error: unknown) => process.send?.({ error: String(error) }, () => process.exit(1)),
+  );
+});

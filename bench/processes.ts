@@ -1,0 +1,122 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import type { LoadJob, LoadResult } from './load.js';
+
+const ROOT = new URL('../', import.meta.url);
+
+/** Runs one load job in its own process and returns what it measured. */
+export function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('bench/load.ts', ROOT), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: 'inherit',
+    });
+    child.once('message', (message: { result?: LoadResult; error?: string }) =>
+      message.result ? resolve(message.result) : reject(new Error(message.error)),
+    );
+    child.once('error', reject);
+    child.send(job);
+  });
+}
+
+export interface Started {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `starling <role>` from the build, with the given environment; resolves once its port answers. */
+export async function startStarling(
+  role: 'api' | 'fanout' | 'start',
+  env: Record<string, string>,
+  port: number,
+) {
+  const child = spawn(process.execPath, [new URL('bin/starling.js', ROOT).pathname, role], {
+    env: { ...process.env, LOG_LEVEL: 'warn', STARLING_RATE_LIMITS: 'off', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  return started(child);
+}
+
+export async function startCeiling(bodyFile: string, port: number): Promise<Started> {
+  const child = fork(new URL('bench/ceiling-server.ts', ROOT), [bodyFile, String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  await new Promise((resolve) => child.once('message', resolve));
+  return started(child);
+}
+
+function started(child: ChildProcess): Started {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs a command and returns its standard output. */
+export function output(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`${command} exited ${code}`)),
+    );
+  });
+}
+
+/** Sums every sample of a Prometheus metric (all label sets), from a process's /metrics. */
+export async function metric(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
+
+/** A histogram quantile from Prometheus buckets (as `histogram_quantile` computes it), optionally by label. */
+export async function quantile(base: string, name: string, q: number, label = ''): Promise<number | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const buckets: [number, number][] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`) || !line.includes(label)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (!le) continue;
+    buckets.push([le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(line.split(' ').at(-1))]);
+  }
+  buckets.sort((a, b) => a[0] - b[0]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const rank = q * total;
+  let previous: [number, number] = [0, 0];
+  for (const bucket of buckets) {
+    if (bucket[1] >= rank) {
+      if (!Number.isFinite(bucket[0])) return previous[0];
+      const span = bucket[1] - previous[1];
+      return previous[0] + (bucket[0] - previous[0]) * (span === 0 ? 0 : (rank - previous[1]) / span);
+    }
+    previous = bucket;
+  }
+  return previous[0];
+}

@@ -1,0 +1,415 @@
+/**
+ * `npm run bench`: Starling's figures beside the machine's ceilings, measured in one run. See docs/benchmarks.md for
+ * what each scenario does; the report and bench/results/latest.json are rewritten by every run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DEFAULT_LOG_SETTINGS } from '../src/adapters/memory/memory-event-log.js';
+import { NatsEventLog } from '../src/adapters/nats/nats-event-log.js';
+import { openPgClient } from '../src/adapters/postgres/pg-client.js';
+import { migrate } from '../src/adapters/sql/migrate.js';
+import { SqlTweetStore } from '../src/adapters/sql/tweet-store.js';
+import { accountId, generateGraph, loadGraph, SIZES } from './graph.js';
+import type { LoadResult } from './load.js';
+import { metric, output, quantile, runLoad, startCeiling, startStarling } from './processes.js';
+import { type Figures, writeReport } from './report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: 'small' },
+    duration: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '42' },
+    out: { type: 'string', default: 'docs/benchmarks.md' },
+  },
+  allowPositionals: false,
+});
+
+const size = SIZES[args.size as string];
+if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+const durationMs = Number(args.duration) * 1_000;
+const rate = Number(args.rate);
+const seed = Number(args.seed);
+const threshold = Math.max(100, Math.round(size.accounts / 5));
+const NAMESPACE = 'bench';
+const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/starling_bench';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+const API = { port: 3811, base: 'http://127.0.0.1:3811' };
+const FANOUT = { port: 3812, base: 'http://127.0.0.1:3812' };
+const CEILING = { port: 3813, base: 'http://127.0.0.1:3813' };
+const say = (text: string) => console.log(`[bench] ${text}`);
+const figures: Figures = {
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  size: args.size as string,
+  durationSeconds: durationMs / 1_000,
+  rate,
+  threshold,
+};
+
+async function recreateDatabase() {
+  const url = new URL(postgresUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+}
+
+function redisCli(...command: string[]): string {
+  const url = new URL(redisUrl);
+  return execFileSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', ...command]).toString();
+}
+
+function flushNamespace() {
+  const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:*`).split('\n').filter(Boolean);
+  for (let i = 0; i < keys.length; i += 1_000) redisCli('UNLINK', ...keys.slice(i, i + 1_000));
+}
+
+const redisUsedMemory = () => Number(/used_memory:(\d+)/.exec(redisCli('INFO', 'memory'))?.[1] ?? 0);
+
+async function redisCeilings() {
+  const url = new URL(redisUrl);
+  const common = ['-h', url.hostname, '-p', url.port || '6379', '-n', '300000', '-P', '32', '-q'];
+  const parse = (text: string) => Number(/([\d.]+) requests per second/.exec(text)?.[1] ?? 0);
+  const zadd = parse(
+    await output('redis-benchmark', [
+      ...common,
+      '-r',
+      '1000000',
+      'zadd',
+      'bench:ceiling:z',
+      '__rand_int__',
+      'm:__rand_int__',
+    ]),
+  );
+  const zrevrange = parse(
+    await output('redis-benchmark', [...common, 'zrevrange', 'bench:ceiling:z', '0', '49']),
+  );
+  redisCli('DEL', 'bench:ceiling:z');
+  return { zadd, zrevrange };
+}
+
+async function readEach(readers: number[], concurrency: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < readers.length) {
+        const reader = readers[next++] as number;
+        const started = performance.now();
+        const response = await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
+          headers: { authorization: `Bearer benchtoken${String(reader).padStart(12, '0')}` },
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+async function drained(timeoutMs = 300_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const backlog = await metric(FANOUT.base, 'starling_outbox_backlog');
+    const pending = await metric(FANOUT.base, 'starling_log_consumer_pending');
+    if (backlog === 0 && pending === 0) return (performance.now() - started) / 1_000;
+    if (performance.now() - started > timeoutMs) throw new Error('fanout did not drain');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function services() {
+  say(`generating a ${args.size} graph (seed ${seed})`);
+  const graph = generateGraph(size as NonNullable<typeof size>, seed);
+  const followerCounts = [...graph.followers].sort((a, b) => a - b);
+  figures.graph = {
+    accounts: graph.accounts,
+    follows: graph.follows.length,
+    medianFollowing: percentile([...graph.following], 50),
+    medianFollowers: followerCounts[Math.floor(followerCounts.length / 2)] ?? 0,
+    maxFollowers: followerCounts.at(-1) ?? 0,
+    celebrities: followerCounts.filter((c) => c >= threshold).length,
+  };
+  await recreateDatabase();
+  const sql = openPgClient({ connectionString: postgresUrl });
+  await migrate(sql);
+  const loadStarted = performance.now();
+  await loadGraph(sql, graph, threshold, say);
+  figures.graph.loadSeconds = (performance.now() - loadStarted) / 1_000;
+  flushNamespace();
+  // A fresh database numbers its outbox from 1 again; JetStream would drop those ids as duplicates of the last run's.
+  const stale = await NatsEventLog.open({
+    servers: natsUrl,
+    prefix: NAMESPACE,
+    settings: DEFAULT_LOG_SETTINGS,
+  });
+  await stale.destroy();
+  await stale.close();
+
+  const env = {
+    DATABASE_URL: postgresUrl,
+    REDIS_URL: redisUrl,
+    NATS_URL: natsUrl,
+    STARLING_NAMESPACE: NAMESPACE,
+    STARLING_CELEBRITY_THRESHOLD: String(threshold),
+  };
+  const api = await startStarling('api', { ...env, PORT: String(API.port) }, API.port);
+  let fanout = await startStarling(
+    'fanout',
+    { ...env, STARLING_METRICS_PORT: String(FANOUT.port) },
+    FANOUT.port,
+  );
+  await drained();
+
+  // Cold start: readers who follow about 1,000 accounts (or the most there are), each reading for the first time.
+  const target = Math.min(1_000, Math.max(...graph.following));
+  const byDistance = [...Array(graph.accounts).keys()].sort(
+    (a, b) => Math.abs((graph.following[a] ?? 0) - target) - Math.abs((graph.following[b] ?? 0) - target),
+  );
+  const cold = byDistance.slice(0, 200);
+  const memoryBefore = redisUsedMemory();
+  const coldLatencies = await readEach(cold, 4);
+  figures.coldStart = {
+    readers: cold.length,
+    medianFollowing: percentile(
+      cold.map((r) => graph.following[r] ?? 0),
+      50,
+    ),
+    p50: percentile(coldLatencies, 50),
+    p99: percentile(coldLatencies, 99),
+  };
+  say(`cold start p99 ${figures.coldStart.p99.toFixed(1)} ms`);
+
+  // Warm the active readers' timelines (the first reads are rebuilds), then measure Redis bytes per entry.
+  const readers = Math.min(graph.accounts, 5_000);
+  await readEach([...Array(readers).keys()], 16);
+  const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:home:*:z`).split('\n').filter(Boolean);
+  let entries = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const script = `local n = 0 for _, k in ipairs(KEYS) do n = n + redis.call('ZCARD', k) end return n`;
+    const batch = keys.slice(i, i + 500);
+    entries += Number(redisCli('EVAL', script, String(batch.length), ...batch).trim());
+  }
+  figures.memory = {
+    timelines: keys.length,
+    entries,
+    bytesPerEntry: (redisUsedMemory() - memoryBefore) / Math.max(entries, 1),
+  };
+  say(`redis: ${figures.memory.bytesPerEntry.toFixed(1)} bytes per cached entry over ${entries} entries`);
+
+  // A real 50-tweet home page, for the HTTP ceiling.
+  const page = await (
+    await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
+      headers: { authorization: 'Bearer benchtoken000000000001' },
+    })
+  ).text();
+  const dir = await mkdtemp(join(tmpdir(), 'starling-bench-'));
+  await writeFile(join(dir, 'page.json'), page);
+
+  say('ceilings: redis-benchmark, bare Fastify');
+  figures.redisCeiling = await redisCeilings();
+  const ceiling = await startCeiling(join(dir, 'page.json'), CEILING.port);
+  const httpCeiling = await runLoad({
+    base: CEILING.base,
+    mode: 'closed',
+    rate: 0,
+    concurrency: 32,
+    durationMs: durationMs / 3,
+    mix: { ceiling: 1 },
+    readers: 1,
+    accounts: 1,
+    seed,
+    tokenPrefix: 'benchtoken',
+  });
+  await ceiling.stop();
+  figures.httpCeiling = {
+    throughput: httpCeiling.throughput,
+    pageBytes: page.length,
+    ...pick(httpCeiling, 'ceiling'),
+  };
+
+  say('home reads at full speed (closed loop)');
+  const maxHome = await runLoad({
+    base: API.base,
+    mode: 'closed',
+    rate: 0,
+    concurrency: 32,
+    durationMs: durationMs / 3,
+    mix: { home: 1 },
+    readers,
+    accounts: graph.accounts,
+    seed,
+    tokenPrefix: 'benchtoken',
+  });
+  figures.maxHome = { throughput: maxHome.throughput, ...pick(maxHome, 'home') };
+
+  say(`steady mixed load: ${rate} req/s open loop for ${durationMs / 1_000} s`);
+  const insertsBefore = await metric(FANOUT.base, 'starling_timeline_inserts_total');
+  const steady = await runLoad({
+    base: API.base,
+    mode: 'open',
+    rate,
+    concurrency: 0,
+    durationMs,
+    mix: { home: 60, account: 30, post: 10 },
+    readers,
+    accounts: graph.accounts,
+    seed: seed + 1,
+    tokenPrefix: 'benchtoken',
+  });
+  await drained();
+  const posts = steady.operations.post?.count ?? 0;
+  figures.steady = {
+    throughput: steady.throughput,
+    operations: steady.operations,
+    fanoutLagP99: await quantile(FANOUT.base, 'starling_fanout_lag_seconds', 0.99, 'stream="fanout"'),
+    insertsPerPost:
+      ((await metric(FANOUT.base, 'starling_timeline_inserts_total')) - insertsBefore) / Math.max(posts, 1),
+  };
+
+  say('fanout throughput alone');
+  await fanout.stop();
+  const authors = [...Array(readers).keys()]
+    .filter((a) => (graph.followers[a] ?? 0) < threshold)
+    .sort((a, b) => (graph.followers[b] ?? 0) - (graph.followers[a] ?? 0))
+    .slice(0, 100);
+  const burst = 300;
+  for (let i = 0; i < burst; i++) {
+    const author = authors[i % authors.length] as number;
+    await fetch(`${API.base}/api/v1/tweets`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer benchtoken${String(author).padStart(12, '0')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ text: `fanout burst ${i}` }),
+    });
+  }
+  fanout = await startStarling('fanout', { ...env, STARLING_METRICS_PORT: String(FANOUT.port) }, FANOUT.port);
+  const seconds = await drained();
+  const deliveries = await metric(FANOUT.base, 'starling_timeline_inserts_total');
+  figures.fanout = { tweets: burst, deliveries, seconds, perSecond: deliveries / seconds };
+  say(`fanout: ${Math.round(figures.fanout.perSecond)} deliveries/s`);
+
+  // Baselines: what pure push would write, and what pure pull costs a reader.
+  const tweets = new SqlTweetStore(sql);
+  const pullLatencies: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const reader = accountId((i * 7919) % readers);
+    const started = performance.now();
+    await tweets.home(reader, { limit: 50 });
+    pullLatencies.push(performance.now() - started);
+  }
+  const meanFollowers = [...graph.followers].reduce((a, b) => a + b, 0) / graph.accounts;
+  const activeShare = readers / graph.accounts;
+  figures.baselines = {
+    pushWritesPerPost: meanFollowers * activeShare,
+    hybridWritesPerPost: figures.steady.insertsPerPost,
+    pullReadP50: percentile(pullLatencies, 50),
+    pullReadP99: percentile(pullLatencies, 99),
+    cachedReadP50: figures.steady.operations.home?.p50 ?? null,
+    cachedReadP99: figures.steady.operations.home?.p99 ?? null,
+  };
+
+  await fanout.stop();
+  await api.stop();
+  await sql.close();
+  flushNamespace();
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function embedded() {
+  say('embedded mode (PGlite, in-process cache and log)');
+  const dir = await mkdtemp(join(tmpdir(), 'starling-bench-embedded-'));
+  const port = 3814;
+  const base = `http://127.0.0.1:${port}`;
+  const app = await startStarling(
+    'start',
+    { PORT: String(port), STARLING_DATA_DIR: dir, STARLING_SCRYPT_LOG_N: '10' },
+    port,
+  );
+  const users = 200;
+  const tokens: string[] = [];
+  for (let i = 0; i < users; i++) {
+    const reply = await fetch(`${base}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ handle: `e${i}`, password: 'bench password' }),
+    });
+    tokens.push(((await reply.json()) as { token: string }).token);
+  }
+  for (let i = 0; i < users; i++) {
+    for (let k = 1; k <= 20; k++) {
+      await fetch(`${base}/api/v1/accounts/e${(i + k * 7) % users}/follow`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${tokens[i]}` },
+      });
+    }
+    await fetch(`${base}/api/v1/tweets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `hello from e${i}` }),
+    });
+  }
+  // The load generator addresses readers by index; give it these tokens through a tiny token map file? Simpler: read
+  // closed-loop here, in this process, as a second client.
+  const measure = async (op: 'home' | 'post', ms: number) => {
+    let done = 0;
+    const end = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, worker) => {
+        while (performance.now() < end) {
+          const token = tokens[(done + worker) % users] as string;
+          const response =
+            op === 'home'
+              ? await fetch(`${base}/api/v1/timelines/home?limit=50`, {
+                  headers: { authorization: `Bearer ${token}` },
+                })
+              : await fetch(`${base}/api/v1/tweets`, {
+                  method: 'POST',
+                  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                  body: JSON.stringify({ text: `embedded ${done}` }),
+                });
+          await response.arrayBuffer();
+          done += 1;
+        }
+      }),
+    );
+    return done / (ms / 1_000);
+  };
+  figures.embedded = {
+    homeReadsPerSecond: await measure('home', durationMs / 3),
+    postsPerSecond: await measure('post', durationMs / 6),
+  };
+  say(
+    `embedded: ${Math.round(figures.embedded.homeReadsPerSecond)} home reads/s, ${Math.round(figures.embedded.postsPerSecond)} posts/s`,
+  );
+  await app.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+function pick(result: LoadResult, op: keyof LoadResult['operations']) {
+  const o = result.operations[op];
+  return { p50: o?.p50 ?? 0, p99: o?.p99 ?? 0, errors: o?.errors ?? 0 };
+}
+
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+await services();
+await embedded();
+await mkdir('bench/results', { recursive: true });
+await writeFile('bench/results/latest.json', `${JSON.stringify(figures, null, 2)}\n`);
+await writeReport(figures, args.out as string);
+say(`report written to ${args.out}`);
