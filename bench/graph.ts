@@ -108,7 +108,10 @@ export async function loadGraph(
   let followId = composeSnowflake({ timestampMs: Date.UTC(2025, 0, 2), workerId: 1001, sequence: 0 });
   for (let start = 0; start < graph.follows.length; start += BATCH) {
     const slice = graph.follows.slice(start, start + BATCH);
-    const ids = slice.map(() => (followId += 1n).toString());
+    const ids = slice.map(() => {
+      followId += 1n;
+      return followId.toString();
+    });
     await sql.query(
       `INSERT INTO follows (follower_id, followee_id, id, created_at)
        SELECT a, b, id, $4 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(a, b, id)`,
@@ -127,7 +130,8 @@ export async function loadGraph(
     const authors: string[] = [];
     for (let i = start; i < Math.min(graph.accounts, start + BATCH); i++) {
       for (let t = 0; t < graph.tweets; t++) {
-        ids.push(composeSnowflake({ timestampMs: (tweetMs += 1), workerId: 1002, sequence: 0 }).toString());
+        tweetMs += 1;
+        ids.push(composeSnowflake({ timestampMs: tweetMs, workerId: 1002, sequence: 0 }).toString());
         authors.push(accountId(i).toString());
       }
     }
