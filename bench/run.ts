@@ -196,12 +196,22 @@ async function services() {
   // Warm the active readers' timelines (the first reads are rebuilds), then measure Redis bytes per entry.
   const readers = Math.min(graph.accounts, 5_000);
   await readEach([...Array(readers).keys()], 16);
-  const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:home:*:z`).split('\n').filter(Boolean);
+  const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:home:*`).split('\n').filter(Boolean);
   let entries = 0;
+  let timelines = 0;
+  const script = `local n, z = 0, 0
+    for _, k in ipairs(KEYS) do
+      if redis.call('TYPE', k).ok == 'zset' then n = n + redis.call('ZCARD', k); z = z + 1 end
+    end
+    return {n, z}`;
   for (let i = 0; i < keys.length; i += 500) {
-    const script = `local n = 0 for _, k in ipairs(KEYS) do n = n + redis.call('ZCARD', k) end return n`;
     const batch = keys.slice(i, i + 500);
-    entries += Number(redisCli('EVAL', script, String(batch.length), ...batch).trim());
+    const [n, z] = redisCli('EVAL', script, String(batch.length), ...batch)
+      .trim()
+      .split('\n')
+      .map(Number);
+    entries += n ?? 0;
+    timelines += z ?? 0;
   }
   figures.memory = {
     timelines: keys.length,
