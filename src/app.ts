@@ -263,7 +263,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       body: await metrics.registry.metrics(),
     }),
     observeRequest: (request) => observeHttp(metrics, request),
-    rateLimits: config.rateLimits ? { ...config.rateLimits, ...(redis ? { redis } : {}) } : undefined,
+    rateLimits: config.rateLimits
+      ? { ...config.rateLimits, ...(redis ? { redis, namespace: config.namespace } : {}) }
+      : undefined,
     operationsOnly: options.role === 'fanout',
     feed,
   });

@@ -20,6 +20,8 @@ export interface RateLimitSettings {
   logins: Budget;
   /** Shared counters (Redis) so limits hold across `api` processes and restarts; in-process when absent. */
   redis?: RateLimitPluginOptions['redis'];
+  /** Prefix of the counters' Redis keys. */
+  namespace?: string;
 }
 
 type Scope = 'ip' | 'account';
@@ -72,7 +74,9 @@ export async function registerRateLimits(
 ) {
   await app.register(rateLimit, {
     global: false,
-    ...(settings.redis ? { redis: settings.redis, nameSpace: 'starling:ratelimit:' } : {}),
+    ...(settings.redis
+      ? { redis: settings.redis, nameSpace: `${settings.namespace ?? 'starling'}:ratelimit:` }
+      : {}),
   });
   const root = app as unknown as FastifyInstance;
   const checks = limiters(settings).map((limiter) => ({
