@@ -45,6 +45,21 @@ export const PostTweetBody = Type.Object(
   strict,
 );
 
+/** `Idempotency-Key` on POST /tweets: a retry with the same key and body returns the same tweet. */
+export const IdempotencyHeaders = Type.Object(
+  {
+    'idempotency-key': Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_.:-]+$',
+        description: 'Makes posting safe to retry for 24 hours: the same key and body return the same tweet',
+      }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 export const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
 });

@@ -32,7 +32,12 @@ export interface RebuiltTimeline {
 /** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
 export interface TweetStore {
   /** Inserts the tweet with its mentions and hashtags and enqueues `event`, all in one transaction. */
-  create(tweet: NewTweet, event: OutboxEntry): Promise<void>;
+  /**
+   * Stores the tweet and enqueues `event` atomically. With an idempotency key, the key is claimed first in the same
+   * transaction: if the author used it within `keyTtlMs` already, nothing is written and the earlier tweet is
+   * returned with the earlier request's hash (the caller decides whether the retry matches).
+   */
+  create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome>;
   /** Tweets by id, whatever their status; absent ids are absent from the map. */
   byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>>;
   /**
@@ -55,3 +60,14 @@ export interface ViewerState {
   liked: Set<bigint>;
   retweeted: Set<bigint>;
 }
+
+export interface IdempotencyClaim {
+  key: string;
+  /** A digest of the request, to tell a retry from a different request reusing the key. */
+  requestHash: string;
+  keyTtlMs: number;
+}
+
+export type CreateOutcome =
+  | { created: true; tweetId: bigint }
+  | { created: false; tweetId: bigint; requestHash: string };

@@ -1,4 +1,5 @@
-import { notFound } from '../domain/errors.js';
+import { createHash } from 'node:crypto';
+import { AppError, notFound } from '../domain/errors.js';
 import type { EventStream } from '../domain/events.js';
 import type { IdWindow, Tweet } from '../domain/model.js';
 import { parseTweetText } from '../domain/tweet-text.js';
@@ -16,6 +17,9 @@ export interface TweetDeps {
   ids: IdGenerator;
   clock: Clock;
 }
+
+/** How long an Idempotency-Key keeps answering with the tweet it created. */
+const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export function createTweetService(deps: TweetDeps) {
   const { tweets, accountService, ids, clock } = deps;
@@ -39,16 +43,24 @@ export function createTweetService(deps: TweetDeps) {
   }
 
   return {
-    /** Commits the tweet and its fanout event together; fanout itself happens later, in the workers. */
+    /**
+     * Commits the tweet and its fanout event together; fanout itself happens later, in the workers. With an
+     * idempotency key, a retry of the same request returns the tweet it created (`created: false`), and a different
+     * request with that key is refused.
+     */
     async post(
       authorId: bigint,
       input: { text: string; replyToId?: bigint | undefined },
-    ): Promise<TweetView> {
+      idempotencyKey?: string,
+    ): Promise<{ view: TweetView; created: boolean }> {
       const text = parseTweetText(input.text);
       const replyToId = input.replyToId ?? null;
       if (replyToId !== null) await visibleTweet(replyToId);
       const id = await ids.next();
-      await tweets.create(
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify([text.text, replyToId?.toString() ?? null]))
+        .digest('hex');
+      const outcome = await tweets.create(
         {
           id,
           authorId,
@@ -60,8 +72,14 @@ export function createTweetService(deps: TweetDeps) {
           hashtags: text.hashtags,
         },
         { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: id, authorId } },
+        idempotencyKey === undefined
+          ? undefined
+          : { key: idempotencyKey, requestHash, keyTtlMs: IDEMPOTENCY_TTL_MS },
       );
-      return view(id, authorId);
+      if (!outcome.created && outcome.requestHash !== requestHash) {
+        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+      }
+      return { view: await view(outcome.tweetId, authorId), created: outcome.created };
     },
 
     get: (id: bigint, viewerId: bigint | null): Promise<TweetView> => view(id, viewerId),

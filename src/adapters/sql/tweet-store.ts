@@ -1,6 +1,8 @@
 import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import type {
+  CreateOutcome,
+  IdempotencyClaim,
   NewTweet,
   RebuildQuery,
   RebuiltTimeline,
@@ -9,7 +11,7 @@ import type {
 } from '../../ports/tweet-store.js';
 import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
-import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt } from './sql-client.js';
 
 const windowParams = (w: IdWindow) => [
   w.before === undefined ? null : idParam(w.before),
@@ -21,6 +23,42 @@ const windowParams = (w: IdWindow) => [
  * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
  * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
  */
+/**
+ * Claims an idempotency key for this tweet, first thing in its transaction. A concurrent request holding the same key
+ * makes this wait until it commits; then the key is taken and the earlier tweet is returned instead. A key older
+ * than its time to live is claimed afresh.
+ */
+async function claimKey(
+  tx: SqlExecutor,
+  tweet: NewTweet,
+  claim: IdempotencyClaim,
+): Promise<CreateOutcome | null> {
+  const author = idParam(tweet.authorId);
+  const claimed = await tx.query(
+    `INSERT INTO idempotency_keys (author_id, key, request_hash, tweet_id, created_at)
+     VALUES ($1::bigint, $2, $3, $4::bigint, $5)
+     ON CONFLICT (author_id, key) DO UPDATE
+       SET request_hash = EXCLUDED.request_hash, tweet_id = EXCLUDED.tweet_id, created_at = EXCLUDED.created_at
+       WHERE idempotency_keys.created_at < $6
+     RETURNING 1`,
+    [
+      author,
+      claim.key,
+      claim.requestHash,
+      idParam(tweet.id),
+      tweet.createdAt,
+      new Date(tweet.createdAt.getTime() - claim.keyTtlMs),
+    ],
+  );
+  if (claimed.length > 0) return null;
+  const [earlier] = await tx.query<{ tweet_id: unknown; request_hash: string }>(
+    'SELECT tweet_id, request_hash FROM idempotency_keys WHERE author_id = $1::bigint AND key = $2',
+    [author, claim.key],
+  );
+  if (!earlier) throw new Error('idempotency key vanished while it was held');
+  return { created: false, tweetId: toBigInt(earlier.tweet_id), requestHash: earlier.request_hash };
+}
+
 const recentOf = (authors: string) => `
   SELECT t.id, t.author_id FROM (${authors}) s
   CROSS JOIN LATERAL (
@@ -34,9 +72,13 @@ const recentOf = (authors: string) => `
 export class SqlTweetStore implements TweetStore {
   constructor(private readonly db: SqlClient) {}
 
-  create(tweet: NewTweet, event: OutboxEntry): Promise<void> {
-    return this.db.transaction(async (tx) => {
+  create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
+    return this.db.transaction(async (tx): Promise<CreateOutcome> => {
       const id = idParam(tweet.id);
+      if (idempotency) {
+        const earlier = await claimKey(tx, tweet, idempotency);
+        if (earlier) return earlier;
+      }
       await tx.query(
         `INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at)
          VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6)`,
@@ -66,6 +108,7 @@ export class SqlTweetStore implements TweetStore {
         idParam(tweet.authorId),
       ]);
       await enqueue(tx, event);
+      return { created: true, tweetId: tweet.id };
     });
   }
 
