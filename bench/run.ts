@@ -214,7 +214,7 @@ async function services() {
     timelines += z ?? 0;
   }
   figures.memory = {
-    timelines: keys.length,
+    timelines,
     entries,
     bytesPerEntry: (redisUsedMemory() - memoryBefore) / Math.max(entries, 1),
   };

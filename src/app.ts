@@ -5,12 +5,14 @@ import pino from 'pino';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
 import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
+import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
 import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
 import { openRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
+import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
@@ -35,6 +37,7 @@ import type { Clock } from './ports/clock.js';
 import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
+import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createCelebrityDirectory } from './services/celebrities.js';
@@ -57,6 +60,7 @@ export interface AppOptions {
   /** Injected in tests that share a Redis or NATS between workers (each under its own key or stream prefix). */
   cache?: TimelineCache;
   celebrityLists?: TimelineCache;
+  tweetCache?: TweetCache;
   log?: EventLog;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
@@ -169,6 +173,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const cache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
   const celebrityLists =
     options.celebrityLists ?? lists('celebrity', CELEBRITY_LIST_MAX, CELEBRITY_LIST_TTL_MS);
+  const tweetCache: TweetCache =
+    options.tweetCache ??
+    (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
   const runsWorkers = options.role !== 'api';
   const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
   const celebrities = createCelebrityDirectory(graph, clock, { ttlMs: 10_000, maxReaders: 100_000 });
@@ -188,10 +195,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
-    tweets: instrumentPosting(createTweetService({ tweets, accounts, accountService, ids, clock }), metrics),
+    tweets: instrumentPosting(
+      createTweetService({ tweets, accounts, tweetCache, accountService, ids, clock }),
+      metrics,
+    ),
     timelines: createTimelineService({
       tweets,
       accounts,
+      tweetCache,
       graph,
       cache,
       celebrityLists,
@@ -216,7 +227,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           },
         })
       : new MemoryTimelineFeed());
-  const fanout = createFanoutService({ tweets, accounts, graph, cache, celebrityLists, settings, feed });
+  const fanout = createFanoutService({
+    tweets,
+    accounts,
+    graph,
+    cache,
+    celebrityLists,
+    tweetCache,
+    settings,
+    feed,
+  });
 
   const workers = createWorkerRunner({
     outbox,

@@ -4,6 +4,7 @@ import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
+import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 
 export interface FanoutSettings {
@@ -20,6 +21,7 @@ export interface FanoutDeps {
   graph: GraphStore;
   cache: TimelineCache;
   celebrityLists: TimelineCache;
+  tweetCache?: TweetCache | undefined;
   settings: FanoutSettings;
   /** Told of every entry written into or removed from readers' timelines, for the streaming API. */
   feed?: TimelineFeed | undefined;
@@ -43,6 +45,7 @@ export function createFanoutService({
   graph,
   cache: timelines,
   celebrityLists,
+  tweetCache,
   settings,
   feed,
 }: FanoutDeps) {
@@ -83,6 +86,8 @@ export function createFanoutService({
   }
 
   async function tweetDeleted(tweetId: bigint, authorId: bigint, stream: EventStream): Promise<FanoutResult> {
+    // Again after the API did: a read racing the delete may have cached the body as it was.
+    await tweetCache?.invalidate([tweetId]);
     await cache.remove([authorId], tweetId);
     await celebrityLists.remove([authorId], tweetId);
     // A tweet posted as a celebrity was never pushed; removing it everywhere anyway would cost a full follower scan.

@@ -1,5 +1,6 @@
 import type { Account, Tweet } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
+import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 
 export interface TweetView {
@@ -14,6 +15,22 @@ export interface TweetView {
 export interface HydrateDeps {
   tweets: TweetStore;
   accounts: AccountStore;
+  /** Tweet bodies, asked before the store; optional, and a failing cache only means the store is asked. */
+  tweetCache?: TweetCache | undefined;
+}
+
+/** Bodies from the cache, the rest from the store (and then cached): one round trip each for a page. */
+async function loadTweets(
+  { tweets, tweetCache }: HydrateDeps,
+  ids: readonly bigint[],
+): Promise<Map<bigint, Tweet>> {
+  if (!tweetCache) return tweets.byIds(ids);
+  const cached = await tweetCache.getMany(ids).catch(() => new Map<bigint, Tweet>());
+  const missing = [...new Set(ids)].filter((id) => !cached.has(id));
+  if (missing.length === 0) return cached;
+  const loaded = await tweets.byIds(missing);
+  await tweetCache.setMany([...loaded.values()]).catch(() => undefined);
+  return new Map([...cached, ...loaded]);
 }
 
 const visible = (tweet: Tweet | undefined): tweet is Tweet =>
@@ -25,13 +42,14 @@ const visible = (tweet: Tweet | undefined): tweet is Tweet =>
  * original is, are left out of the map: callers treat absence as "do not show".
  */
 export async function hydrateTweets(
-  { tweets, accounts }: HydrateDeps,
+  deps: HydrateDeps,
   ids: readonly bigint[],
   viewerId: bigint | null,
 ): Promise<Map<bigint, TweetView>> {
-  const found = await tweets.byIds(ids);
+  const { tweets, accounts } = deps;
+  const found = await loadTweets(deps, ids);
   const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
-  const originals = originalIds.length > 0 ? await tweets.byIds(originalIds) : new Map<bigint, Tweet>();
+  const originals = originalIds.length > 0 ? await loadTweets(deps, originalIds) : new Map<bigint, Tweet>();
   const all = [...found.values(), ...originals.values()];
   const authors = await accounts.byIds(all.map((t) => t.authorId));
   const state =

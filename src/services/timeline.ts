@@ -1,10 +1,8 @@
 import { byIdDesc, type IdWindow, type TimelineEntry } from '../domain/model.js';
-import type { AccountStore } from '../ports/account-store.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
-import type { TweetStore } from '../ports/tweet-store.js';
 import type { CelebrityDirectory } from './celebrities.js';
-import { presentInOrder, type TweetView } from './hydrate.js';
+import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 import { createSingleFlight } from './single-flight.js';
 
@@ -17,9 +15,7 @@ export interface TimelineSettings {
   celebrityListMax: number;
 }
 
-export interface TimelineDeps {
-  tweets: TweetStore;
-  accounts: AccountStore;
+export interface TimelineDeps extends HydrateDeps {
   graph: GraphStore;
   /** Home timelines of active readers (pushed authors and the reader's own tweets). */
   cache: TimelineCache;

@@ -3,16 +3,12 @@ import { AppError, notFound } from '../domain/errors.js';
 import type { EventStream } from '../domain/events.js';
 import type { IdWindow, Tweet } from '../domain/model.js';
 import { parseTweetText } from '../domain/tweet-text.js';
-import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { TweetStore } from '../ports/tweet-store.js';
 import type { AccountService } from './accounts.js';
-import { hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
+import { type HydrateDeps, hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 
-export interface TweetDeps {
-  tweets: TweetStore;
-  accounts: AccountStore;
+export interface TweetDeps extends HydrateDeps {
   accountService: Pick<AccountService, 'byHandle' | 'byId'>;
   ids: IdGenerator;
   clock: Clock;
@@ -91,6 +87,8 @@ export function createTweetService(deps: TweetDeps) {
         event: { type: 'tweet.deleted', tweetId: id, authorId },
       });
       if (!deleted) throw notFound('tweet');
+      // Readers stop seeing it at once; the fanout worker forgets it again, after any read that raced this one.
+      await deps.tweetCache?.invalidate([id]).catch(() => undefined);
     },
 
     /** An account's own tweets and retweets, newest first. */

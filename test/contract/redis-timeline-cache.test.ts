@@ -1,36 +1,171 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe } from 'vitest';
-import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { openRedis, type RedisClient, RedisTimeoutError } from '../../src/adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
+import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import { serverUrl } from '../support/servers.js';
 import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache.contract.js';
 
-function redisContract(name: string, open: () => RedisClient) {
+const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
+const entry = (tweetId: bigint) => ({ tweetId, authorId: 1n });
+const all = { limit: 100 };
+
+/** A loopback port nothing listens on: connections to it are refused at once. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const url = serverUrl('redis');
+
+describe.skipIf(!url)('with Redis', () => {
   let redis: RedisClient | undefined;
+  const client = () => {
+    redis ??= openRedis({ url: url as string });
+    return redis;
+  };
   afterAll(async () => {
     await redis?.quit();
   });
-  timelineCacheContract(name, async () => {
-    redis ??= open();
+
+  timelineCacheContract('Redis', async () => {
     const cache = new RedisTimelineCache({
-      redis,
-      prefix: `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}:home`,
+      redis: client(),
+      prefix: `${uniquePrefix()}:home`,
       ...CONTRACT_CACHE_SETTINGS,
     });
-    return {
-      cache,
-      ttlRemaining: (userId) => cache.ttlRemaining(userId),
-      close: () => cache.clear(),
-    };
+    return { cache, ttlRemaining: (userId) => cache.ttlRemaining(userId), close: () => cache.clear() };
   });
+
+  describe('RedisTimelineCache on a standalone server', () => {
+    const open = (prefix = `${uniquePrefix()}:home`) =>
+      new RedisTimelineCache({ redis: client(), prefix, ...CONTRACT_CACHE_SETTINGS });
+
+    it('fans an entry out to a page of readers in one round trip', async () => {
+      const cache = open();
+      const readers = Array.from({ length: 1_000 }, (_, i) => 50_000n + BigInt(i));
+      for (const userId of readers.slice(0, 10)) await cache.beginRebuild(userId);
+      const pipelines = vi.spyOn(client(), 'pipeline');
+      try {
+        expect(await cache.insert(readers, entry(1n))).toBe(10);
+        await cache.remove(readers, 1n);
+        expect(pipelines).toHaveBeenCalledTimes(2);
+      } finally {
+        pipelines.mockRestore();
+        await cache.clear();
+      }
+    });
+
+    it('keeps a reader’s keys under its prefix and hash tag, and clear deletes only this cache’s', async () => {
+      const base = uniquePrefix();
+      const home = open(`${base}:home`);
+      const longer = open(`${base}:home:other`);
+      const tweets = new RedisTweetCache({ redis: client(), prefix: `${base}:home` });
+      try {
+        for (const cache of [home, longer]) {
+          await cache.beginRebuild(7n);
+          await cache.completeRebuild(7n, [entry(1n)], 0n);
+        }
+        await tweets.setMany([tweetOf(7n)]);
+        expect((await client().keys(`${base}:home:{*`)).sort()).toEqual([
+          `${base}:home:{u:7}:entries`,
+          `${base}:home:{u:7}:meta`,
+        ]);
+        await home.clear();
+        expect(await home.read(7n, all)).toBeNull();
+        expect((await longer.read(7n, all))?.entries).toEqual([entry(1n)]);
+        expect((await tweets.getMany([7n])).size).toBe(1);
+      } finally {
+        await Promise.all([home.clear(), longer.clear(), tweets.clear()]);
+      }
+    });
+
+    it('answers ping, and closes the connection only when it owns it', async () => {
+      const shared = open();
+      await shared.ping();
+      await shared.close();
+      expect(await client().ping()).toBe('PONG');
+      const own = openRedis({ url: url as string });
+      const owner = new RedisTimelineCache({
+        redis: own,
+        prefix: `${uniquePrefix()}:home`,
+        ownsConnection: true,
+        ...CONTRACT_CACHE_SETTINGS,
+      });
+      await owner.ping();
+      await owner.close();
+      await expect(own.ping()).rejects.toThrow(/closed/i);
+    });
+
+    it('refuses a prefix that would share a hash tag or match other keys', () => {
+      expect(() => open('starling:{home}')).toThrow(/prefix/);
+      expect(() => open('starling:*')).toThrow(/prefix/);
+    });
+  });
+});
+
+describe('RedisTimelineCache when Redis is down', () => {
+  it('fails reads, fanout and ping quickly instead of waiting for Redis', async () => {
+    const redis = openRedis({ url: `redis://127.0.0.1:${await deadPort()}` }, { onError: () => undefined });
+    const cache = new RedisTimelineCache({
+      redis,
+      prefix: 'down:home',
+      timeoutMs: 500,
+      ...CONTRACT_CACHE_SETTINGS,
+    });
+    try {
+      await expect(cache.read(1n, all)).rejects.toThrow();
+      await expect(cache.insert([1n, 2n], entry(1n))).rejects.toThrow();
+      await expect(cache.ping()).rejects.toThrow();
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('RedisTimelineCache when Redis hangs', () => {
+  it('fails reads within its timeout rather than waiting for an answer', async () => {
+    // A server that accepts connections and never replies, like a Redis stuck on a slow command.
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as AddressInfo;
+    const redis = openRedis({ url: `redis://127.0.0.1:${port}` }, { onError: () => undefined });
+    const cache = new RedisTimelineCache({
+      redis,
+      prefix: 'hung:home',
+      timeoutMs: 300,
+      ...CONTRACT_CACHE_SETTINGS,
+    });
+    try {
+      await expect(cache.read(1n, all)).rejects.toThrow(RedisTimeoutError);
+      await expect(cache.ping()).rejects.toThrow(RedisTimeoutError);
+    } finally {
+      redis.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
+  });
+});
+
+function tweetOf(id: bigint) {
+  return {
+    id,
+    authorId: 1n,
+    text: 'hello',
+    status: 'ACTIVE' as const,
+    replyToId: null,
+    retweetOfId: null,
+    likeCount: 0,
+    retweetCount: 0,
+    replyCount: 0,
+    createdAt: new Date(0),
+    mentions: [],
+    hashtags: [],
+  };
 }
-
-const standalone = serverUrl('redis');
-describe.skipIf(!standalone)('with Redis', () => {
-  redisContract('Redis', () => openRedis({ url: standalone as string }));
-});
-
-const cluster = serverUrl('redisCluster');
-describe.skipIf(!cluster)('with a Redis Cluster', () => {
-  redisContract('Redis Cluster', () => openRedis({ clusterNodes: (cluster as string).split(',') }));
-});

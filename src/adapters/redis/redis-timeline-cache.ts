@@ -1,23 +1,38 @@
-import calculateSlot from 'cluster-key-slot';
-import { Cluster, type Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
-import { eachMaster, type RedisClient } from './redis-connection.js';
+import {
+  DEFAULT_OPERATION_TIMEOUT_MS,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  pingRedis,
+  type RedisClient,
+  withDeadline,
+} from './redis-connection.js';
+import {
+  checkPrefix,
+  type TimelineEntriesKey,
+  type TimelineKeys,
+  type TimelineMetaKey,
+  timelineKeys,
+  timelinePattern,
+} from './redis-keys.js';
+import { pipelinePerNode, unlinkMatching } from './redis-nodes.js';
 import { BEGIN, COMPLETE, INSERT, MERGE, READ, REMOVE_AUTHOR } from './timeline-scripts.js';
 
 export interface RedisTimelineCacheOptions {
+  /** A connection from `openRedis`, standalone or cluster. */
   redis: RedisClient;
-  /** Key prefix: `<namespace>:<kind>`, e.g. `starling:home` or `starling:celebrity`. */
+  /** Starts every key: `<namespace>:<kind>`, e.g. `starling:home` or `starling:celebrity` (see checkPrefix). */
   prefix: string;
+  /** Entries kept per timeline; the oldest are trimmed first and raise the floor. */
   maxEntries: number;
+  /** How long a timeline lives after its last read (or its rebuild). */
   ttlMs: number;
+  /** Quit the connection on close() (default false: a shared connection is closed by whoever opened it). */
+  ownsConnection?: boolean;
+  /** Longest any one operation (a whole batch included) may take before it fails, in ms (default 2,000). */
+  timeoutMs?: number;
 }
-
-/**
- * The two keys of one timeline, `<prefix>:{<user id>}:z` (entries) and `…:m` (floor and completeness): the `{…}` hash
- * tag keeps them in one slot, so each script runs on one node.
- */
-type TimelineKey = `${string}}:z` | `${string}}:m`;
 
 const ID_WIDTH = 20;
 const pad = (id: bigint) => id.toString().padStart(ID_WIDTH, '0');
@@ -27,156 +42,174 @@ const parse = (raw: string): TimelineEntry => ({
   authorId: BigInt(raw.slice(ID_WIDTH + 1)),
 });
 
-interface ScriptCommands {
-  tlInsert(zset: string, meta: string, max: number, member: string): Promise<number>;
-  tlRead(
-    zset: string,
-    meta: string,
+/** The Lua scripts of timeline-scripts.ts as commands (ioredis sends EVALSHA, and the script once per connection). */
+interface TimelineScripts {
+  timelineInsert(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    max: number,
+    member: string,
+  ): Promise<number>;
+  timelineRead(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
     max: string,
     min: string,
     limit: number,
     ttl: number,
   ): Promise<[string, string[]] | null>;
-  tlBegin(zset: string, meta: string, ttl: number): Promise<number>;
-  tlComplete(
-    zset: string,
-    meta: string,
+  timelineBegin(entries: TimelineEntriesKey, meta: TimelineMetaKey, ttl: number): Promise<number>;
+  timelineComplete(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
     floor: string,
     max: number,
     ttl: number,
     ...members: string[]
   ): Promise<number>;
-  tlMerge(zset: string, meta: string, max: number, ...members: string[]): Promise<number>;
-  tlRemoveAuthor(zset: string, author: string): Promise<number>;
+  timelineMerge(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    max: number,
+    ...members: string[]
+  ): Promise<number>;
+  timelineRemoveAuthor(entries: TimelineEntriesKey, author: string): Promise<number>;
 }
+
+const SCRIPTS = {
+  timelineInsert: [INSERT, 2],
+  timelineRead: [READ, 2],
+  timelineBegin: [BEGIN, 2],
+  timelineComplete: [COMPLETE, 2],
+  timelineMerge: [MERGE, 2],
+  timelineRemoveAuthor: [REMOVE_AUTHOR, 1],
+} as const satisfies Record<keyof TimelineScripts, readonly [string, number]>;
 
 /**
  * Cached timelines in Redis (standalone or Cluster), with the contract of the in-process cache: exact id order above
  * 2^53, one entry per tweet, a cap with a floor, expiry refreshed only by reads, inserts only into timelines that
- * exist. A fanout batch costs one pipelined round trip per Redis node, however many readers it touches.
+ * exist. Each operation on one timeline is one Lua script on one node; a fanout batch costs one pipelined round trip
+ * per Redis node, however many readers it touches.
  */
 export class RedisTimelineCache implements TimelineCache {
-  private readonly redis: RedisClient & ScriptCommands;
+  private readonly redis: RedisClient & TimelineScripts;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: RedisTimelineCacheOptions) {
+    this.prefix = checkPrefix(options.prefix);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     const redis = options.redis;
-    const define = (name: string, lua: string, keys: number) => {
-      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys: keys });
-    };
-    define('tlInsert', INSERT, 2);
-    define('tlRead', READ, 2);
-    define('tlBegin', BEGIN, 2);
-    define('tlComplete', COMPLETE, 2);
-    define('tlMerge', MERGE, 2);
-    define('tlRemoveAuthor', REMOVE_AUTHOR, 1);
-    this.redis = redis as RedisClient & ScriptCommands;
+    // Several caches may share a connection; the scripts are the same for all of them.
+    for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
+    }
+    this.redis = redis as RedisClient & TimelineScripts;
   }
 
-  private keys(userId: bigint): [TimelineKey, TimelineKey] {
-    const base = `${this.options.prefix}:{${userId}}` as const;
-    return [`${base}:z`, `${base}:m`];
+  private keys(userId: bigint): TimelineKeys {
+    return timelineKeys(this.prefix, userId);
+  }
+
+  private bounded<T>(work: Promise<T>, what: string): Promise<T> {
+    return withDeadline(work, this.timeoutMs, `timeline cache ${what}`);
   }
 
   async read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
-    const [zset, meta] = this.keys(userId);
-    const max = window.before === undefined ? '+' : `(${pad(window.before)}`;
-    const min = window.after === undefined ? '-' : `[${pad(window.after + 1n)}`;
-    const found = await this.redis.tlRead(zset, meta, max, min, window.limit, this.options.ttlMs);
+    const { entries, meta } = this.keys(userId);
+    // Lex bounds on the padded id: `(id` excludes every member of that tweet, `[id` includes them all.
+    const max = window.before === undefined ? '+' : window.before <= 0n ? '-' : `(${pad(window.before)}`;
+    const min = window.after === undefined || window.after < 0n ? '-' : `[${pad(window.after + 1n)}`;
+    const limit = Math.max(0, Math.floor(window.limit));
+    const found = await this.bounded(
+      this.redis.timelineRead(entries, meta, max, min, limit, this.options.ttlMs),
+      'read',
+    );
     if (!found) return null;
     const [floor, members] = found;
     return { entries: members.map(parse), floor: BigInt(floor) };
   }
 
   async beginRebuild(userId: bigint): Promise<void> {
-    await this.redis.tlBegin(...this.keys(userId), this.options.ttlMs);
+    const { entries, meta } = this.keys(userId);
+    await this.bounded(this.redis.timelineBegin(entries, meta, this.options.ttlMs), 'beginRebuild');
   }
 
-  async completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void> {
+  async completeRebuild(userId: bigint, rebuilt: readonly TimelineEntry[], floor: bigint): Promise<void> {
+    const { entries, meta } = this.keys(userId);
     const { maxEntries, ttlMs } = this.options;
-    await this.redis.tlComplete(...this.keys(userId), pad(floor), maxEntries, ttlMs, ...entries.map(member));
+    const members = rebuilt.map(member);
+    await this.bounded(
+      this.redis.timelineComplete(entries, meta, pad(floor), maxEntries, ttlMs, ...members),
+      'completeRebuild',
+    );
   }
 
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
     const value = member(entry);
-    const results = await this.perNode(userIds, (pipeline, userId) =>
-      (pipeline as unknown as ScriptCommands).tlInsert(...this.keys(userId), this.options.maxEntries, value),
+    const replies = await this.bounded(
+      pipelinePerNode(this.redis, userIds, {
+        key: (userId) => this.keys(userId).meta,
+        add: (pipeline, userId) => {
+          const { entries, meta } = this.keys(userId);
+          scripted(pipeline).timelineInsert(entries, meta, this.options.maxEntries, value);
+        },
+      }),
+      'insert',
     );
-    return results.reduce<number>((sum, inserted) => sum + Number(inserted), 0);
+    return replies.reduce<number>((sum, inserted) => sum + Number(inserted), 0);
   }
 
-  async merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.redis.tlMerge(...this.keys(userId), this.options.maxEntries, ...entries.map(member));
+  async merge(userId: bigint, merged: readonly TimelineEntry[]): Promise<void> {
+    if (merged.length === 0) return;
+    const { entries, meta } = this.keys(userId);
+    await this.bounded(
+      this.redis.timelineMerge(entries, meta, this.options.maxEntries, ...merged.map(member)),
+      'merge',
+    );
   }
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
     const id = pad(tweetId);
     // Members are `<id>:<author>`: every member of this tweet lies between `<id>:` and `<id>;`.
-    await this.perNode(userIds, (pipeline, userId) =>
-      pipeline.zremrangebylex(this.keys(userId)[0], `[${id}:`, `(${id};`),
+    await this.bounded(
+      pipelinePerNode(this.redis, userIds, {
+        key: (userId) => this.keys(userId).entries,
+        add: (pipeline, userId) => pipeline.zremrangebylex(this.keys(userId).entries, `[${id}:`, `(${id};`),
+      }),
+      'remove',
     );
   }
 
   async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
-    await this.redis.tlRemoveAuthor(this.keys(userId)[0], authorId.toString());
+    const { entries } = this.keys(userId);
+    await this.bounded(this.redis.timelineRemoveAuthor(entries, authorId.toString()), 'removeAuthor');
   }
 
-  /** Milliseconds the reader's timeline has left, or null if it has none. */
+  /** Milliseconds the reader's timeline has left, or null if it has none (for operators and tests). */
   async ttlRemaining(userId: bigint): Promise<number | null> {
-    const ttl = await this.redis.pttl(this.keys(userId)[1]);
+    const ttl = await this.bounded(this.redis.pttl(this.keys(userId).meta), 'ttlRemaining');
     return ttl < 0 ? null : ttl;
   }
 
+  /** Deletes this cache's keys (only those under its prefix) on every node; not bounded, it walks the keyspace. */
   async clear(): Promise<void> {
-    await eachMaster(this.redis, async (node) => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.options.prefix}:*`, 'COUNT', 1_000);
-        cursor = next;
-        // Keys from one SCAN page may span slots; delete them one by one within the node's pipeline.
-        if (keys.length > 0) await node.pipeline(keys.map((key) => ['unlink', key])).exec();
-      } while (cursor !== '0');
-    });
+    await unlinkMatching(this.redis, timelinePattern(this.prefix));
+  }
+
+  /** Resolves if Redis (every master of a cluster) answers within `timeoutMs` (default 1 s); for readiness probes. */
+  ping(timeoutMs = Math.min(this.timeoutMs, DEFAULT_REDIS_TIMEOUT_MS)): Promise<void> {
+    return pingRedis(this.redis, timeoutMs);
   }
 
   async close(): Promise<void> {
-    // The connection is shared; whoever opened it closes it.
-  }
-
-  /**
-   * One pipeline per Redis node holding any of these readers' timelines, all sent at once: a fanout page of a
-   * thousand readers is one round trip per node. Returns each command's result in order of `userIds`.
-   */
-  private async perNode(
-    userIds: readonly bigint[],
-    command: (pipeline: ReturnType<Redis['pipeline']>, userId: bigint) => unknown,
-  ): Promise<unknown[]> {
-    const groups = new Map<string, bigint[]>();
-    const redis = this.redis;
-    for (const userId of userIds) {
-      const node = redis instanceof Cluster ? nodeOf(redis, this.keys(userId)[0]) : 'standalone';
-      const group = groups.get(node);
-      if (group) group.push(userId);
-      else groups.set(node, [userId]);
-    }
-    const results = new Map<bigint, unknown>();
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const pipeline = redis.pipeline();
-        for (const userId of group) command(pipeline, userId);
-        const replies = (await pipeline.exec()) ?? [];
-        replies.forEach(([error, value], i) => {
-          if (error) throw error;
-          results.set(group[i] as bigint, value);
-        });
-      }),
-    );
-    return userIds.map((userId) => results.get(userId));
+    if (!this.options.ownsConnection) return;
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
-/** The master that serves a key's slot, as the cluster client last learned it. */
-function nodeOf(cluster: Cluster, key: string): string {
-  const tag = /\{([^}]+)\}/.exec(key)?.[1] ?? key;
-  return cluster.slots[calculateSlot(tag)]?.[0] ?? 'unknown';
-}
+/** A pipeline carries the connection's scripts too; its methods queue and return the pipeline. */
+const scripted = (pipeline: ChainableCommander) =>
+  pipeline as unknown as {
+    [K in keyof TimelineScripts]: (...args: Parameters<TimelineScripts[K]>) => unknown;
+  };

@@ -41,9 +41,13 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return { meta[1], redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYLEX', 'REV', 'LIMIT', 0, tonumber(ARGV[3])) }`;
 
-/** KEYS: zset, meta. ARGV: ttl. Makes an empty, incomplete timeline unless one exists. */
+/**
+ * KEYS: zset, meta. ARGV: ttl. Makes an empty, incomplete timeline unless one exists. A sorted set outliving its
+ * hash (they expire within a millisecond of each other) is dropped, so no stale entry joins the new timeline.
+ */
 export const BEGIN = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[2], 'floor', '${'0'.repeat(20)}', 'complete', '0')
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return 1`;

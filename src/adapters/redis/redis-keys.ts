@@ -1,0 +1,40 @@
+/**
+ * Every key the Redis caches write, by shape. The prefix (`<namespace>:<kind>`) is spelled out in each key rather
+ * than set as an ioredis `keyPrefix`, because Lua scripts receive their keys exactly as given.
+ *
+ * A reader's timeline keys share the hash tag `{u:<id>}`, so Redis Cluster keeps them in one slot and one script can
+ * touch them together. A tweet body has no tag: it is read alone, and pages of bodies are batched per node.
+ */
+export type TimelineEntriesKey = `${string}:{u:${bigint}}:entries`;
+export type TimelineMetaKey = `${string}:{u:${bigint}}:meta`;
+export type TweetBodyKey = `${string}:tweet:${bigint}`;
+export type CacheKey = TimelineEntriesKey | TimelineMetaKey | TweetBodyKey;
+
+export interface TimelineKeys {
+  /** Sorted set of `<20-digit tweet id>:<author id>` members, all scored 0 so they order by bytes. */
+  entries: TimelineEntriesKey;
+  /** Hash of `floor` and `complete`; its existence and expiry are the timeline's. */
+  meta: TimelineMetaKey;
+}
+
+/**
+ * Letters, digits and `_ - . :` only: a `{` would become the hash tag of every key (one slot for all), and glob
+ * characters would make `clear()`'s SCAN pattern match other caches' keys.
+ */
+export function checkPrefix(prefix: string): string {
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(prefix)) {
+    throw new Error(`Redis key prefix must be 1-100 letters, digits, "_", "-", "." or ":", not "${prefix}"`);
+  }
+  return prefix;
+}
+
+export const timelineKeys = (prefix: string, userId: bigint): TimelineKeys => ({
+  entries: `${prefix}:{u:${userId}}:entries`,
+  meta: `${prefix}:{u:${userId}}:meta`,
+});
+
+export const tweetBodyKey = (prefix: string, tweetId: bigint): TweetBodyKey => `${prefix}:tweet:${tweetId}`;
+
+/** SCAN patterns matching exactly one cache's keys (a prefix is free of glob characters, see checkPrefix). */
+export const timelinePattern = (prefix: string) => `${prefix}:{u:*}:*`;
+export const tweetBodyPattern = (prefix: string) => `${prefix}:tweet:*`;

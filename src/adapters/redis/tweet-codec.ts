@@ -1,0 +1,93 @@
+import type { Tweet, TweetStatus } from '../../domain/model.js';
+
+/**
+ * A tweet body as stored in Redis: JSON with ids as decimal strings (JSON numbers lose precision above 2^53) and the
+ * creation time as epoch milliseconds (exactly what a Date holds). Short field names, because millions of bodies are
+ * cached; `v` names the layout, so processes of two versions sharing a cache during a deploy treat each other's
+ * bodies as misses instead of misreading them.
+ */
+interface StoredTweet {
+  v: 1;
+  id: string;
+  au: string;
+  tx: string;
+  st: TweetStatus;
+  re: string | null;
+  rt: string | null;
+  lc: number;
+  rc: number;
+  pc: number;
+  at: number;
+  mn: string[];
+  ht: string[];
+}
+
+const STATUSES: ReadonlySet<unknown> = new Set<TweetStatus>(['ACTIVE', 'DELETED', 'HIDDEN']);
+const ID = /^[0-9]{1,20}$/;
+
+export function encodeTweet(tweet: Tweet): string {
+  const stored: StoredTweet = {
+    v: 1,
+    id: tweet.id.toString(),
+    au: tweet.authorId.toString(),
+    tx: tweet.text,
+    st: tweet.status,
+    re: tweet.replyToId?.toString() ?? null,
+    rt: tweet.retweetOfId?.toString() ?? null,
+    lc: tweet.likeCount,
+    rc: tweet.retweetCount,
+    pc: tweet.replyCount,
+    at: tweet.createdAt.getTime(),
+    mn: tweet.mentions,
+    ht: tweet.hashtags,
+  };
+  return JSON.stringify(stored);
+}
+
+/** The tweet, or null when `raw` is not a body this layout wrote (the caller treats it as a miss). */
+export function decodeTweet(raw: string): Tweet | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isStoredTweet(parsed)) return null;
+  return {
+    id: BigInt(parsed.id),
+    authorId: BigInt(parsed.au),
+    text: parsed.tx,
+    status: parsed.st,
+    replyToId: parsed.re === null ? null : BigInt(parsed.re),
+    retweetOfId: parsed.rt === null ? null : BigInt(parsed.rt),
+    likeCount: parsed.lc,
+    retweetCount: parsed.rc,
+    replyCount: parsed.pc,
+    createdAt: new Date(parsed.at),
+    mentions: parsed.mn,
+    hashtags: parsed.ht,
+  };
+}
+
+function isStoredTweet(value: unknown): value is StoredTweet {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  const id = (v: unknown) => typeof v === 'string' && ID.test(v);
+  const count = (v: unknown) => Number.isSafeInteger(v);
+  const strings = (v: unknown) => Array.isArray(v) && v.every((item) => typeof item === 'string');
+  return (
+    s.v === 1 &&
+    id(s.id) &&
+    id(s.au) &&
+    typeof s.tx === 'string' &&
+    STATUSES.has(s.st) &&
+    (s.re === null || id(s.re)) &&
+    (s.rt === null || id(s.rt)) &&
+    count(s.lc) &&
+    count(s.rc) &&
+    count(s.pc) &&
+    count(s.at) &&
+    strings(s.mn) &&
+    strings(s.ht)
+  );
+}

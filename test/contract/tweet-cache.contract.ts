@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Tweet } from '../../src/domain/model.js';
+import type { TweetCache } from '../../src/ports/tweet-cache.js';
+
+/** The time to live every implementation is built with for this suite. */
+export const CONTRACT_TWEET_TTL_MS = 3_600_000;
+
+export interface TweetCacheFixture {
+  cache: TweetCache;
+  /** Milliseconds before the body of `id` expires, or null if it is not cached. */
+  ttlRemaining(id: bigint): Promise<number | null>;
+  /** Lets `ms` of the cache's time pass (an implementation on real time may not support it). */
+  elapse?(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Ids past 2^62: a double would round them, so only an exact codec brings them back. */
+const BASE = (1n << 62n) + 7n;
+
+const tweet = (offset: number, overrides: Partial<Tweet> = {}): Tweet => ({
+  id: BASE + BigInt(offset),
+  authorId: (1n << 61n) + 3n,
+  text: `tweet ${offset}`,
+  status: 'ACTIVE',
+  replyToId: null,
+  retweetOfId: null,
+  likeCount: 0,
+  retweetCount: 0,
+  replyCount: 0,
+  createdAt: new Date(Date.UTC(2090, 0, 1, 12, 30, 45, 123)),
+  mentions: [],
+  hashtags: [],
+  ...overrides,
+});
+
+/** One suite, run against every TweetCache: the in-process one and Redis (standalone and Cluster). */
+export function tweetCacheContract(name: string, open: () => Promise<TweetCacheFixture>) {
+  describe(`TweetCache contract: ${name}`, () => {
+    let fx: TweetCacheFixture;
+    let cache: TweetCache;
+
+    beforeEach(async () => {
+      fx = await open();
+      cache = fx.cache;
+      await cache.clear();
+    });
+    afterEach(() => fx.close());
+
+    it('misses for tweets it never held, and for an empty page', async () => {
+      expect((await cache.getMany([BASE + 1n, BASE + 2n])).size).toBe(0);
+      expect((await cache.getMany([])).size).toBe(0);
+      expect(await fx.ttlRemaining(BASE + 1n)).toBeNull();
+    });
+
+    it('returns every field exactly as stored: 64-bit ids, millisecond times, unicode text', async () => {
+      const full = tweet(1, {
+        text: 'Ünïcödé — 🐦🏳️‍🌈 日本語 "quotes" \\ back\nslash',
+        status: 'HIDDEN',
+        replyToId: (1n << 63n) - 1n,
+        retweetOfId: BASE - 1n,
+        likeCount: 2_147_483_648,
+        retweetCount: 3,
+        replyCount: 4,
+        createdAt: new Date(Date.UTC(2099, 11, 31, 23, 59, 59, 999)),
+        mentions: ['alice', 'bob_2'],
+        hashtags: ['starling', 'ñandú'],
+      });
+      const bare = tweet(2, { status: 'DELETED', createdAt: new Date(0) });
+      await cache.setMany([full, bare]);
+      const found = await cache.getMany([full.id, bare.id]);
+      expect(found.get(full.id)).toStrictEqual(full);
+      expect(found.get(bare.id)).toStrictEqual(bare);
+      expect(found.get(full.id)?.createdAt.getTime()).toBe(full.createdAt.getTime());
+    });
+
+    it('returns only the cached ones of a page, once each, keyed by id', async () => {
+      await cache.setMany([tweet(1), tweet(3)]);
+      const found = await cache.getMany([BASE + 3n, BASE + 2n, BASE + 1n, BASE + 3n]);
+      expect(new Set(found.keys())).toEqual(new Set([BASE + 1n, BASE + 3n]));
+      expect(found.get(BASE + 3n)?.text).toBe('tweet 3');
+    });
+
+    it('serves a large page spread over every node in one call', async () => {
+      const tweets = Array.from({ length: 300 }, (_, i) => tweet(i));
+      await cache.setMany(tweets);
+      const found = await cache.getMany(tweets.map((t) => t.id));
+      expect(found.size).toBe(300);
+      expect(found.get(BASE + 299n)?.text).toBe('tweet 299');
+    });
+
+    it('replaces a body cached before', async () => {
+      await cache.setMany([tweet(1, { likeCount: 1 })]);
+      await cache.setMany([tweet(1, { likeCount: 5, status: 'DELETED' })]);
+      const found = (await cache.getMany([BASE + 1n])).get(BASE + 1n);
+      expect(found?.likeCount).toBe(5);
+      expect(found?.status).toBe('DELETED');
+    });
+
+    it('hands out copies: changing a returned tweet does not change the cache', async () => {
+      const original = tweet(1, { mentions: ['alice'] });
+      await cache.setMany([original]);
+      original.mentions.push('changed after caching');
+      const first = (await cache.getMany([original.id])).get(original.id);
+      first?.mentions.push('mallory');
+      first?.createdAt.setTime(0);
+      const again = (await cache.getMany([original.id])).get(original.id);
+      expect(again?.mentions).toEqual(['alice']);
+      expect(again?.createdAt.getTime()).toBe(tweet(1).createdAt.getTime());
+    });
+
+    it('forgets invalidated tweets and only those', async () => {
+      await cache.setMany([tweet(1), tweet(2), tweet(3)]);
+      await cache.invalidate([BASE + 1n, BASE + 3n, BASE + 99n]);
+      await cache.invalidate([]);
+      expect([...(await cache.getMany([BASE + 1n, BASE + 2n, BASE + 3n])).keys()]).toEqual([BASE + 2n]);
+    });
+
+    it('keeps a body for its time to live, which reads do not extend', async () => {
+      await cache.setMany([tweet(1)]);
+      const fresh = (await fx.ttlRemaining(BASE + 1n)) ?? 0;
+      expect(fresh).toBeGreaterThan(CONTRACT_TWEET_TTL_MS - 60_000);
+      expect(fresh).toBeLessThanOrEqual(CONTRACT_TWEET_TTL_MS);
+      if (fx.elapse) await fx.elapse(60_000);
+      await cache.getMany([BASE + 1n]);
+      expect(await fx.ttlRemaining(BASE + 1n)).toBeLessThanOrEqual(fresh);
+    });
+
+    it('forgets a body once its time to live has passed', async (context) => {
+      if (!fx.elapse) return context.skip('this implementation expires on real time');
+      await cache.setMany([tweet(1)]);
+      await fx.elapse(CONTRACT_TWEET_TTL_MS - 1);
+      expect((await cache.getMany([BASE + 1n])).size).toBe(1);
+      await fx.elapse(1);
+      expect((await cache.getMany([BASE + 1n])).size).toBe(0);
+      expect(await fx.ttlRemaining(BASE + 1n)).toBeNull();
+    });
+
+    it('drops everything on clear', async () => {
+      await cache.setMany([tweet(1), tweet(2)]);
+      await cache.clear();
+      expect((await cache.getMany([BASE + 1n, BASE + 2n])).size).toBe(0);
+    });
+  });
+}
