@@ -34,7 +34,8 @@ if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', '
 const durationMs = Number(args.duration) * 1_000;
 const rate = Number(args.rate);
 const seed = Number(args.seed);
-const threshold = Math.max(100, Math.round(size.accounts / 5));
+// A handful of celebrities: about the ten accounts that 40% or more of everyone follows.
+const threshold = Math.max(100, Math.round(size.accounts * 0.4));
 const NAMESPACE = 'bench';
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/starling_bench';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
