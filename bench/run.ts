@@ -65,7 +65,9 @@ async function recreateDatabase() {
 
 function redisCli(...command: string[]): string {
   const url = new URL(redisUrl);
-  return execFileSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', ...command]).toString();
+  return execFileSync('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', ...command], {
+    maxBuffer: 1 << 30,
+  }).toString();
 }
 
 function flushNamespace() {
