@@ -9,7 +9,7 @@ import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
 import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
-import { openRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
@@ -130,9 +130,14 @@ async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.
 }
 
 /** Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share it. */
-function openRedisFor(config: Config): RedisClient | undefined {
-  if (config.redisClusterNodes) return openRedis({ clusterNodes: config.redisClusterNodes });
-  if (config.redisUrl) return openRedis({ url: config.redisUrl });
+function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient | undefined {
+  const options = {
+    onError: (error: Error) => {
+      if (logger) logger.warn({ err: error }, 'redis connection error');
+    },
+  };
+  if (config.redisClusterNodes) return openRedis({ clusterNodes: config.redisClusterNodes }, options);
+  if (config.redisUrl) return openRedis({ url: config.redisUrl }, options);
   return undefined;
 }
 
@@ -165,7 +170,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   );
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
-  const redis = openRedisFor(config);
+  const redis = openRedisFor(config, logger);
   const lists = (kind: string, maxEntries: number, ttlMs: number): TimelineCache =>
     redis
       ? new RedisTimelineCache({ redis, prefix: `${config.namespace}:${kind}`, maxEntries, ttlMs })
@@ -275,7 +280,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: logger === false ? false : logger,
     readiness: [
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
-      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+      // Every master of a cluster, not just the node one PING happens to reach.
+      ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
       ...(log instanceof NatsEventLog ? [{ name: 'nats', check: () => log.ping() }] : []),
     ],
     metrics: async () => ({

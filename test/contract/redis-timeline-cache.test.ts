@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openRedis, type RedisClient, RedisTimeoutError } from '../../src/adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
+import { aTweet } from '../support/fixtures.js';
 import { serverUrl } from '../support/servers.js';
 import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache.contract.js';
 
@@ -71,7 +72,7 @@ describe.skipIf(!url)('with Redis', () => {
           await cache.beginRebuild(7n);
           await cache.completeRebuild(7n, [entry(1n)], 0n);
         }
-        await tweets.setMany([tweetOf(7n)]);
+        await tweets.setMany([aTweet(7n, { text: 'hello' })]);
         expect((await client().keys(`${base}:home:{*`)).sort()).toEqual([
           `${base}:home:{u:7}:entries`,
           `${base}:home:{u:7}:meta`,
@@ -152,20 +153,3 @@ describe('RedisTimelineCache when Redis hangs', () => {
     }
   });
 });
-
-function tweetOf(id: bigint) {
-  return {
-    id,
-    authorId: 1n,
-    text: 'hello',
-    status: 'ACTIVE' as const,
-    replyToId: null,
-    retweetOfId: null,
-    likeCount: 0,
-    retweetCount: 0,
-    replyCount: 0,
-    createdAt: new Date(0),
-    mentions: [],
-    hashtags: [],
-  };
-}

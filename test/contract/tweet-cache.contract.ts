@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Tweet } from '../../src/domain/model.js';
 import type { TweetCache } from '../../src/ports/tweet-cache.js';
+import { aTweet } from '../support/fixtures.js';
 
 /** The time to live every implementation is built with for this suite. */
 export const CONTRACT_TWEET_TTL_MS = 3_600_000;
@@ -17,21 +18,13 @@ export interface TweetCacheFixture {
 /** Ids past 2^62: a double would round them, so only an exact codec brings them back. */
 const BASE = (1n << 62n) + 7n;
 
-const tweet = (offset: number, overrides: Partial<Tweet> = {}): Tweet => ({
-  id: BASE + BigInt(offset),
-  authorId: (1n << 61n) + 3n,
-  text: `tweet ${offset}`,
-  status: 'ACTIVE',
-  replyToId: null,
-  retweetOfId: null,
-  likeCount: 0,
-  retweetCount: 0,
-  replyCount: 0,
-  createdAt: new Date(Date.UTC(2090, 0, 1, 12, 30, 45, 123)),
-  mentions: [],
-  hashtags: [],
-  ...overrides,
-});
+const tweet = (offset: number, overrides: Partial<Tweet> = {}): Tweet =>
+  aTweet(BASE + BigInt(offset), {
+    authorId: (1n << 61n) + 3n,
+    text: `tweet ${offset}`,
+    createdAt: new Date(Date.UTC(2090, 0, 1, 12, 30, 45, 123)),
+    ...overrides,
+  });
 
 /** One suite, run against every TweetCache: the in-process one and Redis (standalone and Cluster). */
 export function tweetCacheContract(name: string, open: () => Promise<TweetCacheFixture>) {

@@ -6,26 +6,13 @@ import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-conn
 import { tweetBodyKey } from '../../src/adapters/redis/redis-keys.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
-import type { Tweet } from '../../src/domain/model.js';
 import { TestClock } from '../support/clock.js';
+import { aTweet } from '../support/fixtures.js';
 import { serverUrl } from '../support/servers.js';
 import { CONTRACT_TWEET_TTL_MS, tweetCacheContract } from './tweet-cache.contract.js';
 
 const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
-const tweet = (id: bigint): Tweet => ({
-  id,
-  authorId: 1n,
-  text: `tweet ${id}`,
-  status: 'ACTIVE',
-  replyToId: null,
-  retweetOfId: null,
-  likeCount: 0,
-  retweetCount: 0,
-  replyCount: 0,
-  createdAt: new Date(0),
-  mentions: [],
-  hashtags: [],
-});
+const tweet = (id: bigint) => aTweet(id);
 
 tweetCacheContract('in-process', async () => {
   const clock = new TestClock();
