@@ -14,9 +14,11 @@ import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
+import { SqlCounterStore } from './adapters/sql/counter-store.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
+import { SqlSearchIndex } from './adapters/sql/search-index.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
 import { SqlTweetStore } from './adapters/sql/tweet-store.js';
 import { SqlWorkerLeases } from './adapters/sql/worker-leases.js';
@@ -41,8 +43,10 @@ import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createCelebrityDirectory } from './services/celebrities.js';
+import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowService } from './services/follows.js';
+import { createSearchService } from './services/search.js';
 import { createTimelineService } from './services/timeline.js';
 import { createTweetService } from './services/tweets.js';
 import { createFanoutWorker } from './workers/fanout-worker.js';
@@ -204,6 +208,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       createTweetService({ tweets, accounts, tweetCache, accountService, ids, clock }),
       metrics,
     ),
+    search: createSearchService({ index: new SqlSearchIndex(sql), tweets, accounts, tweetCache }),
     timelines: createTimelineService({
       tweets,
       accounts,
@@ -242,6 +247,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     settings,
     feed,
   });
+  const counters = createCounterService({ tweets, counters: new SqlCounterStore(sql) });
 
   const workers = createWorkerRunner({
     outbox,
@@ -255,6 +261,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
               log,
               outbox,
               fanout,
+              counters,
               stream,
               batchSize: 100,
               observe: (message, outcome) => observeFanout(metrics, clock, stream, message, outcome),

@@ -7,7 +7,9 @@ export type DomainEvent =
   | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
   | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
   | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint }
-  | { type: 'author.demoted'; authorId: bigint };
+  | { type: 'author.demoted'; authorId: bigint }
+  | { type: 'tweet.liked'; tweetId: bigint; accountId: bigint }
+  | { type: 'tweet.unliked'; tweetId: bigint; accountId: bigint };
 
 export type EventType = DomainEvent['type'];
 
@@ -17,8 +19,15 @@ export type EventType = DomainEvent['type'];
  */
 export type EventStream = 'fanout' | 'celebrity';
 
-/** The account whose order the event must keep (the log partitions by it). */
-export const partitionKey = (e: DomainEvent): bigint => ('authorId' in e ? e.authorId : e.followerId);
+/**
+ * What the log partitions by: the account whose order the event must keep, or for a like the tweet, so that one
+ * tweet's counter changes queue in one partition instead of contending for its row from all of them.
+ */
+export function partitionKey(e: DomainEvent): bigint {
+  if ('authorId' in e) return e.authorId;
+  if ('followerId' in e) return e.followerId;
+  return e.tweetId;
+}
 
 /** The bigint fields of each event type: what decoding checks. */
 const FIELDS: Record<EventType, readonly string[]> = {
@@ -27,6 +36,8 @@ const FIELDS: Record<EventType, readonly string[]> = {
   'follow.created': ['followerId', 'followeeId'],
   'follow.deleted': ['followerId', 'followeeId'],
   'author.demoted': ['authorId'],
+  'tweet.liked': ['tweetId', 'accountId'],
+  'tweet.unliked': ['tweetId', 'accountId'],
 };
 
 export function encodeEvent(event: DomainEvent): string {

@@ -20,7 +20,13 @@ export interface TweetText {
   hashtags: string[];
 }
 
-const dedupe = (values: string[]): string[] => [...new Set(values.map((v) => v.toLowerCase()))];
+/**
+ * How hashtags are stored and searched: compatibility-normalised (full-width letters become ASCII, ligatures split)
+ * and lower-cased, so #Ｒｕｓｔ, #RUST and #rust are one tag.
+ */
+export const normalizeTag = (tag: string): string => tag.normalize('NFKC').toLowerCase();
+
+const dedupe = (values: string[]): string[] => [...new Set(values)];
 
 /**
  * Applies the tweet text rules: NFC first, then twitter-text's weighted length (URLs count 23, most CJK and emoji
@@ -41,7 +47,7 @@ export function parseTweetText(raw: string): TweetText {
   return {
     text,
     weightedLength: parsed.weightedLength,
-    mentions: dedupe(twitterText.extractMentions(text)),
-    hashtags: dedupe(twitterText.extractHashtags(text)),
+    mentions: dedupe(twitterText.extractMentions(text).map((handle) => handle.toLowerCase())),
+    hashtags: dedupe(twitterText.extractHashtags(text).map(normalizeTag)),
   };
 }

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { AccountService } from '../services/accounts.js';
 import type { FollowService } from '../services/follows.js';
+import type { SearchService } from '../services/search.js';
 import type { TimelineService } from '../services/timeline.js';
 import type { TweetService } from '../services/tweets.js';
 
@@ -25,4 +26,5 @@ export interface HttpServices {
   follows: FollowService;
   tweets: TweetService;
   timelines: TimelineService;
+  search: SearchService;
 }

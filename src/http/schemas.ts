@@ -25,6 +25,19 @@ export const TimelineQuery = Type.Object(
   strict,
 );
 
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({
+      maxLength: 1024,
+      description:
+        'tweets: words, "quoted phrases", #hashtags and @handles, all required; accounts: a handle prefix or words of a display name',
+    }),
+    limit: Type.Optional(limit),
+    cursor: Type.Optional(cursor),
+  },
+  strict,
+);
+
 export const SignUpBody = Type.Object(
   {
     handle: Type.String({ maxLength: 64 }),
@@ -99,6 +112,7 @@ export const AccountPage = Type.Object({ accounts: Type.Array(Account), next_cur
 export const SessionResponse = Type.Object({ account: Account, token: Type.String() });
 export const NoContent = Type.Null({ description: 'no content' });
 export const FollowResponse = Type.Object({ following: Type.Boolean() });
+export const LikeResponse = Type.Object({ liked: Type.Boolean() });
 
 /** The error statuses a route can answer with, for its response schema (and the OpenAPI document). */
 export const errors = (...statuses: number[]) =>

@@ -11,6 +11,7 @@ import { registerOpenApi } from './openapi.js';
 import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { requestForLogs, streamingRoutes } from './routes/streaming.js';
 import { timelineRoutes } from './routes/timelines.js';
@@ -142,6 +143,7 @@ export function createHttpServer(options: HttpOptions): Api {
       sessionRoutes(api, services);
       tweetRoutes(api, services);
       timelineRoutes(api, services);
+      searchRoutes(api, services);
       if (options.feed) streamingRoutes(api, services, options.feed);
     },
     { prefix: '/api/v1' },

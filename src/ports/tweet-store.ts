@@ -31,9 +31,8 @@ export interface RebuiltTimeline {
 
 /** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
 export interface TweetStore {
-  /** Inserts the tweet with its mentions and hashtags and enqueues `event`, all in one transaction. */
   /**
-   * Stores the tweet and enqueues `event` atomically. With an idempotency key, the key is claimed first in the same
+   * Stores the tweet with its mentions, hashtags and search document, and enqueues `event`, atomically. With an idempotency key, the key is claimed first in the same
    * transaction: if the author used it within `keyTtlMs` already, nothing is written and the earlier tweet is
    * returned with the earlier request's hash (the caller decides whether the retry matches).
    */
@@ -51,14 +50,54 @@ export interface TweetStore {
   home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
   /** One bounded query that rebuilds a reader's cached timeline (pushed authors only). */
   rebuild(query: RebuildQuery): Promise<RebuiltTimeline>;
-  /** Which of `tweetIds` the viewer liked and retweeted (live retweets only). */
-  viewerState(viewerId: bigint, tweetIds: readonly bigint[]): Promise<ViewerState>;
+  /**
+   * Stores a retweet (a tweet with `retweetOfId` and no text) and enqueues `event` atomically, unless the author
+   * already has a live retweet of that original: then nothing is written and that retweet is returned. Null when the
+   * original is not an active tweet.
+   */
+  retweet(retweet: NewRetweet, event: OutboxEntry): Promise<{ created: boolean; tweetId: bigint } | null>;
+  /**
+   * Marks the author's live retweet of `originalId` deleted and enqueues the event `eventFor` makes of its id,
+   * atomically; null if there was no live retweet.
+   */
+  undoRetweet(
+    authorId: bigint,
+    originalId: bigint,
+    eventFor: (retweetId: bigint) => OutboxEntry,
+  ): Promise<bigint | null>;
+  /**
+   * Records the like and enqueues `event` atomically; `already` (and nothing enqueued) if the account liked it before,
+   * `missing` if the tweet is not active.
+   */
+  like(accountId: bigint, tweetId: bigint, createdAt: Date, event: OutboxEntry): Promise<LikeOutcome>;
+  /** Removes the like and enqueues `event` atomically; false (and nothing enqueued) if there was none. */
+  unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean>;
+  /** Active replies to `tweetId` in the window, newest first. */
+  replies(tweetId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
+  /** Active tweets that mention the account, newest first. */
+  mentioning(accountId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
+  /**
+   * The live counters of `tweetIds` and, for a viewer, which of them the viewer liked and retweeted (live retweets
+   * only): one query, read fresh on every page because cached bodies do not follow counter changes.
+   */
+  engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>>;
 }
 
-/** What one viewer has done to a set of tweets. */
-export interface ViewerState {
-  liked: Set<bigint>;
-  retweeted: Set<bigint>;
+export interface NewRetweet {
+  id: bigint;
+  authorId: bigint;
+  retweetOfId: bigint;
+  createdAt: Date;
+}
+
+export type LikeOutcome = 'liked' | 'already' | 'missing';
+
+export interface Engagement {
+  likeCount: number;
+  retweetCount: number;
+  replyCount: number;
+  liked: boolean;
+  retweeted: boolean;
 }
 
 export interface IdempotencyClaim {

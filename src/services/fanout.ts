@@ -121,6 +121,10 @@ export function createFanoutService({
           return tweetDeleted(event.tweetId, event.authorId, stream);
         case 'author.demoted':
           return authorDemoted(event.authorId);
+        case 'tweet.liked':
+        case 'tweet.unliked':
+          // Counters only; timelines hold no likes.
+          return NOTHING;
         case 'follow.created': {
           const { followerId, followeeId } = event;
           if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;

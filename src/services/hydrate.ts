@@ -37,9 +37,9 @@ const visible = (tweet: Tweet | undefined): tweet is Tweet =>
   tweet !== undefined && tweet.status === 'ACTIVE';
 
 /**
- * Loads everything a page of tweets needs in a fixed number of batched lookups (tweets, originals of retweets,
- * authors, the viewer's likes and retweets), whatever the page size. Tweets that are deleted or hidden, or whose
- * original is, are left out of the map: callers treat absence as "do not show".
+ * Loads everything a page of tweets needs in a fixed number of batched lookups (bodies, originals of retweets,
+ * authors, and the live counters with the viewer's likes and retweets), whatever the page size. Tweets that are
+ * deleted or hidden, or whose original is, are left out of the map: callers treat absence as "do not show".
  */
 export async function hydrateTweets(
   deps: HydrateDeps,
@@ -50,26 +50,24 @@ export async function hydrateTweets(
   const found = await loadTweets(deps, ids);
   const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
   const originals = originalIds.length > 0 ? await loadTweets(deps, originalIds) : new Map<bigint, Tweet>();
-  const all = [...found.values(), ...originals.values()];
-  const authors = await accounts.byIds(all.map((t) => t.authorId));
-  const state =
-    viewerId !== null
-      ? await tweets.viewerState(
-          viewerId,
-          all.map((t) => t.id),
-        )
-      : null;
+  const all = [...found.values(), ...originals.values()].filter(visible);
+  const [authors, engagement] = await Promise.all([
+    accounts.byIds(all.map((t) => t.authorId)),
+    // Cached bodies carry the counters as they were cached; these are the live ones.
+    tweets.engagement(
+      all.map((t) => t.id),
+      viewerId,
+    ),
+  ]);
 
-  const view = (tweet: Tweet, retweetOf: TweetView | null): TweetView | null => {
-    const author = authors.get(tweet.authorId);
+  const view = (cached: Tweet, retweetOf: TweetView | null): TweetView | null => {
+    const author = authors.get(cached.authorId);
     if (!author) return null;
-    return {
-      tweet,
-      author,
-      retweetOf,
-      liked: state?.liked.has(tweet.id) ?? false,
-      retweeted: state?.retweeted.has(tweet.id) ?? false,
-    };
+    const live = engagement.get(cached.id);
+    const tweet = live
+      ? { ...cached, likeCount: live.likeCount, retweetCount: live.retweetCount, replyCount: live.replyCount }
+      : cached;
+    return { tweet, author, retweetOf, liked: live?.liked ?? false, retweeted: live?.retweeted ?? false };
   };
 
   const out = new Map<bigint, TweetView>();

@@ -32,6 +32,14 @@ export function createTweetService(deps: TweetDeps) {
     return tweet;
   }
 
+  /** Likes and retweets go to the original: acting on a retweet acts on what it retweeted. */
+  async function originalOf(id: bigint): Promise<bigint> {
+    const tweet = await visibleTweet(id);
+    if (tweet.retweetOfId === null) return id;
+    await visibleTweet(tweet.retweetOfId);
+    return tweet.retweetOfId;
+  }
+
   async function view(id: bigint, viewerId: bigint | null): Promise<TweetView> {
     const found = (await hydrateTweets(deps, [id], viewerId)).get(id);
     if (!found) throw notFound('tweet');
@@ -90,6 +98,72 @@ export function createTweetService(deps: TweetDeps) {
       // Readers stop seeing it at once; the fanout worker forgets it again, after any read that raced this one.
       await deps.tweetCache?.invalidate([id]).catch(() => undefined);
     },
+
+    /**
+     * Retweets the original of `id` (a retweet of a retweet is one of its original). Retweeting again returns the
+     * live retweet there is (`created: false`).
+     */
+    async retweet(authorId: bigint, id: bigint): Promise<{ view: TweetView; created: boolean }> {
+      const originalId = await originalOf(id);
+      const retweetId = await ids.next();
+      const outcome = await tweets.retweet(
+        { id: retweetId, authorId, retweetOfId: originalId, createdAt: new Date(clock.now()) },
+        { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: retweetId, authorId } },
+      );
+      if (!outcome) throw notFound('tweet');
+      return { view: await view(outcome.tweetId, authorId), created: outcome.created };
+    },
+
+    /** Undoes the caller's retweet of `id` (the original, or the retweet itself); idempotent. */
+    async undoRetweet(authorId: bigint, id: bigint): Promise<void> {
+      const tweet = (await tweets.byIds([id])).get(id);
+      if (!tweet) throw notFound('tweet');
+      const stream = await streamFor(authorId);
+      await tweets.undoRetweet(authorId, tweet.retweetOfId ?? id, (retweetId) => ({
+        stream,
+        event: { type: 'tweet.deleted', tweetId: retweetId, authorId },
+      }));
+    },
+
+    /** Idempotent: liking again changes nothing. Counters follow through the log. */
+    async like(accountId: bigint, id: bigint): Promise<void> {
+      const tweetId = await originalOf(id);
+      const outcome = await tweets.like(accountId, tweetId, new Date(clock.now()), {
+        stream: 'fanout',
+        event: { type: 'tweet.liked', tweetId, accountId },
+      });
+      if (outcome === 'missing') throw notFound('tweet');
+    },
+
+    /** Idempotent: unliking what was not liked changes nothing. */
+    async unlike(accountId: bigint, id: bigint): Promise<void> {
+      const tweetId = await originalOf(id);
+      await tweets.unlike(accountId, tweetId, {
+        stream: 'fanout',
+        event: { type: 'tweet.unliked', tweetId, accountId },
+      });
+    },
+
+    /** Replies to a visible tweet, newest first. */
+    async replies(id: bigint, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
+      await visibleTweet(id);
+      return refillPage(
+        { skeleton: (w) => tweets.replies(id, w), present: (found) => presentInOrder(deps, found, viewerId) },
+        window,
+        (v) => v.tweet.id,
+      );
+    },
+
+    /** Tweets that mention the account, newest first. */
+    mentions: (accountId: bigint, window: IdWindow): Promise<Page<TweetView>> =>
+      refillPage(
+        {
+          skeleton: (w) => tweets.mentioning(accountId, w),
+          present: (found) => presentInOrder(deps, found, accountId),
+        },
+        window,
+        (v) => v.tweet.id,
+      ),
 
     /** An account's own tweets and retweets, newest first. */
     async byAuthor(handle: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {

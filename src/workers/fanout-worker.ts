@@ -1,12 +1,14 @@
 import type { EventStream } from '../domain/events.js';
 import type { EventLog, LogMessage } from '../ports/event-log.js';
 import type { Outbox } from '../ports/outbox.js';
+import type { CounterService } from '../services/counters.js';
 import type { FanoutResult, FanoutService } from '../services/fanout.js';
 
 export interface FanoutWorkerDeps {
   log: EventLog;
   outbox: Outbox;
   fanout: FanoutService;
+  counters: CounterService;
   stream: EventStream;
   batchSize: number;
   /** Told after each event is applied (metrics: lag and deliveries), or when applying it failed. */
@@ -14,10 +16,19 @@ export interface FanoutWorkerDeps {
 }
 
 /**
- * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order);
- * each is acknowledged only after it is applied and its outbox row forgotten.
+ * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order):
+ * fanout first (idempotent: it re-reads the truth), then counters (exactly once: they commit with forgetting the
+ * event's outbox row). Each event is acknowledged only after both, and after its outbox row is forgotten.
  */
-export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, observe }: FanoutWorkerDeps) {
+export function createFanoutWorker({
+  log,
+  outbox,
+  fanout,
+  counters,
+  stream,
+  batchSize,
+  observe,
+}: FanoutWorkerDeps) {
   return {
     stream,
     /** Applies one batch, waiting at most `waitMs` for it to arrive; returns how many events it handled. */
@@ -28,6 +39,7 @@ export function createFanoutWorker({ log, outbox, fanout, stream, batchSize, obs
       for (const message of messages) {
         try {
           const result = await fanout.apply(message.event, stream);
+          await counters.apply(BigInt(message.id), message.event);
           applied.push(message);
           finished.push(BigInt(message.id));
           observe?.(message, result);

@@ -106,6 +106,7 @@ for (const backend of backends()) {
         const alice = await h.signUp('alice');
         for (const text of ['one', 'two', 'three']) await post(alice, text);
         expect(texts(await h.call('GET', '/api/v1/accounts/alice/tweets'))).toEqual(['three', 'two', 'one']);
+        await h.drain();
         expect((await h.call('GET', '/api/v1/accounts/alice')).body.tweets_count).toBe(3);
       });
     });

@@ -2,16 +2,18 @@ import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import type {
   CreateOutcome,
+  Engagement,
   IdempotencyClaim,
+  LikeOutcome,
+  NewRetweet,
   NewTweet,
   RebuildQuery,
   RebuiltTimeline,
   TweetStore,
-  ViewerState,
 } from '../../ports/tweet-store.js';
 import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
-import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
 const windowParams = (w: IdWindow) => [
   w.before === undefined ? null : idParam(w.before),
@@ -19,10 +21,6 @@ const windowParams = (w: IdWindow) => [
   w.limit,
 ];
 
-/**
- * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
- * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
- */
 /**
  * Claims an idempotency key for this tweet, first thing in its transaction. A concurrent request holding the same key
  * makes this wait until it commits; then the key is taken and the earlier tweet is returned instead. A key older
@@ -59,6 +57,18 @@ async function claimKey(
   return { created: false, tweetId: toBigInt(earlier.tweet_id), requestHash: earlier.request_hash };
 }
 
+/**
+ * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
+ * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
+ */
+/**
+ * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles): its words, plus '#tag' and '@handle'
+ * lexemes, the handles only of accounts that exist (as in tweet_mentions). The same rule as migration 007's backfill.
+ */
+const SEARCH_DOCUMENT = `to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
+    SELECT '#' || tag FROM unnest($7::text[]) tag
+    UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[])))`;
+
 const recentOf = (authors: string) => `
   SELECT t.id, t.author_id FROM (${authors}) s
   CROSS JOIN LATERAL (
@@ -80,8 +90,8 @@ export class SqlTweetStore implements TweetStore {
         if (earlier) return earlier;
       }
       await tx.query(
-        `INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at)
-         VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6)`,
+        `INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search)
+         VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT})`,
         [
           id,
           idParam(tweet.authorId),
@@ -89,6 +99,8 @@ export class SqlTweetStore implements TweetStore {
           tweet.replyToId === null ? null : idParam(tweet.replyToId),
           tweet.retweetOfId === null ? null : idParam(tweet.retweetOfId),
           tweet.createdAt,
+          tweet.hashtags,
+          tweet.mentions,
         ],
       );
       if (tweet.mentions.length > 0) {
@@ -104,9 +116,6 @@ export class SqlTweetStore implements TweetStore {
           [id, tweet.hashtags],
         );
       }
-      await tx.query('UPDATE accounts SET tweets_count = tweets_count + 1 WHERE id = $1::bigint', [
-        idParam(tweet.authorId),
-      ]);
       await enqueue(tx, event);
       return { created: true, tweetId: tweet.id };
     });
@@ -129,9 +138,6 @@ export class SqlTweetStore implements TweetStore {
         [idParam(tweetId), idParam(authorId)],
       );
       if (updated.length === 0) return false;
-      await tx.query('UPDATE accounts SET tweets_count = tweets_count - 1 WHERE id = $1::bigint', [
-        idParam(authorId),
-      ]);
       await enqueue(tx, event);
       return true;
     });
@@ -184,17 +190,131 @@ export class SqlTweetStore implements TweetStore {
     return { entries, floor };
   }
 
-  async viewerState(viewerId: bigint, tweetIds: readonly bigint[]): Promise<ViewerState> {
-    if (tweetIds.length === 0) return { liked: new Set(), retweeted: new Set() };
-    const rows = await this.db.query<{ tweet_id: unknown; kind: 'like' | 'retweet' }>(
-      `SELECT tweet_id, 'like' AS kind FROM likes WHERE account_id = $1::bigint AND tweet_id = ANY($2::bigint[])
-       UNION ALL
-       SELECT retweet_of_id, 'retweet' FROM tweets
-        WHERE author_id = $1::bigint AND retweet_of_id = ANY($2::bigint[]) AND status = 'ACTIVE'`,
-      [idParam(viewerId), idsParam(tweetIds)],
+  retweet(retweet: NewRetweet, event: OutboxEntry): Promise<{ created: boolean; tweetId: bigint } | null> {
+    return this.db.transaction(async (tx) => {
+      const [author, original] = [idParam(retweet.authorId), idParam(retweet.retweetOfId)];
+      // The partial unique index admits one live retweet per account and original; a concurrent second one waits
+      // for the first to commit, then inserts nothing and finds it.
+      const inserted = await tx.query(
+        `INSERT INTO tweets (id, author_id, text, retweet_of_id, created_at, search)
+         SELECT $1::bigint, $2::bigint, '', $3::bigint, $4, ''::tsvector
+          WHERE EXISTS (SELECT 1 FROM tweets WHERE id = $3::bigint AND status = 'ACTIVE')
+         ON CONFLICT (author_id, retweet_of_id) WHERE retweet_of_id IS NOT NULL AND status = 'ACTIVE' DO NOTHING
+         RETURNING 1`,
+        [idParam(retweet.id), author, original, retweet.createdAt],
+      );
+      if (inserted.length > 0) {
+        await enqueue(tx, event);
+        return { created: true, tweetId: retweet.id };
+      }
+      const [existing] = await tx.query<{ id: unknown }>(
+        `SELECT id FROM tweets WHERE author_id = $1::bigint AND retweet_of_id = $2::bigint AND status = 'ACTIVE'`,
+        [author, original],
+      );
+      return existing ? { created: false, tweetId: toBigInt(existing.id) } : null;
+    });
+  }
+
+  undoRetweet(
+    authorId: bigint,
+    originalId: bigint,
+    eventFor: (retweetId: bigint) => OutboxEntry,
+  ): Promise<bigint | null> {
+    return this.db.transaction(async (tx) => {
+      const [undone] = await tx.query<{ id: unknown }>(
+        `UPDATE tweets SET status = 'DELETED'
+          WHERE author_id = $1::bigint AND retweet_of_id = $2::bigint AND status = 'ACTIVE' RETURNING id`,
+        [idParam(authorId), idParam(originalId)],
+      );
+      if (!undone) return null;
+      const retweetId = toBigInt(undone.id);
+      await enqueue(tx, eventFor(retweetId));
+      return retweetId;
+    });
+  }
+
+  like(accountId: bigint, tweetId: bigint, createdAt: Date, event: OutboxEntry): Promise<LikeOutcome> {
+    return this.db.transaction(async (tx) => {
+      // A like racing the tweet's delete may land on the deleted tweet; nobody sees it there.
+      const [target] = await tx.query<{ status: string }>('SELECT status FROM tweets WHERE id = $1::bigint', [
+        idParam(tweetId),
+      ]);
+      if (target?.status !== 'ACTIVE') return 'missing';
+      const inserted = await tx.query(
+        `INSERT INTO likes (account_id, tweet_id, created_at) VALUES ($1::bigint, $2::bigint, $3)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [idParam(accountId), idParam(tweetId), createdAt],
+      );
+      if (inserted.length === 0) return 'already';
+      await enqueue(tx, event);
+      return 'liked';
+    });
+  }
+
+  unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const deleted = await tx.query(
+        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING 1',
+        [idParam(accountId), idParam(tweetId)],
+      );
+      if (deleted.length === 0) return false;
+      await enqueue(tx, event);
+      return true;
+    });
+  }
+
+  async replies(tweetId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      `SELECT id, author_id FROM tweets
+        WHERE reply_to_id = $1::bigint AND status = 'ACTIVE'
+          AND ($2::bigint IS NULL OR id < $2::bigint) AND ($3::bigint IS NULL OR id > $3::bigint)
+        ORDER BY id DESC LIMIT $4`,
+      [idParam(tweetId), ...windowParams(window)],
     );
-    const state: ViewerState = { liked: new Set(), retweeted: new Set() };
-    for (const row of rows) (row.kind === 'like' ? state.liked : state.retweeted).add(toBigInt(row.tweet_id));
-    return state;
+    return rows.map(toEntry);
+  }
+
+  async mentioning(accountId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      `SELECT t.id, t.author_id FROM tweet_mentions m JOIN tweets t ON t.id = m.tweet_id
+        WHERE m.account_id = $1::bigint AND t.status = 'ACTIVE'
+          AND ($2::bigint IS NULL OR m.tweet_id < $2::bigint) AND ($3::bigint IS NULL OR m.tweet_id > $3::bigint)
+        ORDER BY m.tweet_id DESC LIMIT $4`,
+      [idParam(accountId), ...windowParams(window)],
+    );
+    return rows.map(toEntry);
+  }
+
+  async engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>> {
+    if (tweetIds.length === 0) return new Map();
+    const rows = await this.db.query<{
+      id: unknown;
+      like_count: unknown;
+      retweet_count: unknown;
+      reply_count: unknown;
+      liked: boolean;
+      retweeted: boolean;
+    }>(
+      `SELECT t.id, t.like_count, t.retweet_count, t.reply_count,
+              $2::bigint IS NOT NULL AND EXISTS (
+                SELECT 1 FROM likes l WHERE l.account_id = $2::bigint AND l.tweet_id = t.id) AS liked,
+              $2::bigint IS NOT NULL AND EXISTS (
+                SELECT 1 FROM tweets r
+                 WHERE r.author_id = $2::bigint AND r.retweet_of_id = t.id AND r.status = 'ACTIVE') AS retweeted
+         FROM tweets t WHERE t.id = ANY($1::bigint[])`,
+      [idsParam([...new Set(tweetIds)]), viewerId === null ? null : idParam(viewerId)],
+    );
+    return new Map(
+      rows.map((row) => [
+        toBigInt(row.id),
+        {
+          likeCount: toNumber(row.like_count),
+          retweetCount: toNumber(row.retweet_count),
+          replyCount: toNumber(row.reply_count),
+          liked: row.liked,
+          retweeted: row.retweeted,
+        },
+      ]),
+    );
   }
 }

@@ -1,8 +1,19 @@
+import { clampLimit, decodeCursor } from '../../domain/cursor.js';
 import { parseId } from '../../domain/ids.js';
 import type { Api, HttpServices } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
-import { tweetJson } from '../present.js';
-import { errors, IdempotencyHeaders, IdParams, NoContent, PostTweetBody, Tweet } from '../schemas.js';
+import { tweetJson, tweetPageJson } from '../present.js';
+import {
+  errors,
+  IdempotencyHeaders,
+  IdParams,
+  LikeResponse,
+  NoContent,
+  PageQuery,
+  PostTweetBody,
+  Tweet,
+  TweetPage,
+} from '../schemas.js';
 
 export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
   app.post(
@@ -38,6 +49,62 @@ export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
     async (request, reply) => {
       await tweets.delete(await requireViewer(request, accounts), parseId(request.params.id));
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/tweets/:id/retweet',
+    {
+      schema: {
+        params: IdParams,
+        response: { 201: Tweet, 200: Tweet, ...errors(400, 401, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const author = await requireViewer(request, accounts);
+      const { view, created } = await tweets.retweet(author, parseId(request.params.id));
+      // Retweeting again answers with the retweet there is, as 200.
+      return reply.status(created ? 201 : 200).send(tweetJson(view));
+    },
+  );
+
+  app.delete(
+    '/tweets/:id/retweet',
+    { schema: { params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } } },
+    async (request, reply) => {
+      await tweets.undoRetweet(await requireViewer(request, accounts), parseId(request.params.id));
+      return reply.status(204).send(null);
+    },
+  );
+
+  const likeSchema = { params: IdParams, response: { 200: LikeResponse, ...errors(400, 401, 404) } };
+  app.put('/tweets/:id/like', { schema: likeSchema }, async (request) => {
+    await tweets.like(await requireViewer(request, accounts), parseId(request.params.id));
+    return { liked: true };
+  });
+  app.delete('/tweets/:id/like', { schema: likeSchema }, async (request) => {
+    await tweets.unlike(await requireViewer(request, accounts), parseId(request.params.id));
+    return { liked: false };
+  });
+
+  app.get(
+    '/tweets/:id/replies',
+    {
+      schema: {
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: TweetPage, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const window = {
+        limit: clampLimit(limit),
+        before: cursor === undefined ? undefined : decodeCursor(cursor),
+      };
+      return tweetPageJson(
+        await tweets.replies(parseId(request.params.id), window, await viewerOf(request, accounts)),
+      );
     },
   );
 }

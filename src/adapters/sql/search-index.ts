@@ -1,0 +1,60 @@
+import type { IdWindow, TimelineEntry } from '../../domain/model.js';
+import type { AccountQuery, TweetQuery } from '../../domain/search-query.js';
+import type { SearchIndex } from '../../ports/search-index.js';
+import { type EntryRow, toEntry } from './rows.js';
+import { idParam, type SqlClient, toBigInt } from './sql-client.js';
+
+/** A lexeme quoted for tsquery input, where a quote or a backslash inside is escaped by a backslash. */
+const quoted = (lexeme: string): string => `'${lexeme.replace(/['\\]/g, '\\$&')}'`;
+
+/** tsquery text for lexemes that must all match exactly ('#tag', '@handle', or word prefixes with `:*`). */
+const exactly = (lexemes: readonly string[], suffix = ''): string | null =>
+  lexemes.length === 0 ? null : lexemes.map((lexeme) => `${quoted(lexeme)}${suffix}`).join(' & ');
+
+/** Words and phrases go through the text parser (as "quoted" runs, so nothing in them acts as an operator). */
+const asPhrases = (phrases: readonly string[]): string | null =>
+  phrases.length === 0 ? null : phrases.map((phrase) => `"${phrase}"`).join(' ');
+
+/** Full-text search in PostgreSQL: a GIN index over each active tweet's search document (see migration 007). */
+export class SqlSearchIndex implements SearchIndex {
+  constructor(private readonly db: SqlClient) {}
+
+  async tweets(query: TweetQuery, window: IdWindow): Promise<TimelineEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      `SELECT id, author_id FROM tweets
+        WHERE status = 'ACTIVE'
+          AND search @@ (CASE
+                WHEN $1::text IS NULL THEN $2::tsquery
+                WHEN $2::text IS NULL THEN websearch_to_tsquery('simple', $1)
+                ELSE websearch_to_tsquery('simple', $1) && $2::tsquery END)
+          AND ($3::bigint IS NULL OR id < $3::bigint) AND ($4::bigint IS NULL OR id > $4::bigint)
+        ORDER BY id DESC LIMIT $5`,
+      [
+        asPhrases(query.phrases),
+        exactly([...query.hashtags.map((tag) => `#${tag}`), ...query.mentions.map((handle) => `@${handle}`)]),
+        window.before === undefined ? null : idParam(window.before),
+        window.after === undefined ? null : idParam(window.after),
+        window.limit,
+      ],
+    );
+    return rows.map(toEntry);
+  }
+
+  async accounts(query: AccountQuery, window: IdWindow): Promise<bigint[]> {
+    const rows = await this.db.query<{ id: unknown }>(
+      `SELECT id FROM accounts
+        WHERE (lower(handle) LIKE $1 OR to_tsvector('simple', display_name) @@ $2::tsquery)
+          AND ($3::bigint IS NULL OR id < $3::bigint) AND ($4::bigint IS NULL OR id > $4::bigint)
+        ORDER BY id DESC LIMIT $5`,
+      [
+        // Underscores are LIKE wildcards; a handle's own must match only underscores.
+        query.handlePrefix === null ? null : `${query.handlePrefix.replaceAll('_', '\\_')}%`,
+        exactly(query.nameWords, ':*'),
+        window.before === undefined ? null : idParam(window.before),
+        window.after === undefined ? null : idParam(window.after),
+        window.limit,
+      ],
+    );
+    return rows.map((row) => toBigInt(row.id));
+  }
+}

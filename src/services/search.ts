@@ -1,0 +1,38 @@
+import type { Account, IdWindow } from '../domain/model.js';
+import { parseAccountQuery, parseTweetQuery } from '../domain/search-query.js';
+import type { AccountStore } from '../ports/account-store.js';
+import type { SearchIndex } from '../ports/search-index.js';
+import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
+import { type Page, refillPage, toPage } from './pages.js';
+
+export interface SearchDeps extends HydrateDeps {
+  index: SearchIndex;
+  accounts: AccountStore;
+}
+
+/** Search: queries parsed here (a malformed one is a 400), matched by the index, pages hydrated like timelines. */
+export function createSearchService(deps: SearchDeps) {
+  const { index, accounts } = deps;
+  return {
+    tweets(q: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
+      const query = parseTweetQuery(q);
+      return refillPage(
+        { skeleton: (w) => index.tweets(query, w), present: (ids) => presentInOrder(deps, ids, viewerId) },
+        window,
+        (v) => v.tweet.id,
+      );
+    },
+
+    async accounts(q: string, window: IdWindow): Promise<Page<Account>> {
+      const ids = await index.accounts(parseAccountQuery(q), { ...window, limit: window.limit + 1 });
+      const found = await accounts.byIds(ids);
+      return toPage(
+        ids.flatMap((id) => found.get(id) ?? []),
+        window.limit,
+        (account) => account.id,
+      );
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;
