@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 /**
- * The timeline oracle: for any sequence of operations, what a reader is served — read page by page through the API,
- * with pushed timelines, celebrity merges, rebuilds, flushes and expiry in play — equals the pull model computed from
- * the database.
+ * The timeline oracle: for any sequence of operations (posts, retweets and their undoing, deletes, follows and
+ * unfollows that move authors across the celebrity threshold, cache flushes, time passing), what a reader is served —
+ * read page by page through the API, with pushed timelines, celebrity merges, rebuilds, flushes and expiry in play —
+ * equals the pull model computed from the database.
  */
 const USERS = 5;
 const THRESHOLD = 3;
@@ -15,6 +16,8 @@ const DAY_MS = 86_400_000;
 type Op =
   | { kind: 'post'; user: number }
   | { kind: 'delete'; user: number; nth: number }
+  | { kind: 'retweet'; user: number; nth: number }
+  | { kind: 'unretweet'; user: number; nth: number }
   | { kind: 'follow'; user: number; target: number }
   | { kind: 'unfollow'; user: number; target: number }
   | { kind: 'read'; user: number }
@@ -28,6 +31,8 @@ const target = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1) }, { weigh
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: user.map((u) => ({ kind: 'post' as const, user: u })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), user, nth: fc.nat(3) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retweet' as const), user, nth: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unretweet' as const), user, nth: fc.nat(3) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('follow' as const), user, target }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('unfollow' as const), user, target }) },
   { weight: 2, arbitrary: user.map((u) => ({ kind: 'read' as const, user: u })) },
@@ -60,6 +65,30 @@ async function apply(step: Op, readers: Set<number>) {
       if (victim) await h.call('DELETE', `/api/v1/tweets/${victim.id}`, { token: actor.token });
       return;
     }
+    case 'retweet': {
+      // Any live original, anyone's (the actor's own included); retweeting one already retweeted is a no-op.
+      const originals = await h.app.sql.query<{ id: string }>(
+        `SELECT id::text FROM tweets WHERE retweet_of_id IS NULL AND status = 'ACTIVE' ORDER BY id DESC`,
+      );
+      const original = originals[step.nth % Math.max(originals.length, 1)];
+      if (!original) return;
+      const reply = await h.call('POST', `/api/v1/tweets/${original.id}/retweet`, { token: actor.token });
+      expect([200, 201]).toContain(reply.status);
+      return;
+    }
+    case 'unretweet': {
+      const retweeted = await h.app.sql.query<{ id: string }>(
+        `SELECT retweet_of_id::text AS id FROM tweets
+          WHERE author_id = $1::bigint AND retweet_of_id IS NOT NULL AND status = 'ACTIVE' ORDER BY id DESC`,
+        [actor.id],
+      );
+      const original = retweeted[step.nth % Math.max(retweeted.length, 1)];
+      if (!original) return;
+      expect(
+        (await h.call('DELETE', `/api/v1/tweets/${original.id}/retweet`, { token: actor.token })).status,
+      ).toBe(204);
+      return;
+    }
     case 'follow':
     case 'unfollow': {
       if (step.user === step.target) return;
@@ -88,11 +117,14 @@ async function apply(step: Op, readers: Set<number>) {
   }
 }
 
-/** The pull model: the reader's and their followees' live tweets, newest first, straight from the database. */
+/**
+ * The pull model: the reader's and their followees' live tweets and retweets (those whose original is live), newest
+ * first, straight from the database.
+ */
 async function truth(reader: User): Promise<string[]> {
   const rows = await h.app.sql.query<{ id: string }>(
-    `SELECT t.id::text FROM tweets t
-      WHERE t.status = 'ACTIVE'
+    `SELECT t.id::text FROM tweets t LEFT JOIN tweets o ON o.id = t.retweet_of_id
+      WHERE t.status = 'ACTIVE' AND (t.retweet_of_id IS NULL OR o.status = 'ACTIVE')
         AND (t.author_id = $1::bigint OR t.author_id IN (SELECT followee_id FROM follows WHERE follower_id = $1::bigint))
       ORDER BY t.id DESC`,
     [reader.id],
