@@ -112,11 +112,6 @@ export class Site {
     return page;
   }
 
-  /** Whether the server has a route (some are still being built; their tests wait for them). */
-  has(method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string): boolean {
-    return this.app.http.hasRoute({ method, url: `/api/v1${url}` });
-  }
-
   shot(page: Page, name: string) {
     return page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
   }
