@@ -107,6 +107,12 @@ describe('OpenAPI document', () => {
       '/api/v1/tweets',
       '/api/v1/tweets/{id}',
       '/api/v1/timelines/home',
+      '/api/v1/timelines/mentions',
+      '/api/v1/tweets/{id}/retweet',
+      '/api/v1/tweets/{id}/like',
+      '/api/v1/tweets/{id}/replies',
+      '/api/v1/search/tweets',
+      '/api/v1/search/accounts',
     ]) {
       expect(paths).toContain(path);
     }
