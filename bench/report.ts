@@ -42,6 +42,15 @@ export interface Figures {
     cachedReadP99: number | null;
   };
   embedded?: { homeReadsPerSecond: number; postsPerSecond: number };
+  search?: {
+    tweets: number;
+    loadSeconds: number;
+    queries: number;
+    matchedShare: number;
+    p50: number;
+    p99: number;
+    kinds: Record<string, { p50: number; p99: number }>;
+  };
 }
 
 const n = (value: number | null | undefined, digits = 1) =>
@@ -109,6 +118,12 @@ export async function writeReport(f: Figures, out: string) {
       verdict(f.embedded ? f.embedded.homeReadsPerSecond >= 2_000 : undefined),
     ],
     ['Embedded posts/s', n(f.embedded?.postsPerSecond, 0), '—', '—'],
+    [
+      `Search p99 over ${n(f.search?.tweets, 0)} tweets (ms)`,
+      n(f.search?.p99, 1),
+      '≤ 50 ms',
+      verdict(f.search ? f.search.p99 <= 50 : undefined),
+    ],
   ];
   const table = (header: string[], body: string[][]) =>
     [
@@ -177,10 +192,23 @@ ${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)}
 
 One \`starling start\` process on PGlite with 200 accounts following 20 each, 16 requests in flight: ${n(f.embedded?.homeReadsPerSecond, 0)} home reads/s, ${n(f.embedded?.postsPerSecond, 0)} posts/s.
 
+## Search
+
+${n(f.search?.tweets, 0)} tweets (6–15 words each from a 5,000-word vocabulary with Zipf-like frequencies; a fifth
+with one of 500 hashtags, a tenth mentioning an account) generated inside PostgreSQL and indexed in
+${n(f.search?.loadSeconds, 0)} s. ${n(f.search?.queries, 0)} queries through \`GET /api/v1/search/tweets?limit=20\`,
+four in flight, terms drawn with the corpus's frequencies (${n((f.search?.matchedShare ?? 0) * 100, 0)}% found something):
+p50 ${n(f.search?.p50, 1)} ms, p99 ${n(f.search?.p99, 1)} ms.
+
+${table(
+  ['query', 'p50 (ms)', 'p99 (ms)'],
+  Object.entries(f.search?.kinds ?? {}).map(([kind, k]) => [kind, n(k.p50, 1), n(k.p99, 1)]),
+)}
+
 ## Not measured by this run
 
-The write spike (10× posts for 30 s), the celebrity storm, the search of issue 5, the step search for the maximum
-sustainable rate under a p99 bound, and charts are not part of the suite yet. Raw numbers: \`bench/results/latest.json\`.
+The write spike (10× posts for 30 s), the celebrity storm, the step search for the maximum sustainable rate under a
+p99 bound, and charts are not part of the suite yet. Raw numbers: \`bench/results/latest.json\`.
 `;
   await writeFile(out, text);
 }

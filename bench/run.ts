@@ -17,6 +17,7 @@ import { accountId, generateGraph, loadGraph, SIZES } from './graph.js';
 import type { LoadResult } from './load.js';
 import { metric, output, quantile, runLoad, startCeiling, startStarling } from './processes.js';
 import { type Figures, writeReport } from './report.js';
+import { loadSearchCorpus, type SearchKind, searchQueries } from './search.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '30' },
     rate: { type: 'string', default: '300' },
     seed: { type: 'string', default: '42' },
+    'search-tweets': { type: 'string', default: '1000000' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
   },
   allowPositionals: false,
@@ -337,11 +339,56 @@ async function services() {
     cachedReadP99: figures.steady.operations.home?.p99 ?? null,
   };
 
+  const searchTweets = Number(args['search-tweets']);
+  if (searchTweets > 0) figures.search = await searchScenario(sql, searchTweets, graph.accounts);
+
   await fanout.stop();
   await api.stop();
   await sql.close();
   flushNamespace();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Search over a corpus of `count` tweets, through the API: each kind of query, four in flight. */
+async function searchScenario(sql: ReturnType<typeof openPgClient>, count: number, accounts: number) {
+  say(`search: loading ${count.toLocaleString('en-US')} tweets`);
+  const loadSeconds = await loadSearchCorpus(sql, count, seed, accounts, say);
+  const queries = searchQueries(150, seed, accounts);
+  const byKind = new Map<SearchKind, number[]>();
+  const all: number[] = [];
+  let matched = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < queries.length) {
+        const { kind, q } = queries[next++] as (typeof queries)[number];
+        const started = performance.now();
+        const response = await fetch(`${API.base}/api/v1/search/tweets?q=${encodeURIComponent(q)}&limit=20`);
+        const body = (await response.json()) as { tweets?: unknown[] };
+        const ms = performance.now() - started;
+        if (!response.ok) throw new Error(`search ${q} answered ${response.status}`);
+        if ((body.tweets?.length ?? 0) > 0) matched += 1;
+        all.push(ms);
+        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+      }
+    }),
+  );
+  const result = {
+    tweets: count,
+    loadSeconds,
+    queries: queries.length,
+    matchedShare: matched / queries.length,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    kinds: Object.fromEntries(
+      [...byKind].map(([kind, values]) => [
+        kind,
+        { p50: percentile(values, 50), p99: percentile(values, 99) },
+      ]),
+    ),
+  };
+  say(`search: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms over ${count} tweets`);
+  return result;
 }
 
 async function embedded() {

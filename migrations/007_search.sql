@@ -13,6 +13,13 @@ UPDATE tweets t SET search = to_tsvector('simple', t.text) || array_to_tsvector(
   ));
 
 CREATE INDEX tweets_search ON tweets USING gin (search) WHERE status = 'ACTIVE';
+-- Newest-first search has two good plans: walk the id index backwards for a frequent term, or collect a rare term's
+-- few matches from the GIN index and sort them. The planner picks from its per-lexeme frequencies, and a lexeme
+-- missing from them is estimated at half the rarest tracked one; with the default target that is common enough to
+-- choose the backward walk for a term with a hundred matches in a million tweets — a walk over the whole table. Ten
+-- times the default keeps ten times as many lexemes' frequencies (measured: a rare term's p99 falls from ~0.5 s to
+-- under 1 ms over 1M tweets).
+ALTER TABLE tweets ALTER COLUMN search SET STATISTICS 1000;
 
 -- Accounts are found by handle prefix (text_pattern_ops serves LIKE 'prefix%' whatever the collation) and by the
 -- words of their display name, each word matched as a prefix.

@@ -157,26 +157,29 @@ export class NatsEventLog implements EventLog {
 
   async fetch(stream: EventStream, max: number, waitMs: number): Promise<LogMessage[]> {
     const consumer = this.consumer(stream);
-    let want = max;
-    if (waitMs < MIN_EXPIRES_MS) {
-      // A pull waits at least a second; when the caller will not wait, ask first whether anything is there.
-      const info = await consumer.info(false);
-      want = Math.min(max, info.num_pending);
-      if (want === 0) return [];
-    }
     const out: LogMessage[] = [];
     // Undecodable messages are set aside as they come; if a batch held only those, pull again.
     for (;;) {
+      // A pull for more messages than are waiting holds the ones it has until it expires, so ask first and pull
+      // exactly what is there; with nothing there, pull one, waiting up to `waitMs` for it to be published.
+      const { num_pending: waiting } = await consumer.info(false);
+      if (waiting === 0 && waitMs < MIN_EXPIRES_MS) return out;
       const messages = await consumer.fetch({
-        max_messages: want,
+        max_messages: waiting > 0 ? Math.min(max, waiting) : 1,
         expires: Math.max(waitMs, MIN_EXPIRES_MS),
       });
       let received = 0;
-      for await (const message of messages) {
-        received += 1;
-        const decoded = this.decode(message);
-        if (decoded) out.push(this.wrap(stream, message, decoded));
-        else await this.deadLetter(stream, message, 'undecodable payload');
+      try {
+        for await (const message of messages) {
+          received += 1;
+          const decoded = this.decode(message);
+          if (decoded) out.push(this.wrap(stream, message, decoded));
+          else await this.deadLetter(stream, message, 'undecodable payload');
+        }
+      } catch (error) {
+        // A pull that fails midway (its heartbeats missed on a busy machine) still delivered what it delivered: those
+        // are handed over; whatever it would have brought next is pulled again, or redelivered.
+        if (out.length === 0) throw error;
       }
       if (out.length > 0 || received === 0) return out;
     }
