@@ -53,10 +53,13 @@ describe.skipIf(!executablePath)('the web client on the social routes', () => {
   it('shows mentions', async () => {
     const pat = await site.signUp('pat');
     const quinn = await site.signUp('quinn');
-    await site.postAs(quinn, 'Thanks @pat for the review');
+    await site.postAs(quinn, 'Thanks @pat for the review, and @nobody_here too');
     const page = await site.pageFor(pat);
     await page.goto(`${site.base}/mentions`);
-    await page.locator('.items article', { hasText: 'Thanks @pat for the review' }).waitFor();
+    const card = page.locator('.items article', { hasText: 'Thanks @pat for the review' });
+    await card.waitFor();
+    // Only handles that exist link.
+    expect(await card.locator('a.mention').allTextContents()).toEqual(['@pat']);
   });
 
   it('searches posts by hashtag and people by handle', async () => {

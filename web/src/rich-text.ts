@@ -20,10 +20,12 @@ export function safeUrl(raw: string): URL | null {
 
 /**
  * Tweet text as DOM nodes: text nodes, with links for the URLs, @mentions and #hashtags twitter-text finds (the
- * same library, so the same entities, as the server's mention and hashtag rules). Each entity's text is the link's
- * text, as typed; nothing in it is interpreted.
+ * same library, so the same entities, as the server's mention and hashtag rules). A mention links only if the server
+ * linked it (`mentions`: the handles that exist, lower-cased). Each entity's text is the link's text, as typed;
+ * nothing in it is interpreted.
  */
-export function richText(text: string): DocumentFragment {
+export function richText(text: string, mentions: readonly string[]): DocumentFragment {
+  const linked = new Set(mentions);
   const fragment = document.createDocumentFragment();
   const entities = twitterText.extractEntitiesWithIndices(text);
   let at = 0;
@@ -32,14 +34,14 @@ export function richText(text: string): DocumentFragment {
     if (start < at || end > text.length) continue;
     fragment.append(text.slice(at, start));
     const label = text.slice(start, end);
-    fragment.append(entityNode(entity, label));
+    fragment.append(entityNode(entity, label, linked));
     at = end;
   }
   fragment.append(text.slice(at));
   return fragment;
 }
 
-function entityNode(entity: EntityWithIndices, label: string): Node {
+function entityNode(entity: EntityWithIndices, label: string, mentions: ReadonlySet<string>): Node {
   if ('url' in entity) {
     const url = safeUrl(entity.url);
     return url ? externalLink(url, label) : document.createTextNode(label);
@@ -47,7 +49,11 @@ function entityNode(entity: EntityWithIndices, label: string): Node {
   if ('hashtag' in entity) {
     return link(`/search?q=${encodeURIComponent(`#${entity.hashtag}`)}`, { class: 'hashtag' }, label);
   }
-  if ('screenName' in entity && !('listSlug' in entity && entity.listSlug)) {
+  if (
+    'screenName' in entity &&
+    !('listSlug' in entity && entity.listSlug) &&
+    mentions.has(entity.screenName.toLowerCase())
+  ) {
     return link(handlePath(entity.screenName), { class: 'mention' }, label);
   }
   return document.createTextNode(label);

@@ -49,7 +49,11 @@ export function tweetCard(entry: TweetJson, options: CardOptions = {}): HTMLElem
   const replyingTo = tweet.reply_to_id
     ? h('p', { class: 'context' }, 'Replying to ', link(tweetPath(tweet.reply_to_id), {}, 'a post'))
     : null;
-  const text = h('p', { class: options.detailed ? 'text detailed' : 'text' }, richText(tweet.text));
+  const text = h(
+    'p',
+    { class: options.detailed ? 'text detailed' : 'text' },
+    richText(tweet.text, tweet.mentions),
+  );
 
   const actions = h('footer', { class: 'actions' });
   const replies = link(
