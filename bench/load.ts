@@ -7,7 +7,8 @@
 import { build, type Histogram } from 'hdr-histogram-js';
 import { seeded } from './random.js';
 
-export type Operation = 'home' | 'account' | 'post' | 'ceiling';
+/** `storm`: a post by account 0, the largest account (the celebrity storm). */
+export type Operation = 'home' | 'account' | 'post' | 'storm' | 'ceiling';
 
 export interface LoadJob {
   base: string;
@@ -76,6 +77,16 @@ async function run(job: LoadJob): Promise<LoadResult> {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
           body: JSON.stringify({ text: `bench post ${posted++} #bench` }),
+        });
+        break;
+      case 'storm':
+        response = await fetch(`${job.base}/api/v1/tweets`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token(job.tokenPrefix, 0)}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ text: `storm post ${posted++} #storm` }),
         });
         break;
       case 'ceiling':

@@ -95,22 +95,34 @@ export async function metric(base: string, name: string): Promise<number> {
   return total;
 }
 
-/** A histogram quantile from Prometheus buckets (as `histogram_quantile` computes it), optionally by label. */
-export async function quantile(base: string, name: string, q: number, label = ''): Promise<number | null> {
+/** A histogram's cumulative buckets `[le, count]`, ascending, from a process's /metrics, optionally by label. */
+export async function buckets(base: string, name: string, label = ''): Promise<[number, number][]> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const buckets: [number, number][] = [];
+  const out: [number, number][] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}_bucket{`) || !line.includes(label)) continue;
     const le = /le="([^"]+)"/.exec(line)?.[1];
     if (!le) continue;
-    buckets.push([le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(line.split(' ').at(-1))]);
+    out.push([le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(line.split(' ').at(-1))]);
   }
-  buckets.sort((a, b) => a[0] - b[0]);
-  const total = buckets.at(-1)?.[1] ?? 0;
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * A quantile of what a histogram observed between two snapshots of its buckets (as Prometheus's
+ * `histogram_quantile` over an increase computes it); without `before`, of everything it observed.
+ */
+export function quantileOf(
+  after: [number, number][],
+  q: number,
+  before: [number, number][] = [],
+): number | null {
+  const counts = after.map(([le, count], i) => [le, count - (before[i]?.[1] ?? 0)] as [number, number]);
+  const total = counts.at(-1)?.[1] ?? 0;
   if (total === 0) return null;
   const rank = q * total;
   let previous: [number, number] = [0, 0];
-  for (const bucket of buckets) {
+  for (const bucket of counts) {
     if (bucket[1] >= rank) {
       if (!Number.isFinite(bucket[0])) return previous[0];
       const span = bucket[1] - previous[1];
@@ -119,4 +131,9 @@ export async function quantile(base: string, name: string, q: number, label = ''
     previous = bucket;
   }
   return previous[0];
+}
+
+/** A histogram quantile from Prometheus buckets (as `histogram_quantile` computes it), optionally by label. */
+export async function quantile(base: string, name: string, q: number, label = ''): Promise<number | null> {
+  return quantileOf(await buckets(base, name, label), q);
 }

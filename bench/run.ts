@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DEFAULT_LOG_SETTINGS } from '../src/adapters/memory/memory-event-log.js';
@@ -15,10 +15,20 @@ import { migrate } from '../src/adapters/sql/migrate.js';
 import { SqlTweetStore } from '../src/adapters/sql/tweet-store.js';
 import { accountId, generateGraph, loadGraph, SIZES } from './graph.js';
 import type { LoadResult } from './load.js';
-import { metric, output, quantile, runLoad, startCeiling, startStarling } from './processes.js';
+import {
+  buckets,
+  metric,
+  output,
+  quantile,
+  quantileOf,
+  runLoad,
+  startCeiling,
+  startStarling,
+} from './processes.js';
 import { type Figures, writeReport } from './report.js';
 import { loadSearchCorpus, type SearchKind, searchQueries } from './search.js';
 
+const DEFAULT_OUT = 'docs/benchmarks.md';
 const { values: args } = parseArgs({
   options: {
     size: { type: 'string', default: 'small' },
@@ -26,7 +36,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '300' },
     seed: { type: 'string', default: '42' },
     'search-tweets': { type: 'string', default: '1000000' },
-    out: { type: 'string', default: 'docs/benchmarks.md' },
+    out: { type: 'string', default: DEFAULT_OUT },
   },
   allowPositionals: false,
 });
@@ -295,6 +305,9 @@ async function services() {
       ((await metric(FANOUT.base, 'starling_timeline_inserts_total')) - insertsBefore) / Math.max(posts, 1),
   };
 
+  figures.spike = await spikeScenario(readers, graph.accounts);
+  figures.storm = await stormScenario(readers, graph.accounts);
+
   say('fanout throughput alone');
   await fanout.stop();
   const authors = [...Array(readers).keys()]
@@ -347,6 +360,99 @@ async function services() {
   await sql.close();
   flushNamespace();
   await rm(dir, { recursive: true, force: true });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The write spike: ten times the steady mix's post rate, posts only, for up to 30 s. The log should absorb it: no
+ * request fails, and the consumer lag (log pending plus outbox backlog, sampled each second) drains soon after.
+ */
+async function spikeScenario(readers: number, accounts: number) {
+  const postsPerSecond = rate * 0.1 * 10;
+  const seconds = Math.min(30, durationMs / 1_000);
+  say(`write spike: ${postsPerSecond} posts/s for ${seconds} s`);
+  const started = performance.now();
+  const lag: Array<{ second: number; pending: number }> = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const pending =
+        (await metric(FANOUT.base, 'starling_log_consumer_pending')) +
+        (await metric(FANOUT.base, 'starling_outbox_backlog'));
+      lag.push({ second: Math.round((performance.now() - started) / 100) / 10, pending });
+      await sleep(1_000);
+    }
+  })();
+  const result = await runLoad({
+    base: API.base,
+    mode: 'open',
+    rate: postsPerSecond,
+    concurrency: 0,
+    durationMs: seconds * 1_000,
+    mix: { post: 1 },
+    readers,
+    accounts,
+    seed: seed + 2,
+    tokenPrefix: 'benchtoken',
+  });
+  const drainedAfterSeconds = await drained();
+  sampling = false;
+  await sampler;
+  const spike = {
+    postsPerSecond,
+    seconds,
+    ...pick(result, 'post'),
+    posts: result.operations.post?.count ?? 0,
+    peakLag: Math.max(0, ...lag.map((l) => l.pending)),
+    drainedAfterSeconds,
+    lag,
+  };
+  say(`spike: ${spike.errors} errors, drained ${drainedAfterSeconds.toFixed(1)} s after it ended`);
+  return spike;
+}
+
+/**
+ * The celebrity storm: the steady mixed load again, while the largest account (followed by half of everyone) posts
+ * 10 times a second. Its tweets travel on their own stream and are pulled by readers, so ordinary fanout lag and home
+ * reads should not suffer.
+ */
+async function stormScenario(readers: number, accounts: number) {
+  const seconds = Math.min(30, durationMs / 1_000);
+  say(`celebrity storm: account 0 posting 10/s for ${seconds} s under ${rate} req/s`);
+  const lagBuckets = () =>
+    Promise.all([
+      buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="fanout"'),
+      buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="celebrity"'),
+    ]);
+  const before = await lagBuckets();
+  const job = {
+    base: API.base,
+    mode: 'open' as const,
+    concurrency: 0,
+    durationMs: seconds * 1_000,
+    readers,
+    accounts,
+    tokenPrefix: 'benchtoken',
+  };
+  const [steady, storm] = await Promise.all([
+    runLoad({ ...job, rate, mix: { home: 60, account: 30, post: 10 }, seed: seed + 3 }),
+    runLoad({ ...job, rate: 10, mix: { storm: 1 }, seed: seed + 4 }),
+  ]);
+  await drained();
+  const after = await lagBuckets();
+  const ms = (value: number | null) => (value === null ? null : value * 1_000);
+  const result = {
+    seconds,
+    stormPosts: storm.operations.storm?.count ?? 0,
+    stormErrors: storm.operations.storm?.errors ?? 0,
+    home: pick(steady, 'home'),
+    post: pick(steady, 'post'),
+    fanoutLagP99Ms: ms(quantileOf(after[0], 0.99, before[0])),
+    celebrityLagP99Ms: ms(quantileOf(after[1], 0.99, before[1])),
+  };
+  say(`storm: ordinary fanout lag p99 ${result.fanoutLagP99Ms?.toFixed(0)} ms`);
+  return result;
 }
 
 /** Search over a corpus of `count` tweets, through the API: each kind of query, four in flight. */
@@ -469,7 +575,9 @@ function pick(result: LoadResult, op: keyof LoadResult['operations']) {
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 await services();
 await embedded();
-await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/latest.json', `${JSON.stringify(figures, null, 2)}\n`);
+// The published report keeps its raw numbers in bench/results; any other report keeps them beside itself.
+const results = args.out === DEFAULT_OUT ? 'bench/results/latest.json' : `${args.out}.json`;
+await mkdir(dirname(results), { recursive: true });
+await writeFile(results, `${JSON.stringify(figures, null, 2)}\n`);
 await writeReport(figures, args.out as string);
 say(`report written to ${args.out}`);

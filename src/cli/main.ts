@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createApp, type Role } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -9,6 +11,7 @@ commands:
   api       the HTTP API only (services mode: DATABASE_URL, REDIS_URL, NATS_URL)
   fanout    the outbox relay and fanout workers only
   migrate   apply database migrations and exit
+  bench     the benchmark suite (from a source checkout; same options as \`npm run bench -- …\`)
 
 Configuration comes from the environment: PORT, HOST, STARLING_DATA_DIR, DATABASE_URL, REDIS_URL,
 REDIS_CLUSTER_NODES, NATS_URL, STARLING_CELEBRITY_THRESHOLD, STARLING_ACTIVE_DAYS, STARLING_TIMELINE_MAX,
@@ -39,6 +42,22 @@ async function serve(role: Role): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** The benchmark is development tooling written in TypeScript: it runs from a checkout, through tsx. */
+function bench(args: string[]): void {
+  const root = new URL('../../', import.meta.url);
+  const script = new URL('bench/run.ts', root);
+  if (!existsSync(script)) {
+    console.error('starling bench runs from a source checkout (bench/run.ts is not in this installation)');
+    process.exitCode = 2;
+    return;
+  }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script.pathname, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  process.exitCode = run.status ?? 1;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const command = positionals[0];
@@ -49,6 +68,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     const role = ROLES[command];
     if (role) return await serve(role);
+    if (command === 'bench') return bench(argv.slice(1));
     if (command === 'migrate') {
       const config = loadConfig();
       const app = await createApp(config, { role: 'api', logger: false });
