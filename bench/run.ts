@@ -42,7 +42,10 @@ const { values: args } = parseArgs({
 });
 
 const size = SIZES[args.size as string];
-if (!size) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+if (!size) {
+  console.error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  process.exit(2);
+}
 const durationMs = Number(args.duration) * 1_000;
 const rate = Number(args.rate);
 const seed = Number(args.seed);
