@@ -1,7 +1,8 @@
-import type { Account, Tweet } from '../domain/model.js';
+import type { Account, IdWindow, Tweet } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
+import { type Page, type RefillSource, refillPage } from './pages.js';
 
 export interface TweetView {
   tweet: Tweet;
@@ -94,4 +95,18 @@ export async function presentInOrder(
 ): Promise<TweetView[]> {
   const views = await hydrateTweets(deps, ids, viewerId);
   return ids.flatMap((id) => views.get(id) ?? []);
+}
+
+/** A keyset page of tweets from a skeleton of ids, hydrated for the viewer and refilled when some are not shown. */
+export function tweetPage(
+  deps: HydrateDeps,
+  skeleton: RefillSource<TweetView>['skeleton'],
+  window: IdWindow,
+  viewerId: bigint | null,
+): Promise<Page<TweetView>> {
+  return refillPage(
+    { skeleton, present: (ids) => presentInOrder(deps, ids, viewerId) },
+    window,
+    (v) => v.tweet.id,
+  );
 }

@@ -2,8 +2,8 @@ import type { Account, IdWindow } from '../domain/model.js';
 import { parseAccountQuery, parseTweetQuery } from '../domain/search-query.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { SearchIndex } from '../ports/search-index.js';
-import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
-import { type Page, refillPage, toPage } from './pages.js';
+import { type HydrateDeps, type TweetView, tweetPage } from './hydrate.js';
+import { type Page, toPage } from './pages.js';
 
 export interface SearchDeps extends HydrateDeps {
   index: SearchIndex;
@@ -16,11 +16,7 @@ export function createSearchService(deps: SearchDeps) {
   return {
     tweets(q: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
       const query = parseTweetQuery(q);
-      return refillPage(
-        { skeleton: (w) => index.tweets(query, w), present: (ids) => presentInOrder(deps, ids, viewerId) },
-        window,
-        (v) => v.tweet.id,
-      );
+      return tweetPage(deps, (w) => index.tweets(query, w), window, viewerId);
     },
 
     async accounts(q: string, window: IdWindow): Promise<Page<Account>> {

@@ -5,8 +5,8 @@ import type { IdWindow, Tweet } from '../domain/model.js';
 import { parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { AccountService } from './accounts.js';
-import { type HydrateDeps, hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
-import { type Page, refillPage } from './pages.js';
+import { type HydrateDeps, hydrateTweets, type TweetView, tweetPage } from './hydrate.js';
+import type { Page } from './pages.js';
 
 export interface TweetDeps extends HydrateDeps {
   accountService: Pick<AccountService, 'byHandle' | 'byId'>;
@@ -147,35 +147,17 @@ export function createTweetService(deps: TweetDeps) {
     /** Replies to a visible tweet, newest first. */
     async replies(id: bigint, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
       await visibleTweet(id);
-      return refillPage(
-        { skeleton: (w) => tweets.replies(id, w), present: (found) => presentInOrder(deps, found, viewerId) },
-        window,
-        (v) => v.tweet.id,
-      );
+      return tweetPage(deps, (w) => tweets.replies(id, w), window, viewerId);
     },
 
     /** Tweets that mention the account, newest first. */
     mentions: (accountId: bigint, window: IdWindow): Promise<Page<TweetView>> =>
-      refillPage(
-        {
-          skeleton: (w) => tweets.mentioning(accountId, w),
-          present: (found) => presentInOrder(deps, found, accountId),
-        },
-        window,
-        (v) => v.tweet.id,
-      ),
+      tweetPage(deps, (w) => tweets.mentioning(accountId, w), window, accountId),
 
     /** An account's own tweets and retweets, newest first. */
     async byAuthor(handle: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
       const author = await accountService.byHandle(handle);
-      return refillPage(
-        {
-          skeleton: (w) => tweets.byAuthors([author.id], w),
-          present: (ids) => presentInOrder(deps, ids, viewerId),
-        },
-        window,
-        (v) => v.tweet.id,
-      );
+      return tweetPage(deps, (w) => tweets.byAuthors([author.id], w), window, viewerId);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { AccountQuery, TweetQuery } from '../../domain/search-query.js';
 import type { SearchIndex } from '../../ports/search-index.js';
 import { type EntryRow, toEntry } from './rows.js';
-import { idParam, type SqlClient, toBigInt } from './sql-client.js';
+import { type SqlClient, toBigInt, windowParams } from './sql-client.js';
 
 /** A lexeme quoted for tsquery input, where a quote or a backslash inside is escaped by a backslash. */
 const quoted = (lexeme: string): string => `'${lexeme.replace(/['\\]/g, '\\$&')}'`;
@@ -32,9 +32,7 @@ export class SqlSearchIndex implements SearchIndex {
       [
         asPhrases(query.phrases),
         exactly([...query.hashtags.map((tag) => `#${tag}`), ...query.mentions.map((handle) => `@${handle}`)]),
-        window.before === undefined ? null : idParam(window.before),
-        window.after === undefined ? null : idParam(window.after),
-        window.limit,
+        ...windowParams(window),
       ],
     );
     return rows.map(toEntry);
@@ -50,9 +48,7 @@ export class SqlSearchIndex implements SearchIndex {
         // Underscores are LIKE wildcards; a handle's own must match only underscores.
         query.handlePrefix === null ? null : `${query.handlePrefix.replaceAll('_', '\\_')}%`,
         exactly(query.nameWords, ':*'),
-        window.before === undefined ? null : idParam(window.before),
-        window.after === undefined ? null : idParam(window.after),
-        window.limit,
+        ...windowParams(window),
       ],
     );
     return rows.map((row) => toBigInt(row.id));

@@ -30,6 +30,17 @@ export const toNumber = (value: unknown): number => Number(value);
 export const idParam = (id: bigint): string => id.toString();
 export const idsParam = (ids: readonly bigint[]): string[] => ids.map((id) => id.toString());
 
+/** A keyset window as three parameters: the exclusive upper and lower id bounds (null when open), and the limit. */
+export const windowParams = (w: {
+  before?: bigint | undefined;
+  after?: bigint | undefined;
+  limit: number;
+}): [string | null, string | null, number] => [
+  w.before === undefined ? null : idParam(w.before),
+  w.after === undefined ? null : idParam(w.after),
+  w.limit,
+];
+
 /** The SQLSTATE of a unique violation, the one error the stores translate. */
 export const UNIQUE_VIOLATION = '23505';
 

@@ -13,13 +13,15 @@ import type {
 } from '../../ports/tweet-store.js';
 import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
-import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
-
-const windowParams = (w: IdWindow) => [
-  w.before === undefined ? null : idParam(w.before),
-  w.after === undefined ? null : idParam(w.after),
-  w.limit,
-];
+import {
+  idParam,
+  idsParam,
+  type SqlClient,
+  type SqlExecutor,
+  toBigInt,
+  toNumber,
+  windowParams,
+} from './sql-client.js';
 
 /**
  * Claims an idempotency key for this tweet, first thing in its transaction. A concurrent request holding the same key

@@ -1,6 +1,6 @@
-import { clampLimit, decodeCursor } from '../../domain/cursor.js';
 import type { Api, HttpServices } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
+import { pageWindow } from '../paging.js';
 import { accountJson, accountPageJson, tweetPageJson } from '../present.js';
 import {
   Account,
@@ -50,22 +50,12 @@ export function accountRoutes(app: Api, { accounts, follows, tweets }: HttpServi
     querystring: PageQuery,
     response: { 200: AccountPage, ...errors(400, 404) },
   };
-  app.get('/accounts/:handle/followers', { schema: listSchema }, async (request) => {
-    const { limit, cursor } = request.query;
-    const query = {
-      limit: clampLimit(limit),
-      before: cursor === undefined ? undefined : decodeCursor(cursor),
-    };
-    return accountPageJson(await follows.followers(request.params.handle, query));
-  });
-  app.get('/accounts/:handle/following', { schema: listSchema }, async (request) => {
-    const { limit, cursor } = request.query;
-    const query = {
-      limit: clampLimit(limit),
-      before: cursor === undefined ? undefined : decodeCursor(cursor),
-    };
-    return accountPageJson(await follows.following(request.params.handle, query));
-  });
+  app.get('/accounts/:handle/followers', { schema: listSchema }, async (request) =>
+    accountPageJson(await follows.followers(request.params.handle, pageWindow(request.query))),
+  );
+  app.get('/accounts/:handle/following', { schema: listSchema }, async (request) =>
+    accountPageJson(await follows.following(request.params.handle, pageWindow(request.query))),
+  );
 
   app.get(
     '/accounts/:handle/tweets',
@@ -76,14 +66,13 @@ export function accountRoutes(app: Api, { accounts, follows, tweets }: HttpServi
         response: { 200: TweetPage, ...errors(400, 401, 404) },
       },
     },
-    async (request) => {
-      const viewer = await viewerOf(request, accounts);
-      const { limit, cursor } = request.query;
-      const window = {
-        limit: clampLimit(limit),
-        before: cursor === undefined ? undefined : decodeCursor(cursor),
-      };
-      return tweetPageJson(await tweets.byAuthor(request.params.handle, window, viewer));
-    },
+    async (request) =>
+      tweetPageJson(
+        await tweets.byAuthor(
+          request.params.handle,
+          pageWindow(request.query),
+          await viewerOf(request, accounts),
+        ),
+      ),
   );
 }

@@ -1,7 +1,7 @@
-import { clampLimit, decodeCursor } from '../../domain/cursor.js';
 import { parseId } from '../../domain/ids.js';
 import type { Api, HttpServices } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
+import { pageWindow } from '../paging.js';
 import { tweetJson, tweetPageJson } from '../present.js';
 import {
   errors,
@@ -96,15 +96,13 @@ export function tweetRoutes(app: Api, { accounts, tweets }: HttpServices) {
         response: { 200: TweetPage, ...errors(400, 401, 404) },
       },
     },
-    async (request) => {
-      const { limit, cursor } = request.query;
-      const window = {
-        limit: clampLimit(limit),
-        before: cursor === undefined ? undefined : decodeCursor(cursor),
-      };
-      return tweetPageJson(
-        await tweets.replies(parseId(request.params.id), window, await viewerOf(request, accounts)),
-      );
-    },
+    async (request) =>
+      tweetPageJson(
+        await tweets.replies(
+          parseId(request.params.id),
+          pageWindow(request.query),
+          await viewerOf(request, accounts),
+        ),
+      ),
   );
 }
