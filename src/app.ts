@@ -165,13 +165,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
 
   const metrics = createMetrics();
   const accounts = new SqlAccountStore(sql);
-  const graph = timed(
-    new SqlGraphStore(sql, {
-      threshold: config.celebrityThreshold,
-      margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
-    }),
-    metrics.graphQuery,
-  );
+  const graph = timed(new SqlGraphStore(sql), metrics.graphQuery);
+  const celebrityRule = {
+    threshold: config.celebrityThreshold,
+    margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
+  };
   const tweets = new SqlTweetStore(sql);
   const outbox = new SqlOutbox(sql, clock);
   const redis = openRedisFor(config, logger);
@@ -247,7 +245,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     settings,
     feed,
   });
-  const counters = createCounterService({ tweets, counters: new SqlCounterStore(sql) });
+  const counters = createCounterService({
+    tweets,
+    counters: new SqlCounterStore(sql, celebrityRule),
+    // Readers here see the new mode at once; other processes within the celebrity sets' 10 s lifetime.
+    onModeChanged: () => celebrities.invalidateAll(),
+  });
 
   const workers = createWorkerRunner({
     outbox,

@@ -6,6 +6,16 @@
  */
 export type FanoutMode = 'push' | 'pull' | 'demoting';
 
+/**
+ * When an author's tweets switch between push and pull. An author becomes a celebrity at `threshold` followers and
+ * stops being one only below `threshold - margin`, so an author hovering at the threshold doesn't flap.
+ */
+export interface CelebrityRule {
+  threshold: number;
+  /** Followers below the threshold an author must fall to before being pushed again. */
+  margin: number;
+}
+
 export interface Account {
   id: bigint;
   handle: string;

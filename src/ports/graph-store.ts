@@ -8,13 +8,6 @@ export interface FollowEdge {
   createdAt: Date;
 }
 
-export interface FollowChange {
-  /** The edge was created (or removed); false when it already was (or was not) there. */
-  changed: boolean;
-  /** The followee's fanout mode changed with its follower count. */
-  modeChanged: boolean;
-}
-
 /** One account in a follower or following list, with the id of the edge that placed it there (the cursor). */
 export interface FollowListItem {
   accountId: bigint;
@@ -22,14 +15,14 @@ export interface FollowListItem {
 }
 
 /**
- * The follow graph, indexed both ways. Counters on accounts change in the same transaction as the edge, and so does
- * the followee's fanout mode (with hysteresis); a demotion enqueues an `author.demoted` event in that transaction.
+ * The follow graph, indexed both ways. Follower and following counts, and the followee's fanout mode with them,
+ * change later, through the log (see CounterStore).
  */
 export interface GraphStore {
-  /** Creates the edge and enqueues `event` atomically; nothing changes (or is enqueued) if it already existed. */
-  follow(edge: FollowEdge, event: OutboxEntry): Promise<FollowChange>;
-  /** Removes the edge and enqueues `event` atomically; nothing changes (or is enqueued) if there was none. */
-  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<FollowChange>;
+  /** Creates the edge and enqueues `event` atomically; false, and nothing enqueued, if it already existed. */
+  follow(edge: FollowEdge, event: OutboxEntry): Promise<boolean>;
+  /** Removes the edge and enqueues `event` atomically; false, and nothing enqueued, if there was none. */
+  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean>;
   /** Followers of `followeeId` with ids above `after`, ascending, for fanout's keyset pages. */
   followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]>;
   /** Who follows `accountId`, newest follow first, with follow ids below `before`. */

@@ -5,15 +5,17 @@ import type { TweetStore } from '../ports/tweet-store.js';
 export interface CounterDeps {
   tweets: Pick<TweetStore, 'byIds'>;
   counters: CounterStore;
+  /** Told when accounts' fanout modes moved with their follower counts (readers' celebrity sets are then stale). */
+  onModeChanged?: (accountIds: bigint[]) => void;
 }
 
 /**
- * Counters that follow the log: an author's `tweets_count`, and a tweet's `like_count`, `retweet_count` and
- * `reply_count`. Each event's changes apply exactly once (see {@link CounterStore}), so the counters are exact once
- * the workers drain, whatever the redeliveries. Follower and following counts are not here: they change in the follow
- * transaction itself, because an author's fanout mode is decided from the exact follower count there.
+ * Counters that follow the log: an account's tweets, followers and following, and a tweet's likes, retweets and
+ * replies. Each event's changes apply exactly once (see {@link CounterStore}), so the counters are exact once the
+ * workers drain, whatever the redeliveries. An author's fanout mode moves with the follower count, in the same
+ * transaction: the celebrity rule always reads the count it changes.
  */
-export function createCounterService({ tweets, counters }: CounterDeps) {
+export function createCounterService({ tweets, counters, onModeChanged }: CounterDeps) {
   async function changesFor(event: DomainEvent): Promise<CounterChange[]> {
     switch (event.type) {
       case 'tweet.liked':
@@ -35,7 +37,15 @@ export function createCounterService({ tweets, counters }: CounterDeps) {
         }
         return changes;
       }
-      default:
+      case 'follow.created':
+      case 'follow.deleted': {
+        const delta = event.type === 'follow.created' ? 1 : -1;
+        return [
+          { counter: 'following_count', accountId: event.followerId, delta },
+          { counter: 'followers_count', accountId: event.followeeId, delta },
+        ];
+      }
+      case 'author.demoted':
         return [];
     }
   }
@@ -44,7 +54,9 @@ export function createCounterService({ tweets, counters }: CounterDeps) {
     /** Applies the counter changes of the event with this outbox id; a redelivered event changes nothing. */
     async apply(eventId: bigint, event: DomainEvent): Promise<void> {
       const changes = await changesFor(event);
-      if (changes.length > 0) await counters.applyOnce(eventId, changes);
+      if (changes.length === 0) return;
+      const { modeChanged } = await counters.applyOnce(eventId, changes);
+      if (modeChanged.length > 0) onModeChanged?.(modeChanged);
     },
   };
 }

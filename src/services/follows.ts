@@ -2,7 +2,7 @@ import { validationFailed } from '../domain/errors.js';
 import type { Account } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { FollowChange, FollowListItem, GraphStore } from '../ports/graph-store.js';
+import type { FollowListItem, GraphStore } from '../ports/graph-store.js';
 import type { AccountService } from './accounts.js';
 import type { CelebrityDirectory } from './celebrities.js';
 import { type Page, toPage } from './pages.js';
@@ -13,7 +13,7 @@ export interface FollowDeps {
   graph: GraphStore;
   ids: IdGenerator;
   clock: Clock;
-  celebrities: Pick<CelebrityDirectory, 'invalidate' | 'invalidateAll'>;
+  celebrities: Pick<CelebrityDirectory, 'invalidate'>;
 }
 
 export interface ListQuery {
@@ -29,10 +29,12 @@ export function createFollowService({
   clock,
   celebrities,
 }: FollowDeps) {
-  /** The reader's set of followed celebrities changed; so did everyone's if the followee's fanout mode moved. */
-  function forget(readerId: bigint, change: FollowChange) {
-    if (change.modeChanged) celebrities.invalidateAll();
-    else if (change.changed) celebrities.invalidate(readerId);
+  /**
+   * The reader's set of followed celebrities may have changed. (When the followee's fanout mode moves with the
+   * count, the counter worker drops everyone's sets.)
+   */
+  function forget(readerId: bigint, changed: boolean) {
+    if (changed) celebrities.invalidate(readerId);
   }
 
   async function target(followerId: bigint, handle: string): Promise<Account> {
@@ -58,20 +60,20 @@ export function createFollowService({
     /** Idempotent: following again changes nothing and emits nothing. */
     async follow(followerId: bigint, handle: string): Promise<void> {
       const followee = await target(followerId, handle);
-      const change = await graph.follow(
+      const changed = await graph.follow(
         { id: await ids.next(), followerId, followeeId: followee.id, createdAt: new Date(clock.now()) },
         { stream: 'fanout', event: { type: 'follow.created', followerId, followeeId: followee.id } },
       );
-      forget(followerId, change);
+      forget(followerId, changed);
     },
 
     async unfollow(followerId: bigint, handle: string): Promise<void> {
       const followee = await target(followerId, handle);
-      const change = await graph.unfollow(followerId, followee.id, {
+      const changed = await graph.unfollow(followerId, followee.id, {
         stream: 'fanout',
         event: { type: 'follow.deleted', followerId, followeeId: followee.id },
       });
-      forget(followerId, change);
+      forget(followerId, changed);
     },
 
     async followers(handle: string, query: ListQuery): Promise<Page<Account>> {

@@ -57,13 +57,19 @@ export function createWorkerRunner({ workers, outbox, onError }: RunnerDeps) {
       }
     },
 
+    /**
+     * One round: the relay publishes what is in the outbox, then each consumer applies what it finds (events those
+     * enqueue wait for the next round). Returns how many events moved.
+     */
+    async step(): Promise<number> {
+      let moved = (await workers.relay?.runOnce()) ?? 0;
+      for (const worker of workers.fanout) moved += await worker.runOnce(0);
+      return moved;
+    },
+
     /** Runs every worker until a full round finds nothing to do. */
     async drain(): Promise<void> {
-      for (;;) {
-        let moved = (await workers.relay?.runOnce()) ?? 0;
-        for (const worker of workers.fanout) moved += await worker.runOnce(0);
-        if (moved === 0) return;
-      }
+      while ((await this.step()) > 0) {}
     },
 
     /** Stops the loops after their current step. */

@@ -36,10 +36,11 @@ for (const backend of backends()) {
       });
       await h.call('POST', `/api/v1/tweets/${posted.body.id}/retweet`, { token: bob.token });
       await h.call('PUT', `/api/v1/tweets/${posted.body.id}/like`, { token: bob.token });
+      await h.call('PUT', '/api/v1/accounts/alice/follow', { token: bob.token });
 
       const counters = createCounterService({
         tweets: new SqlTweetStore(h.app.sql),
-        counters: new SqlCounterStore(h.app.sql),
+        counters: new SqlCounterStore(h.app.sql, { threshold: 1_000, margin: 100 }),
       });
       const events = await pendingEvents();
       expect(events.map((e) => e.event.type)).toEqual([
@@ -47,6 +48,7 @@ for (const backend of backends()) {
         'tweet.created',
         'tweet.created',
         'tweet.liked',
+        'follow.created',
       ]);
       // Every event delivered five times at once, then the workers deliver them all again.
       await Promise.all(
@@ -57,7 +59,11 @@ for (const backend of backends()) {
       const tweet = await h.call('GET', `/api/v1/tweets/${posted.body.id}`);
       expect(tweet.body).toMatchObject({ like_count: 1, retweet_count: 1, reply_count: 1 });
       expect((await h.call('GET', '/api/v1/accounts/alice')).body.tweets_count).toBe(1);
-      expect((await h.call('GET', '/api/v1/accounts/bob')).body.tweets_count).toBe(2);
+      expect((await h.call('GET', '/api/v1/accounts/alice')).body.followers_count).toBe(1);
+      expect((await h.call('GET', '/api/v1/accounts/bob')).body).toMatchObject({
+        tweets_count: 2,
+        following_count: 1,
+      });
     });
   });
 }

@@ -123,6 +123,8 @@ for (const backend of backends()) {
           expect(reply.body).toEqual({ following: true });
         }
         await h.call('PUT', '/api/v1/accounts/a/follow', { token: c.token });
+        // Counters follow through the log.
+        await h.drain();
         const account = (await h.call('GET', '/api/v1/accounts/a')).body;
         expect(account.followers_count).toBe(2);
         expect((await h.call('GET', '/api/v1/accounts/b')).body.following_count).toBe(1);
@@ -135,6 +137,7 @@ for (const backend of backends()) {
           const reply = await h.call('DELETE', '/api/v1/accounts/a/follow', { token: b.token });
           expect(reply.body).toEqual({ following: false });
         }
+        await h.drain();
         expect((await h.call('GET', '/api/v1/accounts/a')).body.followers_count).toBe(1);
         expect(a.handle).toBe('a');
       });
@@ -148,6 +151,7 @@ for (const backend of backends()) {
           ),
         );
         expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+        await h.drain();
         expect((await h.call('GET', '/api/v1/accounts/star')).body.followers_count).toBe(10);
       });
 

@@ -213,6 +213,7 @@ for (const backend of backends()) {
         const star = await h.signUp('star');
         const fans = await Promise.all(['f1', 'f2', 'f3'].map((handle) => h.signUp(handle)));
         for (const fan of fans) await follow(fan, 'star');
+        await h.drain(); // the follower count, and with it the fanout mode, moves through the log
         for (const fan of fans) await home(fan); // every fan has a cached timeline
         await post(star, 'big news');
         const fan = fans[0] as User;

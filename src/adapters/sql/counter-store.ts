@@ -1,5 +1,9 @@
-import type { CounterChange, CounterStore } from '../../ports/counter-store.js';
-import { idParam, type SqlClient } from './sql-client.js';
+import type { CelebrityRule, FanoutMode } from '../../domain/model.js';
+import type { CounterChange, CounterOutcome, CounterStore } from '../../ports/counter-store.js';
+import { enqueue } from './outbox.js';
+import { idParam, type SqlClient, type SqlExecutor } from './sql-client.js';
+
+const NOT_APPLIED: CounterOutcome = { applied: false, modeChanged: [] };
 
 /**
  * The outbox row of an event is its ticket: deleting it and applying the event's counter changes commit together,
@@ -7,21 +11,28 @@ import { idParam, type SqlClient } from './sql-client.js';
  * for one row serialise on its row lock and none is lost.
  */
 export class SqlCounterStore implements CounterStore {
-  constructor(private readonly db: SqlClient) {}
+  constructor(
+    private readonly db: SqlClient,
+    private readonly rule: CelebrityRule,
+  ) {}
 
-  applyOnce(eventId: bigint, changes: readonly CounterChange[]): Promise<boolean> {
+  applyOnce(eventId: bigint, changes: readonly CounterChange[]): Promise<CounterOutcome> {
     return this.db.transaction(async (tx) => {
       const ticket = await tx.query('DELETE FROM outbox WHERE id = $1::bigint RETURNING 1', [
         idParam(eventId),
       ]);
-      if (ticket.length === 0) return false;
+      if (ticket.length === 0) return NOT_APPLIED;
+      const modeChanged: bigint[] = [];
       for (const change of changes) {
-        // The column names come from the CounterChange type, never from input.
-        if (change.counter === 'tweets_count') {
-          await tx.query('UPDATE accounts SET tweets_count = tweets_count + $2 WHERE id = $1::bigint', [
-            idParam(change.accountId),
-            change.delta,
-          ]);
+        // Column names come from the CounterChange type, never from input.
+        if (change.counter === 'followers_count') {
+          if (await this.followersChanged(tx, change.accountId, change.delta))
+            modeChanged.push(change.accountId);
+        } else if ('accountId' in change) {
+          await tx.query(
+            `UPDATE accounts SET ${change.counter} = ${change.counter} + $2 WHERE id = $1::bigint`,
+            [idParam(change.accountId), change.delta],
+          );
         } else {
           await tx.query(
             `UPDATE tweets SET ${change.counter} = ${change.counter} + $2 WHERE id = $1::bigint`,
@@ -29,7 +40,33 @@ export class SqlCounterStore implements CounterStore {
           );
         }
       }
-      return true;
+      return { applied: true, modeChanged };
     });
+  }
+
+  /**
+   * Moves the follower count and, with it, the fanout mode: `pull` at the threshold, `demoting` (on the way back to
+   * `push`) only below `threshold - margin`. Whether the mode moved, read against the row locked first.
+   */
+  private async followersChanged(tx: SqlExecutor, accountId: bigint, delta: number): Promise<boolean> {
+    const [locked] = await tx.query<{ fanout_mode: FanoutMode }>(
+      'SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR NO KEY UPDATE',
+      [idParam(accountId)],
+    );
+    const [updated] = await tx.query<{ fanout_mode: FanoutMode }>(
+      `UPDATE accounts SET followers_count = followers_count + $2,
+         fanout_mode = CASE
+           WHEN followers_count + $2 >= $3 THEN 'pull'
+           WHEN fanout_mode = 'pull' AND followers_count + $2 < $4 THEN 'demoting'
+           ELSE fanout_mode END
+        WHERE id = $1::bigint
+        RETURNING fanout_mode`,
+      [idParam(accountId), delta, this.rule.threshold, this.rule.threshold - this.rule.margin],
+    );
+    if (!locked || !updated) return false;
+    if (locked.fanout_mode === 'pull' && updated.fanout_mode === 'demoting') {
+      await enqueue(tx, { stream: 'fanout', event: { type: 'author.demoted', authorId: accountId } });
+    }
+    return locked.fanout_mode !== updated.fanout_mode;
   }
 }
