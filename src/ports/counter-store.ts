@@ -7,9 +7,15 @@ export type CounterChange =
   | { counter: 'like_count' | 'retweet_count' | 'reply_count'; tweetId: bigint; delta: number }
   | { counter: 'tweets_count' | 'following_count' | 'followers_count'; accountId: bigint; delta: number };
 
+/** One event's counter changes, and the outbox id that makes applying them idempotent. */
+export interface CountedChanges {
+  eventId: bigint;
+  changes: readonly CounterChange[];
+}
+
 export interface CounterOutcome {
-  /** False when the event had been applied already (its outbox row was gone). */
-  applied: boolean;
+  /** Events whose changes were applied now; the others had been applied already (their outbox rows were gone). */
+  applied: bigint[];
   /** Accounts whose fanout mode moved with their follower count. */
   modeChanged: bigint[];
 }
@@ -21,9 +27,9 @@ export interface CounterOutcome {
  */
 export interface CounterStore {
   /**
-   * Applies `changes` in the transaction that forgets outbox event `eventId`, so they apply with the first delivery
-   * that gets there; when the event is already forgotten (a redelivery, or a concurrent one that won), nothing
-   * changes.
+   * Applies a batch of events' changes in the transaction that forgets their outbox rows, so each event's changes
+   * apply with the first delivery that gets there; an event already forgotten (a redelivery, or a concurrent one that
+   * won) changes nothing. Changes to one row are summed first: a batch of likes of one tweet is one update.
    */
-  applyOnce(eventId: bigint, changes: readonly CounterChange[]): Promise<CounterOutcome>;
+  applyOnce(batch: readonly CountedChanges[]): Promise<CounterOutcome>;
 }

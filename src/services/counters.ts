@@ -9,14 +9,28 @@ export interface CounterDeps {
   onModeChanged?: (accountIds: bigint[]) => void;
 }
 
+/** An event as the log delivered it: its outbox id makes applying its counters idempotent. */
+export interface CountedEvent {
+  id: bigint;
+  event: DomainEvent;
+}
+
 /**
  * Counters that follow the log: an account's tweets, followers and following, and a tweet's likes, retweets and
- * replies. Each event's changes apply exactly once (see {@link CounterStore}), so the counters are exact once the
- * workers drain, whatever the redeliveries. An author's fanout mode moves with the follower count, in the same
- * transaction: the celebrity rule always reads the count it changes.
+ * replies. A worker's batch of events is counted at once (see {@link CounterStore}): exactly once per event, whatever
+ * the redeliveries, so the counters are exact once the workers drain. An author's fanout mode moves with the follower
+ * count, in the same transaction: the celebrity rule always reads the count it changes.
  */
 export function createCounterService({ tweets, counters, onModeChanged }: CounterDeps) {
-  async function changesFor(event: DomainEvent): Promise<CounterChange[]> {
+  /** The tweets that created and deleted events are about, in one lookup for the whole batch. */
+  async function tweetsOf(events: readonly CountedEvent[]) {
+    const ids = events.flatMap(({ event }) =>
+      event.type === 'tweet.created' || event.type === 'tweet.deleted' ? [event.tweetId] : [],
+    );
+    return ids.length > 0 ? tweets.byIds(ids) : new Map();
+  }
+
+  function changesFor(event: DomainEvent, found: Awaited<ReturnType<typeof tweetsOf>>): CounterChange[] {
     switch (event.type) {
       case 'tweet.liked':
       case 'tweet.unliked':
@@ -26,7 +40,7 @@ export function createCounterService({ tweets, counters, onModeChanged }: Counte
       case 'tweet.created':
       case 'tweet.deleted': {
         // Replies and retweets are immutable, so whatever the tweet's status now, it says what to count.
-        const tweet = (await tweets.byIds([event.tweetId])).get(event.tweetId);
+        const tweet = found.get(event.tweetId);
         if (!tweet) return [];
         const delta = event.type === 'tweet.created' ? 1 : -1;
         const changes: CounterChange[] = [{ counter: 'tweets_count', accountId: tweet.authorId, delta }];
@@ -51,11 +65,14 @@ export function createCounterService({ tweets, counters, onModeChanged }: Counte
   }
 
   return {
-    /** Applies the counter changes of the event with this outbox id; a redelivered event changes nothing. */
-    async apply(eventId: bigint, event: DomainEvent): Promise<void> {
-      const changes = await changesFor(event);
-      if (changes.length === 0) return;
-      const { modeChanged } = await counters.applyOnce(eventId, changes);
+    /** Counts a batch of events; those counted before (redeliveries) change nothing. */
+    async apply(events: readonly CountedEvent[]): Promise<void> {
+      const found = await tweetsOf(events);
+      const batch = events
+        .map(({ id, event }) => ({ eventId: id, changes: changesFor(event, found) }))
+        .filter((entry) => entry.changes.length > 0);
+      if (batch.length === 0) return;
+      const { modeChanged } = await counters.applyOnce(batch);
       if (modeChanged.length > 0) onModeChanged?.(modeChanged);
     },
   };

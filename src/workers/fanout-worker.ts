@@ -16,9 +16,9 @@ export interface FanoutWorkerDeps {
 }
 
 /**
- * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order):
- * fanout first (idempotent: it re-reads the truth), then counters (exactly once: they commit with forgetting the
- * event's outbox row). Each event is acknowledged only after both, and after its outbox row is forgotten.
+ * A consumer of one stream of the log. Events of a batch are applied in order (the log keeps each author's order) by
+ * fanout, which is idempotent (it re-reads the truth); then the batch's counters are applied at once, exactly once
+ * (they commit with forgetting the events' outbox rows). Each event is acknowledged only after both.
  */
 export function createFanoutWorker({
   log,
@@ -39,7 +39,6 @@ export function createFanoutWorker({
       for (const message of messages) {
         try {
           const result = await fanout.apply(message.event, stream);
-          await counters.apply(BigInt(message.id), message.event);
           applied.push(message);
           finished.push(BigInt(message.id));
           observe?.(message, result);
@@ -49,6 +48,9 @@ export function createFanoutWorker({
           if ((await message.retry()) === 'dead-lettered') finished.push(BigInt(message.id));
         }
       }
+      // Counted once per batch, in the transaction that forgets the applied events' outbox rows. If it fails, nothing
+      // is acknowledged: the log redelivers the batch, fanout changes nothing twice, and counting happens then.
+      await counters.apply(applied.map((message) => ({ id: BigInt(message.id), event: message.event })));
       // The outbox forgets an event before the log does: a crash in between only means one harmless redelivery,
       // whereas the other order could leave an outbox row whose republish the log drops as a duplicate.
       await outbox.complete(finished);

@@ -50,10 +50,11 @@ for (const backend of backends()) {
         'tweet.liked',
         'follow.created',
       ]);
-      // Every event delivered five times at once, then the workers deliver them all again.
-      await Promise.all(
-        events.flatMap((e) => Array.from({ length: 5 }, () => counters.apply(e.id, e.event))),
-      );
+      // Every event delivered five times at once, alone and in whole batches, then the workers deliver them again.
+      await Promise.all([
+        ...events.flatMap((e) => Array.from({ length: 5 }, () => counters.apply([e]))),
+        ...Array.from({ length: 5 }, () => counters.apply(events)),
+      ]);
       await h.drain();
 
       const tweet = await h.call('GET', `/api/v1/tweets/${posted.body.id}`);

@@ -125,8 +125,8 @@ for (const backend of backends()) {
         const tweetId = BigInt(id);
         const authorId = BigInt(alice.id);
         await h.app.log.publish([
-          { id: 'race-1', stream: 'fanout', event: { type: 'tweet.deleted', tweetId, authorId } },
-          { id: 'race-2', stream: 'fanout', event: { type: 'tweet.created', tweetId, authorId } },
+          { id: '900000001', stream: 'fanout', event: { type: 'tweet.deleted', tweetId, authorId } },
+          { id: '900000002', stream: 'fanout', event: { type: 'tweet.created', tweetId, authorId } },
         ]);
         await h.drain();
         expect(texts(await home(bob))).toEqual([]);

@@ -1,14 +1,44 @@
 import type { CelebrityRule, FanoutMode } from '../../domain/model.js';
-import type { CounterChange, CounterOutcome, CounterStore } from '../../ports/counter-store.js';
+import type {
+  CountedChanges,
+  CounterChange,
+  CounterOutcome,
+  CounterStore,
+} from '../../ports/counter-store.js';
 import { enqueue } from './outbox.js';
-import { idParam, type SqlClient, type SqlExecutor } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt } from './sql-client.js';
 
-const NOT_APPLIED: CounterOutcome = { applied: false, modeChanged: [] };
+type Column = CounterChange['counter'];
+
+/** One row's summed change: accounts first, then tweets, each by id, so concurrent batches lock rows in one order. */
+interface RowChange {
+  table: 'accounts' | 'tweets';
+  column: Column;
+  id: bigint;
+  delta: number;
+}
+
+function summed(changes: readonly CounterChange[]): RowChange[] {
+  const rows = new Map<string, RowChange>();
+  for (const change of changes) {
+    const [table, id] =
+      'accountId' in change
+        ? (['accounts', change.accountId] as const)
+        : (['tweets', change.tweetId] as const);
+    const key = `${table}:${change.counter}:${id}`;
+    const row = rows.get(key) ?? { table, column: change.counter, id, delta: 0 };
+    row.delta += change.delta;
+    rows.set(key, row);
+  }
+  return [...rows.values()]
+    .filter((row) => row.delta !== 0)
+    .sort((a, b) => a.table.localeCompare(b.table) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /**
  * The outbox row of an event is its ticket: deleting it and applying the event's counter changes commit together,
- * so only the first delivery to get there counts. Increments are relative (`n = n + delta`), so concurrent events
- * for one row serialise on its row lock and none is lost.
+ * so only the first delivery to get there counts. Increments are relative (`n = n + delta`), so concurrent batches
+ * touching one row serialise on its row lock and none is lost.
  */
 export class SqlCounterStore implements CounterStore {
   constructor(
@@ -16,31 +46,27 @@ export class SqlCounterStore implements CounterStore {
     private readonly rule: CelebrityRule,
   ) {}
 
-  applyOnce(eventId: bigint, changes: readonly CounterChange[]): Promise<CounterOutcome> {
+  applyOnce(batch: readonly CountedChanges[]): Promise<CounterOutcome> {
+    if (batch.length === 0) return Promise.resolve({ applied: [], modeChanged: [] });
     return this.db.transaction(async (tx) => {
-      const ticket = await tx.query('DELETE FROM outbox WHERE id = $1::bigint RETURNING 1', [
-        idParam(eventId),
-      ]);
-      if (ticket.length === 0) return NOT_APPLIED;
+      const tickets = await tx.query<{ id: unknown }>(
+        'DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id',
+        [idsParam(batch.map((entry) => entry.eventId))],
+      );
+      const applied = new Set(tickets.map((row) => toBigInt(row.id)));
       const modeChanged: bigint[] = [];
-      for (const change of changes) {
-        // Column names come from the CounterChange type, never from input.
-        if (change.counter === 'followers_count') {
-          if (await this.followersChanged(tx, change.accountId, change.delta))
-            modeChanged.push(change.accountId);
-        } else if ('accountId' in change) {
-          await tx.query(
-            `UPDATE accounts SET ${change.counter} = ${change.counter} + $2 WHERE id = $1::bigint`,
-            [idParam(change.accountId), change.delta],
-          );
+      for (const row of summed(batch.flatMap((entry) => (applied.has(entry.eventId) ? entry.changes : [])))) {
+        // Table and column names come from the CounterChange type, never from input.
+        if (row.column === 'followers_count') {
+          if (await this.followersChanged(tx, row.id, row.delta)) modeChanged.push(row.id);
         } else {
-          await tx.query(
-            `UPDATE tweets SET ${change.counter} = ${change.counter} + $2 WHERE id = $1::bigint`,
-            [idParam(change.tweetId), change.delta],
-          );
+          await tx.query(`UPDATE ${row.table} SET ${row.column} = ${row.column} + $2 WHERE id = $1::bigint`, [
+            idParam(row.id),
+            row.delta,
+          ]);
         }
       }
-      return { applied: true, modeChanged };
+      return { applied: [...applied], modeChanged };
     });
   }
 
