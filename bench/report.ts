@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { basename } from 'node:path';
+import { writeCharts } from './charts.js';
 import type { LoadResult } from './load.js';
 
 type Latency = { p50: number; p99: number; errors: number };
@@ -30,6 +32,8 @@ export interface Figures {
     throughput: number;
     operations: LoadResult['operations'];
     fanoutLagP99: number | null;
+    /** Cumulative `[le seconds, count]` of the fanout-lag histogram, for its chart. */
+    fanoutLagBuckets?: [number, number][];
     insertsPerPost: number;
   };
   fanout?: { tweets: number; deliveries: number; seconds: number; perSecond: number };
@@ -79,6 +83,11 @@ const ratio = (value: number | undefined, against: number | undefined) =>
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : 'missed');
 
 export async function writeReport(f: Figures, out: string) {
+  // Charts go in a folder beside the report, named after it (docs/benchmarks.md → docs/benchmarks/).
+  const chartsDir = out.replace(/\.md$/, '');
+  const charts = await writeCharts(f, chartsDir);
+  const image = (name: string, alt: string) =>
+    charts.includes(name) ? `\n![${alt}](${basename(chartsDir)}/${name})\n` : '';
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const home = f.steady?.operations.home;
@@ -197,7 +206,7 @@ ${table(['figure', 'value', 'ceiling or target', 'ratio or verdict'], rows)}
 ${n(f.rate, 0)} requests/s for ${n(f.durationSeconds, 0)} s, 60% home timeline / 30% account timeline / 10% post (latencies in ms):
 
 ${table(['operation', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max'], ops)}
-
+${image('latency.svg', 'Latency percentiles per operation under the steady load')}${image('fanout-lag.svg', 'Fanout lag distribution under the steady load')}
 Each post wrote ${n(f.steady?.insertsPerPost, 1)} timeline entries on average (only readers active in the cache get one).
 
 ## Ceilings, measured in the same run
@@ -233,7 +242,7 @@ consumer lag (events in the log not yet applied, plus outbox rows not yet publis
 was gone ${n(f.spike?.drainedAfterSeconds, 1)} s after the spike ended. Lag, sampled each second from the start of the spike:
 
 ${(f.spike?.lag ?? []).map((l) => `${n(l.second, 0)} s: ${n(l.pending, 0)}`).join(' · ')}
-
+${image('spike.svg', 'Consumer lag through the write spike')}
 ## Celebrity storm
 
 The steady mixed load again for ${n(f.storm?.seconds, 0)} s while the largest account (followed by half of everyone)
@@ -256,7 +265,7 @@ ${table(
   ['query', 'p50 (ms)', 'p99 (ms)'],
   Object.entries(f.search?.kinds ?? {}).map(([kind, k]) => [kind, n(k.p50, 1), n(k.p99, 1)]),
 )}
-
+${image('search.svg', 'Search latency by kind of query')}
 ## Not measured by this run
 
 The step search for the maximum sustainable rate under a p99 bound, the medium-size graph, and charts are not part of

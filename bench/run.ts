@@ -304,6 +304,7 @@ async function services() {
     throughput: steady.throughput,
     operations: steady.operations,
     fanoutLagP99: await quantile(FANOUT.base, 'starling_fanout_lag_seconds', 0.99, 'stream="fanout"'),
+    fanoutLagBuckets: await buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="fanout"'),
     insertsPerPost:
       ((await metric(FANOUT.base, 'starling_timeline_inserts_total')) - insertsBefore) / Math.max(posts, 1),
   };
