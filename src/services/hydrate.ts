@@ -105,7 +105,15 @@ export function tweetPage(
   viewerId: bigint | null,
 ): Promise<Page<TweetView>> {
   return refillPage(
-    { skeleton, present: (ids) => presentInOrder(deps, ids, viewerId) },
+    {
+      skeleton,
+      present: (entries) =>
+        presentInOrder(
+          deps,
+          entries.map((e) => e.tweetId),
+          viewerId,
+        ),
+    },
     window,
     (v) => v.tweet.id,
   );

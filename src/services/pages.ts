@@ -17,23 +17,19 @@ export function toPage<T>(fetched: T[], limit: number, idOf: (item: T) => bigint
 /** Rounds of refilling before a short page is returned with a cursor to carry on from. */
 const MAX_REFILL_ROUNDS = 6;
 
-export interface RefillSource<T> {
+export interface RefillSource<T, E extends { tweetId: bigint } = { tweetId: bigint }> {
   /** Up to `window.limit` entries, newest first; fewer means there are no more. */
-  skeleton(window: {
-    before?: bigint | undefined;
-    after?: bigint | undefined;
-    limit: number;
-  }): Promise<{ tweetId: bigint }[]>;
-  /** Hydrates and filters a batch, keeping its order; may drop entries. */
-  present(ids: bigint[]): Promise<T[]>;
+  skeleton(window: { before?: bigint | undefined; after?: bigint | undefined; limit: number }): Promise<E[]>;
+  /** Hydrates and filters a batch of the skeleton's entries, keeping their order; may drop some. */
+  present(entries: E[]): Promise<T[]>;
 }
 
 /**
  * Fills a keyset page even when filtering drops entries: asks the skeleton for more (doubling each round) until the
  * page is full or the source is exhausted. The cursor is the last id examined, so nothing is skipped or repeated.
  */
-export async function refillPage<T>(
-  source: RefillSource<T>,
+export async function refillPage<T, E extends { tweetId: bigint }>(
+  source: RefillSource<T, E>,
   window: { before?: bigint | undefined; after?: bigint | undefined; limit: number },
   idOf: (item: T) => bigint,
 ): Promise<Page<T>> {
@@ -43,7 +39,7 @@ export async function refillPage<T>(
   let batch = want;
   for (let round = 0; round < MAX_REFILL_ROUNDS; round++) {
     const entries = await source.skeleton({ before, after: window.after, limit: batch });
-    out.push(...(await source.present(entries.map((e) => e.tweetId))));
+    out.push(...(await source.present(entries)));
     const last = entries.at(-1);
     if (out.length >= want) return toPage(out, window.limit, idOf);
     if (entries.length < batch || last === undefined) return { items: out, next: null };

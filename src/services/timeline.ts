@@ -137,11 +137,18 @@ export function createTimelineService(deps: TimelineDeps) {
             ]);
             return mergeEntries(lists, w.limit);
           },
-          async present(ids) {
-            const views = await presentInOrder(deps, ids, readerId);
-            // A cache may still hold an author the reader just unfollowed: the graph decides.
-            const authors = [...new Set(views.map((v) => v.tweet.authorId))].filter((id) => id !== readerId);
-            const following = await graph.followedAmong(readerId, authors);
+          async present(entries) {
+            // A cache may still hold an author the reader just unfollowed: the graph decides. Each entry names its
+            // author (the retweeter, for a retweet), so that question is asked while the page is hydrated.
+            const authors = [...new Set(entries.map((e) => e.authorId))].filter((id) => id !== readerId);
+            const [views, following] = await Promise.all([
+              presentInOrder(
+                deps,
+                entries.map((e) => e.tweetId),
+                readerId,
+              ),
+              graph.followedAmong(readerId, authors),
+            ]);
             return views.filter((v) => v.tweet.authorId === readerId || following.has(v.tweet.authorId));
           },
         },
