@@ -250,7 +250,7 @@ One \`starling start\` process on PGlite with 200 accounts following 20 each, 16
 ## Maximum sustainable rate
 
 The default mix, open loop, doubling from 25 req/s until home-read p99 passed ${n(f.maxRate?.homeP99BoundMs, 0)} ms (or
-a request failed), then bisecting: **${n(f.maxRate?.rate, 0)} req/s** held it (0: not even the lowest step did).
+a request failed), then bisecting: **${n(f.maxRate?.rate, 0)} req/s** held it (0: not even the first step did, so no lower rate was tried).
 
 ${table(
   ['rate (req/s)', 'seconds', 'home p99 (ms)', 'errors', 'sustained'],
