@@ -13,7 +13,8 @@ export interface GraphSize {
 export const SIZES: Record<string, GraphSize> = {
   tiny: { accounts: 500, medianFollowing: 30, tweetsPerAccount: 3 },
   small: { accounts: 10_000, medianFollowing: 200, tweetsPerAccount: 5 },
-  medium: { accounts: 100_000, medianFollowing: 200, tweetsPerAccount: 5 },
+  // Followings are log-normal (σ 0.9), so the mean is 1.5 × the median: 67 gives about 10M follows in all.
+  medium: { accounts: 100_000, medianFollowing: 67, tweetsPerAccount: 5 },
 };
 
 export interface Graph {
