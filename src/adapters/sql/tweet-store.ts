@@ -166,11 +166,13 @@ export class SqlTweetStore implements TweetStore {
 
   async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
     // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
-    // have more tweets than were read, so entries below it are dropped rather than cached with a gap.
+    // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Celebrities come
+    // from their partial index (a handful of rows), not from a join that would scan every account.
     const rows = await this.db.query<EntryRow & { floor: unknown }>(
       `WITH sources AS (
-         SELECT f.followee_id AS author_id FROM follows f JOIN accounts a ON a.id = f.followee_id
-          WHERE f.follower_id = $1::bigint AND a.fanout_mode <> 'pull'
+         SELECT f.followee_id AS author_id FROM follows f
+          WHERE f.follower_id = $1::bigint
+            AND f.followee_id NOT IN (SELECT id FROM accounts WHERE fanout_mode = 'pull')
          UNION ALL SELECT $1::bigint
        ), recent AS (
          SELECT t.id, t.author_id, t.rn FROM sources s
