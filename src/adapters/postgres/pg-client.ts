@@ -7,6 +7,21 @@ export interface PgClientOptions {
   max?: number;
 }
 
+/**
+ * Names for parameterised statements. Every query text is a constant of the code (values always travel as
+ * parameters), so each is prepared once per connection and its plan reused: for the short lookups on the read path,
+ * planning would otherwise cost more than running them.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `starling_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection per LISTEN. */
 export function openPgClient({ connectionString, max = 10 }: PgClientOptions): SqlClient {
   const pool = new pg.Pool({ connectionString, max });
@@ -14,7 +29,11 @@ export function openPgClient({ connectionString, max = 10 }: PgClientOptions): S
   pool.on('error', () => undefined);
   const wrap = (executor: pg.Pool | pg.PoolClient): SqlExecutor => ({
     async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await executor.query(text, params as unknown[]);
+      const values = params as unknown[];
+      const result =
+        values.length === 0
+          ? await executor.query(text)
+          : await executor.query({ name: statementName(text), text, values });
       return result.rows as Row[];
     },
     async exec(script: string) {
