@@ -42,6 +42,7 @@ import type { TimelineFeed } from './ports/timeline-feed.js';
 import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
+import { createAuthorDirectory } from './services/authors.js';
 import { createCelebrityDirectory } from './services/celebrities.js';
 import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
@@ -199,17 +200,18 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
+  const authors = createAuthorDirectory(accounts);
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
     tweets: instrumentPosting(
-      createTweetService({ tweets, accounts, tweetCache, accountService, ids, clock }),
+      createTweetService({ tweets, authors, tweetCache, accountService, ids, clock }),
       metrics,
     ),
-    search: createSearchService({ index: new SqlSearchIndex(sql), tweets, accounts, tweetCache }),
+    search: createSearchService({ index: new SqlSearchIndex(sql), tweets, accounts, authors, tweetCache }),
     timelines: createTimelineService({
       tweets,
-      accounts,
+      authors,
       tweetCache,
       graph,
       cache,

@@ -1,12 +1,12 @@
-import type { Account, IdWindow, Tweet } from '../domain/model.js';
-import type { AccountStore } from '../ports/account-store.js';
+import type { IdWindow, Tweet } from '../domain/model.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
-import type { TweetStore } from '../ports/tweet-store.js';
+import type { Engagement, TweetStore } from '../ports/tweet-store.js';
+import type { Author, AuthorDirectory } from './authors.js';
 import { type Page, type RefillSource, refillPage } from './pages.js';
 
 export interface TweetView {
   tweet: Tweet;
-  author: Account;
+  author: Author;
   /** The original, for a retweet. */
   retweetOf: TweetView | null;
   liked: boolean;
@@ -15,7 +15,7 @@ export interface TweetView {
 
 export interface HydrateDeps {
   tweets: TweetStore;
-  accounts: AccountStore;
+  authors: AuthorDirectory;
   /** Tweet bodies, asked before the store; optional, and a failing cache only means the store is asked. */
   tweetCache?: TweetCache | undefined;
 }
@@ -39,32 +39,32 @@ const visible = (tweet: Tweet | undefined): tweet is Tweet =>
 
 /**
  * Loads everything a page of tweets needs in a fixed number of batched lookups (bodies, originals of retweets,
- * authors, and the live counters with the viewer's likes and retweets), whatever the page size. Tweets that are
- * deleted or hidden, or whose original is, are left out of the map: callers treat absence as "do not show".
+ * authors, and the live counters with the viewer's likes and retweets), whatever the page size. The counters are
+ * asked alongside the bodies; a retweet's original is only known from its body, so originals take a second, smaller
+ * round. Tweets that are deleted or hidden, or whose original is, are left out of the map: callers treat absence as
+ * "do not show".
  */
 export async function hydrateTweets(
   deps: HydrateDeps,
   ids: readonly bigint[],
   viewerId: bigint | null,
 ): Promise<Map<bigint, TweetView>> {
-  const { tweets, accounts } = deps;
-  const found = await loadTweets(deps, ids);
+  const { tweets, authors: directory } = deps;
+  const noEngagement = new Map<bigint, Engagement>();
+  // Cached bodies carry the counters as they were cached; these are the live ones.
+  const [found, engagement] = await Promise.all([loadTweets(deps, ids), tweets.engagement(ids, viewerId)]);
   const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
-  const originals = originalIds.length > 0 ? await loadTweets(deps, originalIds) : new Map<bigint, Tweet>();
+  const [originals, originalEngagement] =
+    originalIds.length > 0
+      ? await Promise.all([loadTweets(deps, originalIds), tweets.engagement(originalIds, viewerId)])
+      : [new Map<bigint, Tweet>(), noEngagement];
   const all = [...found.values(), ...originals.values()].filter(visible);
-  const [authors, engagement] = await Promise.all([
-    accounts.byIds(all.map((t) => t.authorId)),
-    // Cached bodies carry the counters as they were cached; these are the live ones.
-    tweets.engagement(
-      all.map((t) => t.id),
-      viewerId,
-    ),
-  ]);
+  const authors = await directory.byIds(all.map((t) => t.authorId));
 
   const view = (cached: Tweet, retweetOf: TweetView | null): TweetView | null => {
     const author = authors.get(cached.authorId);
     if (!author) return null;
-    const live = engagement.get(cached.id);
+    const live = engagement.get(cached.id) ?? originalEngagement.get(cached.id);
     const tweet = live
       ? { ...cached, likeCount: live.likeCount, retweetCount: live.retweetCount, replyCount: live.replyCount }
       : cached;

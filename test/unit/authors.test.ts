@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../../src/domain/model.js';
+import type { AccountStore } from '../../src/ports/account-store.js';
+import { createAuthorDirectory } from '../../src/services/authors.js';
+
+const account = (id: bigint): Account => ({
+  id,
+  handle: `u${id}`,
+  displayName: `User ${id}`,
+  createdAt: new Date(0),
+  followersCount: 0,
+  followingCount: 0,
+  tweetsCount: 0,
+  fanoutMode: 'push',
+});
+
+/** An account store that knows accounts 1–9 and records which ids it was asked for. */
+function store() {
+  const asked: bigint[][] = [];
+  const accounts = {
+    async byIds(ids: readonly bigint[]) {
+      asked.push([...ids]);
+      return new Map(ids.filter((id) => id < 10n).map((id) => [id, account(id)]));
+    },
+  } as unknown as AccountStore;
+  return { accounts, asked };
+}
+
+describe('author directory', () => {
+  it('asks the store only for authors it has not seen, once per page', async () => {
+    const { accounts, asked } = store();
+    const authors = createAuthorDirectory(accounts);
+    const first = await authors.byIds([1n, 2n, 2n, 3n]);
+    expect([...first.values()]).toEqual([
+      { id: 1n, handle: 'u1', displayName: 'User 1' },
+      { id: 2n, handle: 'u2', displayName: 'User 2' },
+      { id: 3n, handle: 'u3', displayName: 'User 3' },
+    ]);
+    const second = await authors.byIds([3n, 4n, 1n]);
+    expect([...second.keys()].sort()).toEqual([1n, 3n, 4n]);
+    expect(asked).toEqual([[1n, 2n, 3n], [4n]]);
+    await authors.byIds([2n, 4n]);
+    expect(asked).toHaveLength(2);
+  });
+
+  it('leaves out ids with no account, and asks for them again next time', async () => {
+    const { accounts, asked } = store();
+    const authors = createAuthorDirectory(accounts);
+    expect([...(await authors.byIds([1n, 42n])).keys()]).toEqual([1n]);
+    await authors.byIds([42n]);
+    expect(asked).toEqual([[1n, 42n], [42n]]);
+  });
+
+  it('keeps at most `max` authors, forgetting the least recently shown', async () => {
+    const { accounts, asked } = store();
+    const authors = createAuthorDirectory(accounts, 2);
+    await authors.byIds([1n]);
+    await authors.byIds([2n]);
+    await authors.byIds([1n]);
+    await authors.byIds([3n]);
+    await authors.byIds([1n, 2n]);
+    expect(asked).toEqual([[1n], [2n], [3n], [2n]]);
+  });
+});
