@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { conflict, notFound, unauthorized } from '../domain/errors.js';
 import { checkDisplayName, checkHandle, checkPassword, isHandle } from '../domain/handle.js';
 import type { Account } from '../domain/model.js';
@@ -13,6 +14,13 @@ export interface AccountDeps {
   scrypt: ScryptCost;
 }
 
+/**
+ * How long a live session is remembered by the process that checked it. Every request checks its token, so this keeps
+ * the database off the hot path; logging out forgets the session at once here, and in other api processes within
+ * this time.
+ */
+export const SESSION_MEMORY_MS = 30_000;
+
 export interface Session {
   account: Account;
   token: string;
@@ -25,6 +33,14 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
     decoy ??= hashPassword(newToken(), scrypt);
     return decoy;
   };
+
+  const live = new LRUCache<string, bigint>({
+    max: 100_000,
+    ttl: SESSION_MEMORY_MS,
+    // Asked of the clock on every lookup (not debounced), so an injected clock is followed exactly.
+    ttlResolution: 0,
+    perf: { now: () => clock.now() },
+  });
 
   async function openSession(account: Account): Promise<Session> {
     const token = newToken();
@@ -62,12 +78,19 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
     },
 
     async logOut(token: string): Promise<void> {
-      await accounts.revokeSession(hashToken(token), new Date(clock.now()));
+      const tokenHash = hashToken(token);
+      await accounts.revokeSession(tokenHash, new Date(clock.now()));
+      live.delete(tokenHash);
     },
 
     /** The account a bearer token speaks for, or null. */
     async authenticate(token: string): Promise<bigint | null> {
-      return accounts.sessionAccount(hashToken(token));
+      const tokenHash = hashToken(token);
+      const remembered = live.get(tokenHash);
+      if (remembered !== undefined) return remembered;
+      const accountId = await accounts.sessionAccount(tokenHash);
+      if (accountId !== null) live.set(tokenHash, accountId);
+      return accountId;
     },
 
     async byId(id: bigint): Promise<Account> {

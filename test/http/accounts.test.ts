@@ -83,6 +83,8 @@ for (const backend of backends()) {
         const other = await h.call('POST', '/api/v1/sessions', {
           body: { handle: 'dave', password: 'correct horse battery' },
         });
+        // Used first, so the process has it in memory: logging out must forget it there too.
+        expect((await h.call('GET', '/api/v1/accounts/me', { token: user.token })).status).toBe(200);
         expect((await h.call('DELETE', '/api/v1/sessions/current', { token: user.token })).status).toBe(204);
         const after = await h.call('GET', '/api/v1/accounts/me', { token: user.token });
         expect(after.status).toBe(401);
