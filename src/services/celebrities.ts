@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../ports/clock.js';
 import type { GraphStore } from '../ports/graph-store.js';
 
@@ -19,24 +20,21 @@ export function createCelebrityDirectory(
   clock: Clock,
   settings: CelebrityDirectorySettings,
 ) {
-  const sets = new Map<bigint, { ids: Promise<bigint[]>; expiresAt: number }>();
+  const sets = new LRUCache<bigint, Promise<bigint[]>>({
+    max: settings.maxReaders,
+    ttl: settings.ttlMs,
+    ttlResolution: 0,
+    perf: { now: () => clock.now() },
+  });
   return {
     followedBy(readerId: bigint): Promise<bigint[]> {
-      const now = clock.now();
       const kept = sets.get(readerId);
-      if (kept && kept.expiresAt > now) {
-        sets.delete(readerId);
-        sets.set(readerId, kept);
-        return kept.ids;
-      }
+      if (kept) return kept;
       const ids = graph.celebritiesFollowedBy(readerId);
-      sets.set(readerId, { ids, expiresAt: now + settings.ttlMs });
-      ids.catch(() => sets.delete(readerId));
-      while (sets.size > settings.maxReaders) {
-        const oldest = sets.keys().next().value;
-        if (oldest === undefined) break;
-        sets.delete(oldest);
-      }
+      sets.set(readerId, ids);
+      ids.catch(() => {
+        if (sets.get(readerId) === ids) sets.delete(readerId);
+      });
       return ids;
     },
     /** The reader's follows changed. */
