@@ -50,20 +50,26 @@ export function createFanoutService({
   feed,
 }: FanoutDeps) {
   const cache = feed ? publishingTo(feed, timelines) : timelines;
-  /** Runs `write` over the author's followers in keyset pages: one batched cache call per page. */
+  /**
+   * Runs `write` over the author's followers in keyset pages: one batched cache call per page, with the next page
+   * read from the database while this one is written.
+   */
   async function eachFollowerPage(
     authorId: bigint,
     write: (ids: bigint[]) => Promise<number>,
   ): Promise<number> {
+    const after = async (page: bigint[]): Promise<bigint[]> =>
+      page.length < settings.pageSize
+        ? []
+        : graph.followerIds(authorId, page.at(-1) ?? null, settings.pageSize);
     let total = 0;
-    let after: bigint | null = null;
-    for (;;) {
-      const page = await graph.followerIds(authorId, after, settings.pageSize);
-      if (page.length === 0) return total;
-      total += await write(page);
-      if (page.length < settings.pageSize) return total;
-      after = page.at(-1) ?? null;
+    let page = await graph.followerIds(authorId, null, settings.pageSize);
+    while (page.length > 0) {
+      const [written, next] = await Promise.all([write(page), after(page)]);
+      total += written;
+      page = next;
     }
+    return total;
   }
 
   async function modeOf(authorId: bigint) {
@@ -71,13 +77,13 @@ export function createFanoutService({
   }
 
   async function tweetCreated(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
-    const tweet = (await tweets.byIds([tweetId])).get(tweetId);
-    if (tweet?.status !== 'ACTIVE') return NOTHING;
-    const entry: TimelineEntry = { tweetId, authorId };
-    let deliveries = await cache.insert([authorId], entry);
     // The author's mode now, not when the tweet was routed: a celebrity's tweet goes to their recent list only, and
     // readers pull it; a demoting author's tweets are pushed already (readers also still pull them, once).
-    if ((await modeOf(authorId)) === 'pull') {
+    const [found, mode] = await Promise.all([tweets.byIds([tweetId]), modeOf(authorId)]);
+    if (found.get(tweetId)?.status !== 'ACTIVE') return NOTHING;
+    const entry: TimelineEntry = { tweetId, authorId };
+    let deliveries = await cache.insert([authorId], entry);
+    if (mode === 'pull') {
       await celebrityLists.insert([authorId], entry);
       return { deliveries };
     }
