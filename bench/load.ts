@@ -29,6 +29,8 @@ export interface LoadJob {
 export interface OperationResult {
   count: number;
   errors: number;
+  /** Why requests failed: an HTTP status (`HTTP 503`) or the client's error code, with how many of each. */
+  errorReasons?: Record<string, number>;
   p50: number;
   p90: number;
   p99: number;
@@ -48,7 +50,7 @@ const token = (prefix: string, i: number) => `${prefix}${String(i).padStart(12, 
 async function run(job: LoadJob): Promise<LoadResult> {
   const random = seeded(job.seed);
   const histograms = new Map<Operation, Histogram>();
-  const errors = new Map<Operation, number>();
+  const errors = new Map<Operation, Map<string, number>>();
   const entries = Object.entries(job.mix) as [Operation, number][];
   const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
   const chooseOp = (): Operation => {
@@ -61,7 +63,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
   };
   let posted = 0;
 
-  async function request(op: Operation): Promise<boolean> {
+  /** Sends one request; resolves to null when it succeeded, or to why it failed. */
+  async function request(op: Operation): Promise<string | null> {
     const reader = random.int(job.readers);
     const headers = { authorization: `Bearer ${token(job.tokenPrefix, reader)}` };
     let response: Response;
@@ -94,10 +97,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
         break;
     }
     await response.arrayBuffer();
-    return response.ok;
+    return response.ok ? null : `HTTP ${response.status}`;
   }
 
-  function record(op: Operation, micros: number, ok: boolean) {
+  function record(op: Operation, micros: number, failure: string | null) {
     let histogram = histograms.get(op);
     if (!histogram) {
       histogram = build({
@@ -108,17 +111,22 @@ async function run(job: LoadJob): Promise<LoadResult> {
       histograms.set(op, histogram);
     }
     histogram.recordValue(Math.max(1, Math.round(micros)));
-    if (!ok) errors.set(op, (errors.get(op) ?? 0) + 1);
+    if (failure !== null) {
+      const reasons = errors.get(op) ?? new Map<string, number>();
+      reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
+      errors.set(op, reasons);
+    }
   }
 
   async function timed(op: Operation, dueAt: number) {
-    let ok = false;
+    let failure: string | null;
     try {
-      ok = await request(op);
-    } catch {
-      ok = false;
+      failure = await request(op);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      failure = cause?.code ?? cause?.message ?? String(error);
     }
-    record(op, (performance.now() - dueAt) * 1_000, ok);
+    record(op, (performance.now() - dueAt) * 1_000, failure);
   }
 
   const started = performance.now();
@@ -152,7 +160,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
   for (const [op, h] of histograms) {
     operations[op] = {
       count: h.totalCount,
-      errors: errors.get(op) ?? 0,
+      errors: [...(errors.get(op)?.values() ?? [])].reduce((sum, k) => sum + k, 0),
+      errorReasons: Object.fromEntries(errors.get(op) ?? []),
       p50: h.getValueAtPercentile(50) / 1_000,
       p90: h.getValueAtPercentile(90) / 1_000,
       p99: h.getValueAtPercentile(99) / 1_000,

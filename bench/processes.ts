@@ -37,6 +37,17 @@ export async function startStarling(
   return started(child);
 }
 
+/** The pure-pull baseline (bench/pull-api.ts): Starling's api without caches, on `port`. */
+export async function startPullApi(env: Record<string, string>, port: number): Promise<Started> {
+  const child = fork(new URL('bench/pull-api.ts', ROOT), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LOG_LEVEL: 'warn', STARLING_RATE_LIMITS: 'off', ...env },
+    stdio: 'inherit',
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  return started(child);
+}
+
 export async function startCeiling(bodyFile: string, port: number): Promise<Started> {
   const child = fork(new URL('bench/ceiling-server.ts', ROOT), [bodyFile, String(port)], {
     execArgv: ['--import', 'tsx'],

@@ -12,8 +12,8 @@ import { DEFAULT_LOG_SETTINGS } from '../src/adapters/memory/memory-event-log.js
 import { NatsEventLog } from '../src/adapters/nats/nats-event-log.js';
 import { openPgClient } from '../src/adapters/postgres/pg-client.js';
 import { migrate } from '../src/adapters/sql/migrate.js';
-import { SqlTweetStore } from '../src/adapters/sql/tweet-store.js';
-import { accountId, generateGraph, loadGraph, SIZES } from './graph.js';
+import { readAnatomy } from './anatomy.js';
+import { generateGraph, loadGraph, SIZES, tokenOf } from './graph.js';
 import type { LoadResult } from './load.js';
 import {
   buckets,
@@ -23,6 +23,7 @@ import {
   quantileOf,
   runLoad,
   startCeiling,
+  startPullApi,
   startStarling,
 } from './processes.js';
 import { type Figures, writeReport } from './report.js';
@@ -61,6 +62,9 @@ const CEILING = { port: 3813, base: 'http://127.0.0.1:3813' };
 const say = (text: string) => console.log(`[bench] ${text}`);
 const figures: Figures = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  commit: `${execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim()}${
+    execFileSync('git', ['status', '--porcelain', '--untracked-files=no']).toString().trim() ? '+' : ''
+  }`,
   size: args.size as string,
   durationSeconds: durationMs / 1_000,
   rate,
@@ -85,8 +89,10 @@ function redisCli(...command: string[]): string {
   }).toString();
 }
 
-function flushNamespace() {
-  const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:*`).split('\n').filter(Boolean);
+/** Deletes the benchmark's Redis keys: all of them, or one kind (`celebrity`: the celebrities' recent lists). */
+function flushNamespace(kind?: string) {
+  const pattern = kind ? `${NAMESPACE}:${kind}:*` : `${NAMESPACE}:*`;
+  const keys = redisCli('--scan', '--pattern', pattern).split('\n').filter(Boolean);
   for (let i = 0; i < keys.length; i += 1_000) redisCli('UNLINK', ...keys.slice(i, i + 1_000));
 }
 
@@ -123,7 +129,7 @@ async function readEach(readers: number[], concurrency: number): Promise<number[
         const reader = readers[next++] as number;
         const started = performance.now();
         const response = await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
-          headers: { authorization: `Bearer benchtoken${String(reader).padStart(12, '0')}` },
+          headers: { authorization: `Bearer ${tokenOf(reader)}` },
         });
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
@@ -165,7 +171,7 @@ async function services() {
   const sql = openPgClient({ connectionString: postgresUrl });
   await migrate(sql);
   const loadStarted = performance.now();
-  await loadGraph(sql, graph, threshold, say);
+  await loadGraph(postgresUrl, graph, threshold, say);
   figures.graph.loadSeconds = (performance.now() - loadStarted) / 1_000;
   flushNamespace();
   // A fresh database numbers its outbox from 1 again; JetStream would drop those ids as duplicates of the last run's.
@@ -184,12 +190,12 @@ async function services() {
     STARLING_NAMESPACE: NAMESPACE,
     STARLING_CELEBRITY_THRESHOLD: String(threshold),
   };
-  const api = await startStarling('api', { ...env, PORT: String(API.port) }, API.port);
-  let fanout = await startStarling(
-    'fanout',
-    { ...env, STARLING_METRICS_PORT: String(FANOUT.port) },
-    FANOUT.port,
-  );
+  const startApi = (extra: Record<string, string> = {}) =>
+    startStarling('api', { ...env, PORT: String(API.port), ...extra }, API.port);
+  const startFanout = (extra: Record<string, string> = {}) =>
+    startStarling('fanout', { ...env, STARLING_METRICS_PORT: String(FANOUT.port), ...extra }, FANOUT.port);
+  let api = await startApi();
+  let fanout = await startFanout();
   await drained();
 
   // Cold start: readers who follow about 1,000 accounts (or the most there are), each reading for the first time.
@@ -210,6 +216,8 @@ async function services() {
     p99: percentile(coldLatencies, 99),
   };
   say(`cold start p99 ${figures.coldStart.p99.toFixed(1)} ms`);
+  // The next hundred such readers, step by step.
+  figures.coldAnatomy = await readAnatomy(env, byDistance.slice(200, 300).map(tokenOf));
 
   // Warm the active readers' timelines (the first reads are rebuilds), then measure Redis bytes per entry.
   const readers = Math.min(graph.accounts, 5_000);
@@ -238,6 +246,12 @@ async function services() {
   };
   say(`redis: ${figures.memory.bytesPerEntry.toFixed(1)} bytes per cached entry over ${entries} entries`);
 
+  say('a cached home read, step by step');
+  figures.anatomy = await readAnatomy(
+    env,
+    Array.from({ length: 1_000 }, (_, i) => tokenOf((i * 7919) % readers)),
+  );
+
   // A real 50-tweet home page, for the HTTP ceiling.
   const page = await (
     await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
@@ -247,8 +261,9 @@ async function services() {
   const dir = await mkdtemp(join(tmpdir(), 'starling-bench-'));
   await writeFile(join(dir, 'page.json'), page);
 
-  say('ceilings: redis-benchmark, bare Fastify');
+  say('ceilings: redis-benchmark, pgbench, bare Fastify');
   figures.redisCeiling = await redisCeilings();
+  figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000);
   const ceiling = await startCeiling(join(dir, 'page.json'), CEILING.port);
   const httpCeiling = await runLoad({
     base: CEILING.base,
@@ -310,8 +325,27 @@ async function services() {
   };
 
   figures.maxRate = await maxRateScenario(readers, graph.accounts);
+  figures.posts = await postsScenario(readers, graph.accounts);
   figures.spike = await spikeScenario(readers, graph.accounts);
   figures.storm = await stormScenario(readers, graph.accounts);
+
+  // Push, pull and hybrid under the same load. Hybrid is Starling as it runs; then every author pushed; then no cache.
+  const models: NonNullable<Figures['models']> = {};
+  models.hybrid = await modelRun('hybrid', readers, graph.accounts);
+  await Promise.all([api.stop(), fanout.stop()]);
+  await sql.query("UPDATE accounts SET fanout_mode = 'push' WHERE fanout_mode <> 'push'");
+  const everyonePushed = { STARLING_CELEBRITY_THRESHOLD: String(2 ** 31 - 1) };
+  [api, fanout] = await Promise.all([startApi(everyonePushed), startFanout(everyonePushed)]);
+  models.push = await modelRun('push', readers, graph.accounts);
+  await Promise.all([api.stop(), fanout.stop()]);
+  await sql.query("UPDATE accounts SET fanout_mode = 'pull' WHERE followers_count >= $1", [threshold]);
+  flushNamespace('celebrity');
+  api = await startPullApi({ ...env, PORT: String(API.port) }, API.port);
+  models.pull = await modelRun('pull', readers, graph.accounts);
+  await api.stop();
+  [api, fanout] = await Promise.all([startApi(), startFanout()]);
+  await drained();
+  figures.models = models;
 
   say('fanout throughput alone');
   await fanout.stop();
@@ -320,42 +354,31 @@ async function services() {
     .sort((a, b) => (graph.followers[b] ?? 0) - (graph.followers[a] ?? 0))
     .slice(0, 100);
   const burst = 300;
+  // Every follower of each author is visited, and the author's own timeline; only cached timelines get the entry.
+  let followersVisited = 0;
   for (let i = 0; i < burst; i++) {
     const author = authors[i % authors.length] as number;
+    followersVisited += (graph.followers[author] ?? 0) + 1;
     await fetch(`${API.base}/api/v1/tweets`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer benchtoken${String(author).padStart(12, '0')}`,
+        authorization: `Bearer ${tokenOf(author)}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify({ text: `fanout burst ${i}` }),
     });
   }
-  fanout = await startStarling('fanout', { ...env, STARLING_METRICS_PORT: String(FANOUT.port) }, FANOUT.port);
+  fanout = await startFanout();
   const seconds = await drained();
   const deliveries = await metric(FANOUT.base, 'starling_timeline_inserts_total');
-  figures.fanout = { tweets: burst, deliveries, seconds, perSecond: deliveries / seconds };
-  say(`fanout: ${Math.round(figures.fanout.perSecond)} deliveries/s`);
-
-  // Baselines: what pure push would write, and what pure pull costs a reader.
-  const tweets = new SqlTweetStore(sql);
-  const pullLatencies: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const reader = accountId((i * 7919) % readers);
-    const started = performance.now();
-    await tweets.home(reader, { limit: 50 });
-    pullLatencies.push(performance.now() - started);
-  }
-  const meanFollowers = [...graph.followers].reduce((a, b) => a + b, 0) / graph.accounts;
-  const activeShare = readers / graph.accounts;
-  figures.baselines = {
-    pushWritesPerPost: meanFollowers * activeShare,
-    hybridWritesPerPost: figures.steady.insertsPerPost,
-    pullReadP50: percentile(pullLatencies, 50),
-    pullReadP99: percentile(pullLatencies, 99),
-    cachedReadP50: figures.steady.operations.home?.p50 ?? null,
-    cachedReadP99: figures.steady.operations.home?.p99 ?? null,
+  figures.fanout = {
+    tweets: burst,
+    deliveries,
+    seconds,
+    perSecond: deliveries / seconds,
+    followersVisitedPerSecond: followersVisited / seconds,
   };
+  say(`fanout: ${Math.round(figures.fanout.perSecond)} deliveries/s`);
 
   const searchTweets = Number(args['search-tweets']);
   if (searchTweets > 0) figures.search = await searchScenario(sql, searchTweets, graph.accounts);
@@ -365,6 +388,59 @@ async function services() {
   await sql.close();
   flushNamespace();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Both fanout streams' lag histograms, added bucket by bucket (the same bounds), or none while fanout is stopped. */
+async function allLagBuckets(): Promise<[number, number][]> {
+  const [ordinary, celebrity] = await Promise.all(
+    ['fanout', 'celebrity'].map((stream) =>
+      buckets(FANOUT.base, 'starling_fanout_lag_seconds', `stream="${stream}"`).catch(() => []),
+    ),
+  );
+  return (ordinary ?? []).map(([le, count], i) => [le, count + (celebrity?.[i]?.[1] ?? 0)]);
+}
+
+/**
+ * One fanout model under the load where the models part: the steady mix while the largest account posts once a
+ * second. Measures timeline writes per post, home-read latency, and fanout lag until the log drained (pure pull runs
+ * with the fanout process stopped: it writes no timelines, and a post is in the next read).
+ */
+async function modelRun(model: 'hybrid' | 'push' | 'pull', readers: number, accounts: number) {
+  const seconds = Math.min(30, durationMs / 1_000);
+  say(`${model}: the steady mix plus the largest account posting 1/s, for ${seconds} s`);
+  const pulling = model === 'pull';
+  const insertsBefore = pulling ? 0 : await metric(FANOUT.base, 'starling_timeline_inserts_total');
+  const lagBefore = pulling ? [] : await allLagBuckets();
+  const job = {
+    base: API.base,
+    mode: 'open' as const,
+    concurrency: 0,
+    durationMs: seconds * 1_000,
+    readers,
+    accounts,
+    tokenPrefix: 'benchtoken',
+  };
+  const [mixed, celebrity] = await Promise.all([
+    runLoad({ ...job, rate, mix: { home: 60, account: 30, post: 10 }, seed: seed + 5 }),
+    runLoad({ ...job, rate: 1, mix: { storm: 1 }, seed: seed + 6 }),
+  ]);
+  const drainedAfterSeconds = pulling ? 0 : await drained(600_000);
+  const posts = (mixed.operations.post?.count ?? 0) + (celebrity.operations.storm?.count ?? 0);
+  const inserts = pulling
+    ? 0
+    : (await metric(FANOUT.base, 'starling_timeline_inserts_total')) - insertsBefore;
+  const lagP99 = pulling ? 0 : quantileOf(await allLagBuckets(), 0.99, lagBefore);
+  const result = {
+    posts,
+    writesPerPost: inserts / Math.max(posts, 1),
+    home: pick(mixed, 'home'),
+    fanoutLagP99Ms: lagP99 === null ? null : lagP99 * 1_000,
+    drainedAfterSeconds,
+  };
+  say(
+    `${model}: ${result.writesPerPost.toFixed(1)} writes/post, home p99 ${result.home.p99.toFixed(1)} ms, fanout lag p99 ${result.fanoutLagP99Ms?.toFixed(0)} ms`,
+  );
+  return result;
 }
 
 /** The home-read p99 a rate must hold to count as sustainable. */
@@ -420,6 +496,65 @@ async function maxRateScenario(readers: number, accounts: number) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Posting at 500 posts/s (posts only, open loop, a third of the duration), the rate the post-latency goal names. */
+async function postsScenario(readers: number, accounts: number) {
+  const postsPerSecond = 500;
+  const seconds = Math.max(5, durationMs / 3_000);
+  say(`posts: ${postsPerSecond}/s for ${seconds} s`);
+  const result = await runLoad({
+    base: API.base,
+    mode: 'open',
+    rate: postsPerSecond,
+    concurrency: 0,
+    durationMs: seconds * 1_000,
+    mix: { post: 1 },
+    readers,
+    accounts,
+    seed: seed + 7,
+    tokenPrefix: 'benchtoken',
+  });
+  const drainedAfterSeconds = await drained();
+  const post = result.operations.post;
+  return {
+    postsPerSecond,
+    seconds,
+    ...pick(result, 'post'),
+    // Open loop: what the api got through, from the first due time to the last answer.
+    completedPerSecond: (post?.count ?? 0) / result.seconds,
+    errorReasons: post?.errorReasons ?? {},
+    drainedAfterSeconds,
+  };
+}
+
+/**
+ * The PostgreSQL ceiling for writes: pgbench running one-row insert transactions (each commit waits for its WAL
+ * flush, as a post's does) from 16 clients, into a scratch table.
+ */
+async function postgresCeiling(sql: ReturnType<typeof openPgClient>, seconds: number) {
+  await sql.exec('CREATE TABLE IF NOT EXISTS bench_ceiling (id bigserial PRIMARY KEY, body text NOT NULL)');
+  const dir = await mkdtemp(join(tmpdir(), 'starling-pgbench-'));
+  const script = join(dir, 'insert.sql');
+  await writeFile(script, "INSERT INTO bench_ceiling (body) VALUES ('a post-sized row of text');\n");
+  const text = await output('pgbench', [
+    '-n',
+    '-c',
+    '16',
+    '-j',
+    '2',
+    '-T',
+    String(Math.max(3, Math.round(seconds))),
+    '-f',
+    script,
+    postgresUrl,
+  ]);
+  await sql.exec('DROP TABLE bench_ceiling');
+  await rm(dir, { recursive: true, force: true });
+  return {
+    transactionsPerSecond: Number(/tps = ([\d.]+)/.exec(text)?.[1] ?? 0),
+    latencyMs: Number(/latency average = ([\d.]+) ms/.exec(text)?.[1] ?? 0),
+  };
+}
+
 /**
  * The write spike: ten times the steady mix's post rate, posts only, for up to 30 s. The log should absorb it: no
  * request fails, and the consumer lag (log pending plus outbox backlog, sampled each second) drains soon after.
@@ -459,6 +594,7 @@ async function spikeScenario(readers: number, accounts: number) {
     postsPerSecond,
     seconds,
     ...pick(result, 'post'),
+    errorReasons: result.operations.post?.errorReasons ?? {},
     posts: result.operations.post?.count ?? 0,
     peakLag: Math.max(0, ...lag.map((l) => l.pending)),
     drainedAfterSeconds,
@@ -586,8 +722,8 @@ async function embedded() {
       body: JSON.stringify({ text: `hello from e${i}` }),
     });
   }
-  // The load generator addresses readers by index; give it these tokens through a tiny token map file? Simpler: read
-  // closed-loop here, in this process, as a second client.
+  // These accounts were made through the API, so the load generator's token scheme does not apply: read closed-loop
+  // here, as a second client.
   const measure = async (op: 'home' | 'post', ms: number) => {
     let done = 0;
     const end = performance.now() + ms;
