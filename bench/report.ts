@@ -246,7 +246,7 @@ function goals(f: Figures): string {
       memory ? `${n(memory.bytesPerEntry, 1)} bytes` : '—',
       memory ? memory.bytesPerEntry <= 24 : undefined,
       memory ? `${n(memory.bytesPerEntry / 24, 1)}× the bound` : '',
-      '**Redis memory.** A timeline is a sorted set; past 128 members Redis keeps it as a skiplist with a hash table, some 60–70 bytes of structure per member on top of the member (a 20-digit id, a colon and the author id: about 40 bytes). 24 bytes needs a packed encoding — a list of integer-encoded ids (listpack), ordered by the scripts.',
+      '**Redis memory.** Each entry is two 64-bit integers in a packed list (about 20 bytes); what is left is the per-timeline overhead — the list and hash keys and their dictionary entries, and the hash of floor and state — which weighs more on short timelines: most cached timelines here hold far fewer than 800 entries.',
     ),
   );
   const embedded = f.embedded;
@@ -475,7 +475,7 @@ ${table(
 }
 ## Memory
 
-${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)} entries grew Redis by ${n(f.memory?.bytesPerEntry, 1)} bytes per entry (members are a 20-digit id and the author id, score 0, in a skiplist-encoded sorted set, plus a small hash per timeline).
+${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)} entries grew Redis by ${n(f.memory?.bytesPerEntry, 1)} bytes per entry (each timeline is a list of tweet id and author id pairs, stored by Redis as 64-bit integers in packed list nodes, plus a small hash).
 
 ## Embedded mode
 

@@ -227,7 +227,7 @@ async function services() {
   let timelines = 0;
   const script = `local n, z = 0, 0
     for _, k in ipairs(KEYS) do
-      if redis.call('TYPE', k).ok == 'zset' then n = n + redis.call('ZCARD', k); z = z + 1 end
+      if redis.call('TYPE', k).ok == 'list' then n = n + redis.call('LLEN', k) / 2; z = z + 1 end
     end
     return {n, z}`;
   for (let i = 0; i < keys.length; i += 500) {

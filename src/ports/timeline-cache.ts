@@ -11,7 +11,7 @@ export interface CachedTimeline {
 }
 
 /**
- * Cached home timelines, with the semantics of a Redis sorted set per reader: entries ordered exactly by tweet id,
+ * Cached home timelines, one ordered list per reader: entries ordered exactly by tweet id,
  * each at most once, capped at the configured size (oldest trimmed first). A timeline exists only for a reader who
  * read within the activity window: reads refresh its expiry; fanout never creates one or extends it.
  */

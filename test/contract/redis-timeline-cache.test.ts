@@ -47,6 +47,33 @@ describe.skipIf(!url)('with Redis', () => {
     const open = (prefix = `${uniquePrefix()}:home`) =>
       new RedisTimelineCache({ redis: client(), prefix, ...CONTRACT_CACHE_SETTINGS });
 
+    it('keeps a full timeline in at most 24 bytes an entry', async () => {
+      const cache = new RedisTimelineCache({
+        redis: client(),
+        prefix: `${uniquePrefix()}:home`,
+        maxEntries: 800,
+        ttlMs: 3_600_000,
+      });
+      // Snowflakes of today: ids around 2^60, authors from a large population.
+      const first = 1n << 60n;
+      const entries = Array.from({ length: 800 }, (_, i) => ({
+        tweetId: first + BigInt(i) * 4_096_123n,
+        authorId: first + BigInt((i * 7_919) % 100_000) * 4_096n,
+      }));
+      try {
+        await cache.beginRebuild(7n);
+        await cache.completeRebuild(7n, entries.slice(0, 400), 0n);
+        for (const e of entries.slice(400)) await cache.insert([7n], e);
+        expect((await cache.read(7n, { limit: 1_000 }))?.entries).toHaveLength(800);
+        const keys = await client().keys(`${cache['prefix']}:{u:7}:*`);
+        let bytes = 0;
+        for (const key of keys) bytes += Number(await client().call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+        expect(bytes / 800).toBeLessThanOrEqual(24);
+      } finally {
+        await cache.clear();
+      }
+    });
+
     it('fans an entry out to a page of readers in one round trip', async () => {
       const cache = open();
       const readers = Array.from({ length: 1_000 }, (_, i) => 50_000n + BigInt(i));
@@ -74,8 +101,8 @@ describe.skipIf(!url)('with Redis', () => {
         }
         await tweets.setMany([aTweet(7n, { text: 'hello' })]);
         expect((await client().keys(`${base}:home:{*`)).sort()).toEqual([
-          `${base}:home:{u:7}:entries`,
-          `${base}:home:{u:7}:meta`,
+          `${base}:home:{u:7}:list`,
+          `${base}:home:{u:7}:state`,
         ]);
         await home.clear();
         expect(await home.read(7n, all)).toBeNull();

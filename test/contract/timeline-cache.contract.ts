@@ -146,6 +146,36 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       expect(ids((await cache.read(other, all))?.entries ?? [])).toEqual([1n]);
     });
 
+    it('never mistakes an author id for a tweet id', async () => {
+      // Author ids equal to other entries' tweet ids, then inserts and removals in the middle of the timeline.
+      await activate(reader, [entry(9, BASE + 3n), entry(5, BASE + 9n), entry(3, BASE + 5n)]);
+      await cache.insert([reader], entry(7, BASE + 5n));
+      await cache.insert([reader], entry(4, BASE + 7n));
+      const read = async () =>
+        ((await cache.read(reader, all))?.entries ?? []).map((e) => [e.tweetId - BASE, e.authorId - BASE]);
+      expect(await read()).toEqual([
+        [9n, 3n],
+        [7n, 5n],
+        [5n, 9n],
+        [4n, 7n],
+        [3n, 5n],
+      ]);
+      await cache.remove([reader], BASE + 5n);
+      expect(await read()).toEqual([
+        [9n, 3n],
+        [7n, 5n],
+        [4n, 7n],
+        [3n, 5n],
+      ]);
+      await cache.removeAuthor(reader, BASE + 5n);
+      expect(await read()).toEqual([
+        [9n, 3n],
+        [4n, 7n],
+      ]);
+      const page = await cache.read(reader, { before: BASE + 7n, after: BASE + 3n, limit: 5 });
+      expect(ids(page?.entries ?? [])).toEqual([4n]);
+    });
+
     it('refreshes expiry on read, never on fanout', async () => {
       await activate(reader);
       const fresh = await fx.ttlRemaining(reader);

@@ -5,13 +5,16 @@
  * A reader's timeline keys share the hash tag `{u:<id>}`, so Redis Cluster keeps them in one slot and one script can
  * touch them together. A tweet body has no tag: it is read alone, and pages of bodies are batched per node.
  */
-export type TimelineEntriesKey = `${string}:{u:${bigint}}:entries`;
-export type TimelineMetaKey = `${string}:{u:${bigint}}:meta`;
+export type TimelineEntriesKey = `${string}:{u:${bigint}}:list`;
+export type TimelineMetaKey = `${string}:{u:${bigint}}:state`;
 export type TweetBodyKey = `${string}:tweet:${bigint}`;
 export type CacheKey = TimelineEntriesKey | TimelineMetaKey | TweetBodyKey;
 
 export interface TimelineKeys {
-  /** Sorted set of `<20-digit tweet id>:<author id>` members, all scored 0 so they order by bytes. */
+  /**
+   * List of `tweet id, author id` pairs, newest first (see timeline-scripts.ts). Named apart from the sorted sets of
+   * earlier versions (`…:entries`, `…:meta`), which are never read again and expire on their own.
+   */
   entries: TimelineEntriesKey;
   /** Hash of `floor` and `complete`; its existence and expiry are the timeline's. */
   meta: TimelineMetaKey;
@@ -29,8 +32,8 @@ export function checkPrefix(prefix: string): string {
 }
 
 export const timelineKeys = (prefix: string, userId: bigint): TimelineKeys => ({
-  entries: `${prefix}:{u:${userId}}:entries`,
-  meta: `${prefix}:{u:${userId}}:meta`,
+  entries: `${prefix}:{u:${userId}}:list`,
+  meta: `${prefix}:{u:${userId}}:state`,
 });
 
 export const tweetBodyKey = (prefix: string, tweetId: bigint): TweetBodyKey => `${prefix}:tweet:${tweetId}`;

@@ -17,7 +17,7 @@ import {
   timelinePattern,
 } from './redis-keys.js';
 import { pipelinePerNode, unlinkMatching } from './redis-nodes.js';
-import { BEGIN, COMPLETE, INSERT, MERGE, READ, REMOVE_AUTHOR } from './timeline-scripts.js';
+import { BEGIN, COMPLETE, INSERT, MERGE, READ, REMOVE, REMOVE_AUTHOR } from './timeline-scripts.js';
 
 export interface RedisTimelineCacheOptions {
   /** A connection from `openRedis`, standalone or cluster. */
@@ -34,13 +34,20 @@ export interface RedisTimelineCacheOptions {
   timeoutMs?: number;
 }
 
-const ID_WIDTH = 20;
-const pad = (id: bigint) => id.toString().padStart(ID_WIDTH, '0');
-const member = (e: TimelineEntry) => `${pad(e.tweetId)}:${e.authorId}`;
-const parse = (raw: string): TimelineEntry => ({
-  tweetId: BigInt(raw.slice(0, ID_WIDTH)),
-  authorId: BigInt(raw.slice(ID_WIDTH + 1)),
-});
+/** An entry as the list holds it: the tweet id, then the author id, as decimal strings. */
+const pair = (e: TimelineEntry) => [e.tweetId.toString(), e.authorId.toString()];
+/** Entries as list elements, newest first and one per tweet, as the scripts' merge expects. */
+const pairs = (entries: readonly TimelineEntry[]) =>
+  [...new Map(entries.map((e) => [e.tweetId, e])).values()]
+    .sort((a, b) => (a.tweetId < b.tweetId ? 1 : a.tweetId > b.tweetId ? -1 : 0))
+    .flatMap(pair);
+const parsePairs = (items: string[]): TimelineEntry[] => {
+  const out: TimelineEntry[] = [];
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    out.push({ tweetId: BigInt(items[i] as string), authorId: BigInt(items[i + 1] as string) });
+  }
+  return out;
+};
 
 /** The Lua scripts of timeline-scripts.ts as commands (ioredis sends EVALSHA, and the script once per connection). */
 interface TimelineScripts {
@@ -48,13 +55,14 @@ interface TimelineScripts {
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
     max: number,
-    member: string,
+    tweetId: string,
+    authorId: string,
   ): Promise<number>;
   timelineRead(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
-    max: string,
-    min: string,
+    before: string,
+    after: string,
     limit: number,
     ttl: number,
   ): Promise<[string, string[]] | null>;
@@ -65,15 +73,16 @@ interface TimelineScripts {
     floor: string,
     max: number,
     ttl: number,
-    ...members: string[]
+    ...pairs: string[]
   ): Promise<number>;
   timelineMerge(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
     max: number,
-    ...members: string[]
+    ...pairs: string[]
   ): Promise<number>;
-  timelineRemoveAuthor(entries: TimelineEntriesKey, author: string): Promise<number>;
+  timelineRemove(entries: TimelineEntriesKey, tweetId: string): Promise<number>;
+  timelineRemoveAuthor(entries: TimelineEntriesKey, meta: TimelineMetaKey, authorId: string): Promise<number>;
 }
 
 const SCRIPTS = {
@@ -82,7 +91,8 @@ const SCRIPTS = {
   timelineBegin: [BEGIN, 2],
   timelineComplete: [COMPLETE, 2],
   timelineMerge: [MERGE, 2],
-  timelineRemoveAuthor: [REMOVE_AUTHOR, 1],
+  timelineRemove: [REMOVE, 1],
+  timelineRemoveAuthor: [REMOVE_AUTHOR, 2],
 } as const satisfies Record<keyof TimelineScripts, readonly [string, number]>;
 
 /**
@@ -117,17 +127,17 @@ export class RedisTimelineCache implements TimelineCache {
 
   async read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
     const { entries, meta } = this.keys(userId);
-    // Lex bounds on the padded id: `(id` excludes every member of that tweet, `[id` includes them all.
-    const max = window.before === undefined ? '+' : window.before <= 0n ? '-' : `(${pad(window.before)}`;
-    const min = window.after === undefined || window.after < 0n ? '-' : `[${pad(window.after + 1n)}`;
+    // Both bounds exclusive; no id is below 0, so `before` 0 (or less) leaves nothing.
+    const before = window.before === undefined ? '' : (window.before < 0n ? 0n : window.before).toString();
+    const after = window.after === undefined || window.after < 0n ? '' : window.after.toString();
     const limit = Math.max(0, Math.floor(window.limit));
     const found = await this.bounded(
-      this.redis.timelineRead(entries, meta, max, min, limit, this.options.ttlMs),
+      this.redis.timelineRead(entries, meta, before, after, limit, this.options.ttlMs),
       'read',
     );
     if (!found) return null;
-    const [floor, members] = found;
-    return { entries: members.map(parse), floor: BigInt(floor) };
+    const [floor, items] = found;
+    return { entries: parsePairs(items), floor: BigInt(floor) };
   }
 
   async beginRebuild(userId: bigint): Promise<void> {
@@ -138,21 +148,20 @@ export class RedisTimelineCache implements TimelineCache {
   async completeRebuild(userId: bigint, rebuilt: readonly TimelineEntry[], floor: bigint): Promise<void> {
     const { entries, meta } = this.keys(userId);
     const { maxEntries, ttlMs } = this.options;
-    const members = rebuilt.map(member);
     await this.bounded(
-      this.redis.timelineComplete(entries, meta, pad(floor), maxEntries, ttlMs, ...members),
+      this.redis.timelineComplete(entries, meta, floor.toString(), maxEntries, ttlMs, ...pairs(rebuilt)),
       'completeRebuild',
     );
   }
 
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
-    const value = member(entry);
+    const [tweetId, authorId] = pair(entry) as [string, string];
     const replies = await this.bounded(
       pipelinePerNode(this.redis, userIds, {
         key: (userId) => this.keys(userId).meta,
         add: (pipeline, userId) => {
           const { entries, meta } = this.keys(userId);
-          scripted(pipeline).timelineInsert(entries, meta, this.options.maxEntries, value);
+          scripted(pipeline).timelineInsert(entries, meta, this.options.maxEntries, tweetId, authorId);
         },
       }),
       'insert',
@@ -164,26 +173,25 @@ export class RedisTimelineCache implements TimelineCache {
     if (merged.length === 0) return;
     const { entries, meta } = this.keys(userId);
     await this.bounded(
-      this.redis.timelineMerge(entries, meta, this.options.maxEntries, ...merged.map(member)),
+      this.redis.timelineMerge(entries, meta, this.options.maxEntries, ...pairs(merged)),
       'merge',
     );
   }
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
-    const id = pad(tweetId);
-    // Members are `<id>:<author>`: every member of this tweet lies between `<id>:` and `<id>;`.
+    const id = tweetId.toString();
     await this.bounded(
       pipelinePerNode(this.redis, userIds, {
         key: (userId) => this.keys(userId).entries,
-        add: (pipeline, userId) => pipeline.zremrangebylex(this.keys(userId).entries, `[${id}:`, `(${id};`),
+        add: (pipeline, userId) => scripted(pipeline).timelineRemove(this.keys(userId).entries, id),
       }),
       'remove',
     );
   }
 
   async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
-    const { entries } = this.keys(userId);
-    await this.bounded(this.redis.timelineRemoveAuthor(entries, authorId.toString()), 'removeAuthor');
+    const { entries, meta } = this.keys(userId);
+    await this.bounded(this.redis.timelineRemoveAuthor(entries, meta, authorId.toString()), 'removeAuthor');
   }
 
   /** Milliseconds the reader's timeline has left, or null if it has none (for operators and tests). */
