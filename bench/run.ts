@@ -263,7 +263,11 @@ async function services() {
 
   say('ceilings: redis-benchmark, pgbench, bare Fastify');
   figures.redisCeiling = await redisCeilings();
-  figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000);
+  // pgbench ships with the PostgreSQL server; a run against a remote database may not have it.
+  figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000).catch((error: unknown) => {
+    say(`no PostgreSQL ceiling: ${String(error)}`);
+    return undefined;
+  });
   const ceiling = await startCeiling(join(dir, 'page.json'), CEILING.port);
   const httpCeiling = await runLoad({
     base: CEILING.base,
