@@ -263,11 +263,6 @@ async function services() {
 
   say('ceilings: redis-benchmark, pgbench, bare Fastify');
   figures.redisCeiling = await redisCeilings();
-  // pgbench ships with the PostgreSQL server; a run against a remote database may not have it.
-  figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000).catch((error: unknown) => {
-    say(`no PostgreSQL ceiling: ${String(error)}`);
-    return undefined;
-  });
   const ceiling = await startCeiling(join(dir, 'page.json'), CEILING.port);
   const httpCeiling = await runLoad({
     base: CEILING.base,
@@ -287,6 +282,11 @@ async function services() {
     pageBytes: page.length,
     ...pick(httpCeiling, 'ceiling'),
   };
+  // pgbench ships with the PostgreSQL server; a run against a remote database may not have it.
+  figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000).catch((error: unknown) => {
+    say(`no PostgreSQL ceiling: ${String(error)}`);
+    return undefined;
+  });
 
   say('home reads at full speed (closed loop)');
   const maxHome = await runLoad({
