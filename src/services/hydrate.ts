@@ -50,14 +50,13 @@ export async function hydrateTweets(
   viewerId: bigint | null,
 ): Promise<Map<bigint, TweetView>> {
   const { tweets, authors: directory } = deps;
-  const noEngagement = new Map<bigint, Engagement>();
   // Cached bodies carry the counters as they were cached; these are the live ones.
   const [found, engagement] = await Promise.all([loadTweets(deps, ids), tweets.engagement(ids, viewerId)]);
   const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
   const [originals, originalEngagement] =
     originalIds.length > 0
       ? await Promise.all([loadTweets(deps, originalIds), tweets.engagement(originalIds, viewerId)])
-      : [new Map<bigint, Tweet>(), noEngagement];
+      : [new Map<bigint, Tweet>(), new Map<bigint, Engagement>()];
   const all = [...found.values(), ...originals.values()].filter(visible);
   const authors = await directory.byIds(all.map((t) => t.authorId));
 
