@@ -15,8 +15,8 @@ const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width
 
 /**
  * The report's charts, into `dir`: latency percentiles per operation under the steady load, the fanout-lag
- * distribution, consumer lag through the write spike, and search latency per kind of query. Returns the file names
- * written (a chart without data is skipped).
+ * distribution, consumer lag and throughput (posts committed, events fanned out) through the write spike, and search
+ * latency per kind of query. Returns the file names written (a chart without data is skipped).
  */
 export async function writeCharts(f: Figures, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
@@ -88,29 +88,63 @@ export async function writeCharts(f: Figures, dir: string): Promise<string[]> {
         },
   );
 
+  const spikeEnd = {
+    data: { values: [{ second: f.spike?.seconds }] },
+    mark: { type: 'rule', strokeDash: [4, 4] },
+  };
+  const flows = (f.spike?.lag ?? []).flatMap((l) =>
+    l.postedPerSecond === undefined || l.appliedPerSecond === undefined
+      ? []
+      : [
+          { second: l.second, flow: 'posts committed', perSecond: l.postedPerSecond },
+          { second: l.second, flow: 'events fanned out', perSecond: l.appliedPerSecond },
+        ],
+  );
   await chart(
     'spike.svg',
     !f.spike || f.spike.lag.length === 0
       ? null
-      : {
-          ...base,
-          title: `Consumer lag through the write spike (${f.spike.postsPerSecond} posts/s for ${f.spike.seconds} s)`,
-          data: { values: f.spike.lag },
-          layer: [
+      : ({
+          $schema: base.$schema,
+          title: `Through the write spike (${f.spike.postsPerSecond} posts/s for ${f.spike.seconds} s)`,
+          vconcat: [
             {
-              mark: { type: 'area', opacity: 0.3 },
-              encoding: {
-                x: { field: 'second', type: 'quantitative', title: 'seconds from the start of the spike' },
-                y: { field: 'pending', type: 'quantitative', title: 'events waiting' },
-              },
+              width: 560,
+              height: 160,
+              layer: [
+                {
+                  data: { values: f.spike.lag },
+                  mark: { type: 'area', opacity: 0.3 },
+                  encoding: {
+                    x: { field: 'second', type: 'quantitative', title: null },
+                    y: { field: 'pending', type: 'quantitative', title: 'events waiting' },
+                  },
+                },
+                { ...spikeEnd, encoding: { x: { field: 'second', type: 'quantitative' } } },
+              ],
             },
             {
-              data: { values: [{ second: f.spike.seconds }] },
-              mark: { type: 'rule', strokeDash: [4, 4] },
-              encoding: { x: { field: 'second', type: 'quantitative' } },
+              width: 560,
+              height: 160,
+              layer: [
+                {
+                  data: { values: flows },
+                  mark: 'line',
+                  encoding: {
+                    x: {
+                      field: 'second',
+                      type: 'quantitative',
+                      title: 'seconds from the start of the spike',
+                    },
+                    y: { field: 'perSecond', type: 'quantitative', title: 'per second' },
+                    color: { field: 'flow', title: null },
+                  },
+                },
+                { ...spikeEnd, encoding: { x: { field: 'second', type: 'quantitative' } } },
+              ],
             },
           ],
-        },
+        } as TopLevelSpec),
   );
 
   const kinds = Object.entries(f.search?.kinds ?? {}).flatMap(([kind, k]) => [

@@ -81,7 +81,7 @@ export interface Figures {
     posts: number;
     peakLag: number;
     drainedAfterSeconds: number;
-    lag: Array<{ second: number; pending: number }>;
+    lag: Array<{ second: number; pending: number; postedPerSecond?: number; appliedPerSecond?: number }>;
   } & Latency;
   storm?: {
     seconds: number;

@@ -568,14 +568,30 @@ async function spikeScenario(readers: number, accounts: number) {
   const seconds = Math.min(30, durationMs / 1_000);
   say(`write spike: ${postsPerSecond} posts/s for ${seconds} s`);
   const started = performance.now();
-  const lag: Array<{ second: number; pending: number }> = [];
+  const lag: NonNullable<Figures['spike']>['lag'] = [];
   let sampling = true;
+  // Each second: events waiting, and since the last sample, posts committed (the api's write histogram) and events
+  // fanned out (the fanout process's counter), per second.
+  const counts = async () => ({
+    at: performance.now(),
+    posted: await metric(API.base, 'starling_tweet_write_duration_seconds_count'),
+    applied: await metric(FANOUT.base, 'starling_fanout_events_total'),
+  });
   const sampler = (async () => {
+    let last = await counts();
     while (sampling) {
       const pending =
         (await metric(FANOUT.base, 'starling_log_consumer_pending')) +
         (await metric(FANOUT.base, 'starling_outbox_backlog'));
-      lag.push({ second: Math.round((performance.now() - started) / 100) / 10, pending });
+      const now = await counts();
+      const per = (a: number, b: number) => (a - b) / Math.max((now.at - last.at) / 1_000, 0.001);
+      lag.push({
+        second: Math.round((now.at - started) / 100) / 10,
+        pending,
+        postedPerSecond: per(now.posted, last.posted),
+        appliedPerSecond: per(now.applied, last.applied),
+      });
+      last = now;
       await sleep(1_000);
     }
   })();
