@@ -5,6 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { composeSnowflake } from '../src/domain/snowflake.js';
 import { hashPassword } from '../src/services/passwords.js';
+import { accountId, seedTweetId, tokenOf } from './ids.js';
 import { seeded, zipf } from './random.js';
 
 export interface GraphSize {
@@ -62,9 +63,7 @@ export function generateGraph(size: GraphSize, seed: number): Graph {
   return { accounts: size.accounts, follows, followers, following, tweets: size.tweetsPerAccount };
 }
 
-export const accountId = (i: number) =>
-  composeSnowflake({ timestampMs: Date.UTC(2025, 0, 1), workerId: 1000, sequence: 0 }) + BigInt(i) * 4096n;
-export const tokenOf = (i: number) => `benchtoken${String(i).padStart(12, '0')}`;
+export { accountId, seedTweetId, tokenOf } from './ids.js';
 
 /** COPY text format: one line per row, tab-separated, in chunks of a few thousand rows. */
 function* lines<T>(rows: Iterable<T>, line: (row: T) => string): Generator<string> {
@@ -146,12 +145,11 @@ export async function loadGraph(
       }),
     );
     log(`follows: ${graph.follows.length}`);
-    const firstTweetMs = Date.UTC(2025, 1, 1);
     await copy(
       client,
       'tweets (id, author_id, text, created_at)',
       lines(range(0, graph.accounts * graph.tweets), (k) => {
-        const id = composeSnowflake({ timestampMs: firstTweetMs + k + 1, workerId: 1002, sequence: 0 });
+        const id = seedTweetId(k);
         return `${id}\t${accountId(Math.floor(k / graph.tweets))}\tseed tweet ${id}\t${created}`;
       }),
     );

@@ -5,10 +5,13 @@
  * flight) measures the most a server can do. Percentiles come from HdrHistogram.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
+import { seedTweetId, tokenOf } from './ids.js';
 import { seeded } from './random.js';
 
-/** `storm`: a post by account 0, the largest account (the celebrity storm). */
-export type Operation = 'home' | 'account' | 'post' | 'storm' | 'ceiling';
+/** What a mix may hold (`--mix`): reads, posts, and follows and likes (each undone half the time). */
+export const MIX_OPERATIONS = ['home', 'account', 'post', 'follow', 'like'] as const;
+/** `storm`: a post by account 0, the largest account (the celebrity storm); `ceiling`: the bare HTTP route. */
+export type Operation = (typeof MIX_OPERATIONS)[number] | 'storm' | 'ceiling';
 
 export interface LoadJob {
   base: string;
@@ -22,8 +25,16 @@ export interface LoadJob {
   /** Readers are drawn from account indexes [0, readers). */
   readers: number;
   accounts: number;
+  /** Seed tweets in the graph (for likes). */
+  tweets: number;
   seed: number;
-  tokenPrefix: string;
+}
+
+/** Sent by the load process every half second while it runs. */
+export interface LoadProgress {
+  seconds: number;
+  sent: number;
+  errors: number;
 }
 
 export interface OperationResult {
@@ -45,8 +56,6 @@ export interface LoadResult {
   operations: Partial<Record<Operation, OperationResult>>;
 }
 
-const token = (prefix: string, i: number) => `${prefix}${String(i).padStart(12, '0')}`;
-
 async function run(job: LoadJob): Promise<LoadResult> {
   const random = seeded(job.seed);
   const histograms = new Map<Operation, Histogram>();
@@ -66,7 +75,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
   /** Sends one request; resolves to null when it succeeded, or to why it failed. */
   async function request(op: Operation): Promise<string | null> {
     const reader = random.int(job.readers);
-    const headers = { authorization: `Bearer ${token(job.tokenPrefix, reader)}` };
+    const headers = { authorization: `Bearer ${tokenOf(reader)}` };
+    // Follows and likes are undone half the time, so a long run leaves the graph and the counters about as it found them.
+    const undo = random.next() < 0.5;
     let response: Response;
     switch (op) {
       case 'home':
@@ -82,11 +93,26 @@ async function run(job: LoadJob): Promise<LoadResult> {
           body: JSON.stringify({ text: `bench post ${posted++} #bench` }),
         });
         break;
+      case 'follow': {
+        let followee = random.int(job.accounts);
+        if (followee === reader) followee = (followee + 1) % job.accounts;
+        response = await fetch(`${job.base}/api/v1/accounts/u${followee}/follow`, {
+          method: undo ? 'DELETE' : 'PUT',
+          headers,
+        });
+        break;
+      }
+      case 'like':
+        response = await fetch(`${job.base}/api/v1/tweets/${seedTweetId(random.int(job.tweets))}/like`, {
+          method: undo ? 'DELETE' : 'PUT',
+          headers,
+        });
+        break;
       case 'storm':
         response = await fetch(`${job.base}/api/v1/tweets`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${token(job.tokenPrefix, 0)}`,
+            authorization: `Bearer ${tokenOf(0)}`,
             'content-type': 'application/json',
           },
           body: JSON.stringify({ text: `storm post ${posted++} #storm` }),
@@ -132,6 +158,14 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const started = performance.now();
   const end = started + job.durationMs;
   let sent = 0;
+  const progress = setInterval(() => {
+    const failed = [...errors.values()].reduce(
+      (sum, reasons) => sum + [...reasons.values()].reduce((a, b) => a + b, 0),
+      0,
+    );
+    const report: LoadProgress = { seconds: (performance.now() - started) / 1_000, sent, errors: failed };
+    process.send?.({ progress: report });
+  }, 500);
   if (job.mode === 'open') {
     const inFlight = new Set<Promise<void>>();
     const interval = 1_000 / job.rate;
@@ -155,6 +189,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       }),
     );
   }
+  clearInterval(progress);
   const seconds = (performance.now() - started) / 1_000;
   const operations: LoadResult['operations'] = {};
   for (const [op, h] of histograms) {

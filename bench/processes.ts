@@ -1,21 +1,40 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import type { LoadJob, LoadResult } from './load.js';
+import { Presets, SingleBar } from 'cli-progress';
+import type { LoadJob, LoadProgress, LoadResult } from './load.js';
 
 const ROOT = new URL('../', import.meta.url);
 
-/** Runs one load job in its own process and returns what it measured. */
-export function runLoad(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
+/**
+ * Runs one load job in its own process and returns what it measured. On a terminal, a progress bar follows it
+ * (seconds done, requests sent, errors so far); in a log, nothing is drawn.
+ */
+export function runLoad(job: LoadJob, label = Object.keys(job.mix).join('+')): Promise<LoadResult> {
+  const bar = process.stdout.isTTY
+    ? new SingleBar(
+        {
+          format: `  ${label.padEnd(16)} {bar} {value}/{total} s · {sent} sent · {errors} errors`,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(Math.round(job.durationMs / 1_000), 0, { sent: 0, errors: 0 });
+  return new Promise<LoadResult>((resolve, reject) => {
     const child = fork(new URL('bench/load.ts', ROOT), [], {
       execArgv: ['--import', 'tsx'],
       stdio: 'inherit',
     });
-    child.once('message', (message: { result?: LoadResult; error?: string }) =>
-      message.result ? resolve(message.result) : reject(new Error(message.error)),
-    );
+    child.on('message', (message: { result?: LoadResult; error?: string; progress?: LoadProgress }) => {
+      if (message.progress) {
+        const { seconds, sent, errors } = message.progress;
+        bar?.update(Math.min(Math.round(seconds), bar.getTotal()), { sent, errors });
+      } else if (message.result) resolve(message.result);
+      else reject(new Error(message.error));
+    });
     child.once('error', reject);
     child.send(job);
-  });
+  }).finally(() => bar?.stop());
 }
 
 export interface Started {

@@ -15,6 +15,8 @@ export interface Figures {
   size: string;
   durationSeconds: number;
   rate: number;
+  /** The mixed load's weights by operation. */
+  mix: Partial<Record<string, number>>;
   threshold: number;
   graph?: {
     accounts: number;
@@ -113,6 +115,21 @@ const ratio = (value: number | undefined, against: number | undefined) =>
 const homeShare = (mixed: number | undefined) => (mixed === undefined ? undefined : mixed * 0.6);
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : 'missed');
 
+const OPERATION_NAMES: Record<string, string> = {
+  home: 'home timeline',
+  account: 'account timeline',
+  post: 'post',
+  follow: 'follow or unfollow',
+  like: 'like or unlike',
+};
+/** "60% home timeline / 30% account timeline / 10% post". */
+const mixText = (mix: Partial<Record<string, number>>) => {
+  const total = Object.values(mix).reduce((a: number, b) => a + (b ?? 0), 0);
+  return Object.entries(mix)
+    .filter(([, w]) => (w ?? 0) > 0)
+    .map(([op, w]) => `${n(((w ?? 0) / total) * 100, 0)}% ${OPERATION_NAMES[op] ?? op}`)
+    .join(' / ');
+};
 const times = (value: number, bound: number) => `${n(value / bound, 1)}× the bound`;
 const reasons = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -402,7 +419,7 @@ ${goals(f)}
 
 ## Steady mixed load
 
-${n(f.rate, 0)} requests/s for ${n(f.durationSeconds, 0)} s, 60% home timeline / 30% account timeline / 10% post (latencies in ms):
+${n(f.rate, 0)} requests/s for ${n(f.durationSeconds, 0)} s, ${mixText(f.mix)} (latencies in ms):
 
 ${table(['operation', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max'], ops)}
 ${image('latency.svg', 'Latency percentiles per operation under the steady load')}${image('fanout-lag.svg', 'Fanout lag distribution under the steady load')}

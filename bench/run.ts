@@ -14,7 +14,7 @@ import { openPgClient } from '../src/adapters/postgres/pg-client.js';
 import { migrate } from '../src/adapters/sql/migrate.js';
 import { readAnatomy } from './anatomy.js';
 import { generateGraph, loadGraph, SIZES, tokenOf } from './graph.js';
-import type { LoadResult } from './load.js';
+import { type LoadResult, MIX_OPERATIONS, type Operation } from './load.js';
 import {
   buckets,
   metric,
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     'search-tweets': { type: 'string', default: '1000000' },
     out: { type: 'string', default: DEFAULT_OUT },
+    mix: { type: 'string', default: 'home=60,account=30,post=10' },
   },
   allowPositionals: false,
 });
@@ -47,6 +48,27 @@ if (!size) {
   console.error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
   process.exit(2);
 }
+/** `--mix home=60,account=30,post=10[,follow=…,like=…]`: the weights of the mixed load's operations. */
+function parseMix(text: string): Partial<Record<Operation, number>> {
+  const mix: Partial<Record<Operation, number>> = {};
+  for (const part of text.split(',')) {
+    const [op, weight] = part.split('=');
+    const value = Number(weight);
+    if (!MIX_OPERATIONS.includes(op as (typeof MIX_OPERATIONS)[number]) || !(value >= 0)) {
+      console.error(`--mix takes op=weight pairs, ops from ${MIX_OPERATIONS.join(', ')}; not "${part}"`);
+      process.exit(2);
+    }
+    mix[op as Operation] = value;
+  }
+  if (Object.values(mix).every((w) => w === 0)) {
+    console.error('--mix needs a weight above 0');
+    process.exit(2);
+  }
+  return mix;
+}
+
+const mix = parseMix(args.mix as string);
+const seedTweets = size.accounts * size.tweetsPerAccount;
 const durationMs = Number(args.duration) * 1_000;
 const rate = Number(args.rate);
 const seed = Number(args.seed);
@@ -68,6 +90,7 @@ const figures: Figures = {
   size: args.size as string,
   durationSeconds: durationMs / 1_000,
   rate,
+  mix,
   threshold,
 };
 
@@ -274,7 +297,7 @@ async function services() {
     readers: 1,
     accounts: 1,
     seed,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   });
   await ceiling.stop();
   figures.httpCeiling = {
@@ -299,7 +322,7 @@ async function services() {
     readers,
     accounts: graph.accounts,
     seed,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   });
   figures.maxHome = { throughput: maxHome.throughput, ...pick(maxHome, 'home') };
 
@@ -311,11 +334,11 @@ async function services() {
     rate,
     concurrency: 0,
     durationMs,
-    mix: { home: 60, account: 30, post: 10 },
+    mix,
     readers,
     accounts: graph.accounts,
     seed: seed + 1,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   });
   await drained();
   const posts = steady.operations.post?.count ?? 0;
@@ -422,10 +445,10 @@ async function modelRun(model: 'hybrid' | 'push' | 'pull', readers: number, acco
     durationMs: seconds * 1_000,
     readers,
     accounts,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   };
   const [mixed, celebrity] = await Promise.all([
-    runLoad({ ...job, rate, mix: { home: 60, account: 30, post: 10 }, seed: seed + 5 }),
+    runLoad({ ...job, rate, mix, seed: seed + 5 }),
     runLoad({ ...job, rate: 1, mix: { storm: 1 }, seed: seed + 6 }),
   ]);
   const drainedAfterSeconds = pulling ? 0 : await drained(600_000);
@@ -468,11 +491,11 @@ async function maxRateScenario(readers: number, accounts: number) {
       rate: stepRate,
       concurrency: 0,
       durationMs: stepMs,
-      mix: { home: 60, account: 30, post: 10 },
+      mix,
       readers,
       accounts,
       seed: seed + 10 + steps.length,
-      tokenPrefix: 'benchtoken',
+      tweets: seedTweets,
     });
     await drained();
     const errors = Object.values(result.operations).reduce((sum, o) => sum + (o?.errors ?? 0), 0);
@@ -515,7 +538,7 @@ async function postsScenario(readers: number, accounts: number) {
     readers,
     accounts,
     seed: seed + 7,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   });
   const drainedAfterSeconds = await drained();
   const post = result.operations.post;
@@ -564,7 +587,8 @@ async function postgresCeiling(sql: ReturnType<typeof openPgClient>, seconds: nu
  * request fails, and the consumer lag (log pending plus outbox backlog, sampled each second) drains soon after.
  */
 async function spikeScenario(readers: number, accounts: number) {
-  const postsPerSecond = rate * 0.1 * 10;
+  const total = Object.values(mix).reduce((a, b) => a + (b ?? 0), 0);
+  const postsPerSecond = Math.max(1, Math.round(((rate * (mix.post ?? 0)) / total) * 10));
   const seconds = Math.min(30, durationMs / 1_000);
   say(`write spike: ${postsPerSecond} posts/s for ${seconds} s`);
   const started = performance.now();
@@ -605,7 +629,7 @@ async function spikeScenario(readers: number, accounts: number) {
     readers,
     accounts,
     seed: seed + 2,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   });
   const drainedAfterSeconds = await drained();
   sampling = false;
@@ -645,10 +669,10 @@ async function stormScenario(readers: number, accounts: number) {
     durationMs: seconds * 1_000,
     readers,
     accounts,
-    tokenPrefix: 'benchtoken',
+    tweets: seedTweets,
   };
   const [steady, storm] = await Promise.all([
-    runLoad({ ...job, rate, mix: { home: 60, account: 30, post: 10 }, seed: seed + 3 }),
+    runLoad({ ...job, rate, mix, seed: seed + 3 }),
     runLoad({ ...job, rate: 10, mix: { storm: 1 }, seed: seed + 4 }),
   ]);
   await drained();
