@@ -48,9 +48,10 @@ describe.skipIf(!url)('with Redis', () => {
       new RedisTimelineCache({ redis: client(), prefix, ...CONTRACT_CACHE_SETTINGS });
 
     it('keeps a full timeline in at most 24 bytes an entry', async () => {
+      const prefix = `${uniquePrefix()}:home`;
       const cache = new RedisTimelineCache({
         redis: client(),
-        prefix: `${uniquePrefix()}:home`,
+        prefix,
         maxEntries: 800,
         ttlMs: 3_600_000,
       });
@@ -65,7 +66,7 @@ describe.skipIf(!url)('with Redis', () => {
         await cache.completeRebuild(7n, entries.slice(0, 400), 0n);
         for (const e of entries.slice(400)) await cache.insert([7n], e);
         expect((await cache.read(7n, { limit: 1_000 }))?.entries).toHaveLength(800);
-        const keys = await client().keys(`${cache['prefix']}:{u:7}:*`);
+        const keys = await client().keys(`${prefix}:{u:7}:*`);
         let bytes = 0;
         for (const key of keys) bytes += Number(await client().call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
         expect(bytes / 800).toBeLessThanOrEqual(24);
