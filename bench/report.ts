@@ -30,7 +30,14 @@ export interface Figures {
   coldStart?: { readers: number; medianFollowing: number; p50: number; p99: number };
   anatomy?: Anatomy;
   coldAnatomy?: Anatomy;
-  memory?: { timelines: number; entries: number; bytesPerEntry: number };
+  memory?: {
+    timelines: number;
+    entries: number;
+    /** `MEMORY USAGE` of the timelines' keys, per entry. */
+    bytesPerEntry: number;
+    /** How much Redis grew while the timelines were built, per entry (tweet bodies cached by those reads included). */
+    grewPerEntry?: number;
+  };
   redisCeiling?: { zadd: number; zrevrange: number };
   postgresCeiling?: { transactionsPerSecond: number; latencyMs: number };
   posts?: {
@@ -263,7 +270,7 @@ function goals(f: Figures): string {
       memory ? `${n(memory.bytesPerEntry, 1)} bytes` : '—',
       memory ? memory.bytesPerEntry <= 24 : undefined,
       memory ? `${n(memory.bytesPerEntry / 24, 1)}× the bound` : '',
-      '**Redis memory.** Each entry is two 64-bit integers in a packed list (about 20 bytes); what is left is the per-timeline overhead — the list and hash keys and their dictionary entries, and the hash of floor and state — which weighs more on short timelines: most cached timelines here hold far fewer than 800 entries.',
+      '**Redis memory.** Each entry is two 64-bit integers in a packed list (about 20 bytes); what is left is the per-timeline overhead — the list and hash keys and their dictionary entries, and the hash of floor and state — which weighs more on short timelines than on full ones.',
     ),
   );
   const embedded = f.embedded;
@@ -492,7 +499,7 @@ ${table(
 }
 ## Memory
 
-${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)} entries grew Redis by ${n(f.memory?.bytesPerEntry, 1)} bytes per entry (each timeline is a list of tweet id and author id pairs, stored by Redis as 64-bit integers in packed list nodes, plus a small hash).
+${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)} entries (${n((f.memory?.entries ?? 0) / Math.max(f.memory?.timelines ?? 1, 1), 0)} on average) take ${n(f.memory?.bytesPerEntry, 1)} bytes per entry by Redis's \`MEMORY USAGE\` of their keys: each timeline is a list of tweet id and author id pairs, stored as 64-bit integers in packed list nodes, plus a small hash. While they were built Redis grew by ${n(f.memory?.grewPerEntry, 1)} bytes per entry in all, which also counts the tweet bodies those reads cached.
 
 ## Embedded mode
 

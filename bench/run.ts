@@ -248,24 +248,29 @@ async function services() {
   const keys = redisCli('--scan', '--pattern', `${NAMESPACE}:home:*`).split('\n').filter(Boolean);
   let entries = 0;
   let timelines = 0;
-  const script = `local n, z = 0, 0
+  let bytes = 0;
+  // Entries, timelines, and what Redis reports each timeline key to take (value, key and bookkeeping).
+  const script = `local n, z, b = 0, 0, 0
     for _, k in ipairs(KEYS) do
       if redis.call('TYPE', k).ok == 'list' then n = n + redis.call('LLEN', k) / 2; z = z + 1 end
+      b = b + redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')
     end
-    return {n, z}`;
+    return {n, z, b}`;
   for (let i = 0; i < keys.length; i += 500) {
     const batch = keys.slice(i, i + 500);
-    const [n, z] = redisCli('EVAL', script, String(batch.length), ...batch)
+    const [n, z, b] = redisCli('EVAL', script, String(batch.length), ...batch)
       .trim()
       .split('\n')
       .map(Number);
     entries += n ?? 0;
     timelines += z ?? 0;
+    bytes += b ?? 0;
   }
   figures.memory = {
     timelines,
     entries,
-    bytesPerEntry: (redisUsedMemory() - memoryBefore) / Math.max(entries, 1),
+    bytesPerEntry: bytes / Math.max(entries, 1),
+    grewPerEntry: (redisUsedMemory() - memoryBefore) / Math.max(entries, 1),
   };
   say(`redis: ${figures.memory.bytesPerEntry.toFixed(1)} bytes per cached entry over ${entries} entries`);
 
