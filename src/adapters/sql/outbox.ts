@@ -5,13 +5,18 @@ import { idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from '
 
 const CHANNEL = 'starling_outbox';
 
+/**
+ * The outbox write as part of a larger statement: a data-modifying CTE named `queued`, and the notification, to be
+ * selected from it. `first` is the number of the first of the three parameters {@link outboxParams} returns.
+ */
+export const outboxCte = (first: number) =>
+  `queued AS (INSERT INTO outbox (stream, payload) VALUES ($${first}, $${first + 1}) RETURNING id)`;
+export const outboxNotify = (first: number) => `SELECT pg_notify($${first + 2}, '') FROM queued`;
+export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), CHANNEL];
+
 /** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
 export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {
-  await tx.query('INSERT INTO outbox (stream, payload) VALUES ($1, $2)', [
-    entry.stream,
-    encodeEvent(entry.event),
-  ]);
-  await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+  await tx.query(`WITH ${outboxCte(1)} ${outboxNotify(1)}`, outboxParams(entry));
 }
 
 interface OutboxRow {

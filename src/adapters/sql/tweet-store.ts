@@ -11,7 +11,7 @@ import type {
   RebuiltTimeline,
   TweetStore,
 } from '../../ports/tweet-store.js';
-import { enqueue } from './outbox.js';
+import { enqueue, outboxCte, outboxNotify, outboxParams } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
 import {
   idParam,
@@ -84,16 +84,24 @@ const recentOf = (authors: string) => `
 export class SqlTweetStore implements TweetStore {
   constructor(private readonly db: SqlClient) {}
 
+  /**
+   * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row — atomic without
+   * a transaction, in one round trip. With an idempotency key, the key is claimed first, in a transaction with it.
+   */
   create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
-    return this.db.transaction(async (tx): Promise<CreateOutcome> => {
-      const id = idParam(tweet.id);
-      if (idempotency) {
-        const earlier = await claimKey(tx, tweet, idempotency);
-        if (earlier) return earlier;
-      }
-      await tx.query(
-        `INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search)
-         VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT})`,
+    const id = idParam(tweet.id);
+    const write = (db: SqlExecutor) =>
+      db.query(
+        `WITH tweet AS (
+           INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search)
+           VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT})
+         ), mentions AS (
+           INSERT INTO tweet_mentions (tweet_id, account_id)
+           SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
+         ), hashtags AS (
+           INSERT INTO tweet_hashtags (tweet_id, tag) SELECT $1::bigint, unnest($7::text[]) ON CONFLICT DO NOTHING
+         ), ${outboxCte(9)}
+         ${outboxNotify(9)}`,
         [
           id,
           idParam(tweet.authorId),
@@ -103,23 +111,16 @@ export class SqlTweetStore implements TweetStore {
           tweet.createdAt,
           tweet.hashtags,
           tweet.mentions,
+          ...outboxParams(event),
         ],
       );
-      if (tweet.mentions.length > 0) {
-        await tx.query(
-          `INSERT INTO tweet_mentions (tweet_id, account_id)
-           SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($2::text[]) ON CONFLICT DO NOTHING`,
-          [id, tweet.mentions],
-        );
-      }
-      if (tweet.hashtags.length > 0) {
-        await tx.query(
-          'INSERT INTO tweet_hashtags (tweet_id, tag) SELECT $1::bigint, unnest($2::text[]) ON CONFLICT DO NOTHING',
-          [id, tweet.hashtags],
-        );
-      }
-      await enqueue(tx, event);
-      return { created: true, tweetId: tweet.id };
+    const created: CreateOutcome = { created: true, tweetId: tweet.id };
+    if (!idempotency) return write(this.db).then(() => created);
+    return this.db.transaction(async (tx): Promise<CreateOutcome> => {
+      const earlier = await claimKey(tx, tweet, idempotency);
+      if (earlier) return earlier;
+      await write(tx);
+      return created;
     });
   }
 
