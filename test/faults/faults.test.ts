@@ -142,11 +142,21 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     for (let i = 0; i < 80; i++)
       posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `t${i}` })).body.id);
     const fanout = await startFanout();
+    // Under way: some events applied. (Not "entries inserted": the followers' follow events may already have merged
+    // every tweet into their timelines, and then the tweets' own fanout inserts nothing new.)
     await until(
       'fanout to be under way',
-      async () => (await metric('starling_timeline_inserts_total')) > 0,
+      async () => (await metric('starling_fanout_events_total')) > 0,
       60_000,
-    );
+    ).catch(async (error) => {
+      const state = `backlog=${await metric('starling_outbox_backlog')} pending=${await metric('starling_log_consumer_pending')}`;
+      throw new Error(
+        `${error} (${state})\n${running
+          .map((p) => p.output())
+          .join('\n---\n')
+          .slice(-4_000)}`,
+      );
+    });
     await fanout.kill('SIGKILL');
     await startFanout();
     await drained();
