@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTimelineCache } from '../../src/adapters/memory/memory-timeline-cache.js';
+import type { AccountStore } from '../../src/ports/account-store.js';
+import type { GraphStore } from '../../src/ports/graph-store.js';
+import type { TweetStore } from '../../src/ports/tweet-store.js';
+import { createFanoutService } from '../../src/services/fanout.js';
+import { TestClock } from '../support/clock.js';
+import { aTweet } from '../support/fixtures.js';
+
+describe('fanout over many follower pages', () => {
+  it('reaches every follower with a timeline, page after page, each page asked once from where the last ended', async () => {
+    const author = 1n;
+    const followers = [10n, 11n, 12n, 13n, 14n];
+    const asked: Array<bigint | null> = [];
+    const graph = {
+      async followerIds(_followee: bigint, after: bigint | null, limit: number) {
+        asked.push(after);
+        return followers.filter((id) => after === null || id > after).slice(0, limit);
+      },
+    } as unknown as GraphStore;
+    const tweets = {
+      byIds: async (ids: readonly bigint[]) =>
+        new Map(ids.map((id) => [id, aTweet(id, { authorId: author })])),
+    } as unknown as TweetStore;
+    const accounts = {
+      byIds: async (ids: readonly bigint[]) => new Map(ids.map((id) => [id, { id, fanoutMode: 'push' }])),
+    } as unknown as AccountStore;
+    const clock = new TestClock();
+    const cache = new MemoryTimelineCache({ maxEntries: 10, ttlMs: 3_600_000 }, clock);
+    const celebrityLists = new MemoryTimelineCache({ maxEntries: 10, ttlMs: 3_600_000 }, clock);
+    // Four of the five followers read recently; 12 did not.
+    for (const id of [10n, 11n, 13n, 14n]) {
+      await cache.beginRebuild(id);
+      await cache.completeRebuild(id, [], 0n);
+    }
+    const fanout = createFanoutService({
+      tweets,
+      accounts,
+      graph,
+      cache,
+      celebrityLists,
+      settings: { timelineMax: 10, pageSize: 2, rebuildPerAuthor: 10 },
+    });
+
+    const result = await fanout.apply({ type: 'tweet.created', tweetId: 100n, authorId: author }, 'fanout');
+
+    expect(result.deliveries).toBe(4);
+    expect(asked).toEqual([null, 11n, 13n]);
+    for (const id of [10n, 11n, 13n, 14n]) {
+      expect((await cache.read(id, { limit: 10 }))?.entries).toEqual([{ tweetId: 100n, authorId: author }]);
+    }
+    expect(await cache.read(12n, { limit: 10 })).toBeNull();
+  });
+});
