@@ -63,16 +63,10 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     await until('the fanout process', () => tcpOpen(metricsPort));
     return fanout;
   }
-  /** Everything committed has been fanned out: the outbox and the log are empty. */
-  async function drained() {
+  /** Waits for a condition on the fanout process; if it never holds, says where the log stood and what was printed. */
+  async function untilFanout(what: string, condition: () => Promise<boolean>) {
     try {
-      await until(
-        'fanout to drain',
-        async () =>
-          (await metric('starling_outbox_backlog')) === 0 &&
-          (await metric('starling_log_consumer_pending')) === 0,
-        60_000,
-      );
+      await until(what, condition, 60_000);
     } catch (error) {
       const state = `backlog=${await metric('starling_outbox_backlog')} pending=${await metric('starling_log_consumer_pending')}`;
       throw new Error(
@@ -83,6 +77,14 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
       );
     }
   }
+  /** Everything committed has been fanned out: the outbox and the log are empty. */
+  const drained = () =>
+    untilFanout(
+      'fanout to drain',
+      async () =>
+        (await metric('starling_outbox_backlog')) === 0 &&
+        (await metric('starling_log_consumer_pending')) === 0,
+    );
   async function signUp(handle: string) {
     const reply = await call('POST', '/api/v1/accounts', undefined, {
       handle,
@@ -144,19 +146,10 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     const fanout = await startFanout();
     // Under way: some events applied. (Not "entries inserted": the followers' follow events may already have merged
     // every tweet into their timelines, and then the tweets' own fanout inserts nothing new.)
-    await until(
+    await untilFanout(
       'fanout to be under way',
       async () => (await metric('starling_fanout_events_total')) > 0,
-      60_000,
-    ).catch(async (error) => {
-      const state = `backlog=${await metric('starling_outbox_backlog')} pending=${await metric('starling_log_consumer_pending')}`;
-      throw new Error(
-        `${error} (${state})\n${running
-          .map((p) => p.output())
-          .join('\n---\n')
-          .slice(-4_000)}`,
-      );
-    });
+    );
     await fanout.kill('SIGKILL');
     await startFanout();
     await drained();
