@@ -14,7 +14,7 @@ import { openPgClient } from '../src/adapters/postgres/pg-client.js';
 import { migrate } from '../src/adapters/sql/migrate.js';
 import { readAnatomy } from './anatomy.js';
 import { generateGraph, loadGraph, SIZES, tokenOf } from './graph.js';
-import { type LoadResult, MIX_OPERATIONS, type Operation } from './load.js';
+import { type LoadJob, type LoadResult, MIX_OPERATIONS, type Operation } from './load.js';
 import {
   buckets,
   metric,
@@ -144,6 +144,15 @@ async function redisCeilings() {
   redisCli('DEL', 'bench:ceiling:z');
   return { zadd, zrevrange };
 }
+
+/**
+ * An open-loop load on the api: requests on schedule at `rate`, from the first `readers` accounts' sessions, over
+ * the graph's `accounts` (for account timelines, follows and likes).
+ */
+const openLoad = (
+  who: { readers: number; accounts: number },
+  load: Pick<LoadJob, 'rate' | 'durationMs' | 'mix' | 'seed'>,
+) => runLoad({ base: API.base, mode: 'open', concurrency: 0, tweets: seedTweets, ...who, ...load });
 
 async function readEach(readers: number[], concurrency: number): Promise<number[]> {
   const latencies: number[] = [];
@@ -335,18 +344,10 @@ async function services() {
 
   say(`steady mixed load: ${rate} req/s open loop for ${durationMs / 1_000} s`);
   const insertsBefore = await metric(FANOUT.base, 'starling_timeline_inserts_total');
-  const steady = await runLoad({
-    base: API.base,
-    mode: 'open',
-    rate,
-    concurrency: 0,
-    durationMs,
-    mix,
-    readers,
-    accounts: graph.accounts,
-    seed: seed + 1,
-    tweets: seedTweets,
-  });
+  const steady = await openLoad(
+    { readers, accounts: graph.accounts },
+    { rate, durationMs, mix, seed: seed + 1 },
+  );
   await drained();
   const posts = steady.operations.post?.count ?? 0;
   figures.steady = {
@@ -445,18 +446,10 @@ async function modelRun(model: 'hybrid' | 'push' | 'pull', readers: number, acco
   const pulling = model === 'pull';
   const insertsBefore = pulling ? 0 : await metric(FANOUT.base, 'starling_timeline_inserts_total');
   const lagBefore = pulling ? [] : await allLagBuckets();
-  const job = {
-    base: API.base,
-    mode: 'open' as const,
-    concurrency: 0,
-    durationMs: seconds * 1_000,
-    readers,
-    accounts,
-    tweets: seedTweets,
-  };
+  const who = { readers, accounts };
   const [mixed, celebrity] = await Promise.all([
-    runLoad({ ...job, rate, mix, seed: seed + 5 }),
-    runLoad({ ...job, rate: 1, mix: { storm: 1 }, seed: seed + 6 }),
+    openLoad(who, { rate, durationMs: seconds * 1_000, mix, seed: seed + 5 }),
+    openLoad(who, { rate: 1, durationMs: seconds * 1_000, mix: { storm: 1 }, seed: seed + 6 }),
   ]);
   const drainedAfterSeconds = pulling ? 0 : await drained(600_000);
   const posts = (mixed.operations.post?.count ?? 0) + (celebrity.operations.storm?.count ?? 0);
@@ -492,18 +485,10 @@ async function maxRateScenario(readers: number, accounts: number) {
   const attempt = async (stepRate: number) => {
     // Long enough for at least 300 home reads, so the p99 is a percentile rather than the one slowest read.
     const stepMs = Math.min(60_000, Math.max(5_000, durationMs / 6, (300 / (0.6 * stepRate)) * 1_000));
-    const result = await runLoad({
-      base: API.base,
-      mode: 'open',
-      rate: stepRate,
-      concurrency: 0,
-      durationMs: stepMs,
-      mix,
-      readers,
-      accounts,
-      seed: seed + 10 + steps.length,
-      tweets: seedTweets,
-    });
+    const result = await openLoad(
+      { readers, accounts },
+      { rate: stepRate, durationMs: stepMs, mix, seed: seed + 10 + steps.length },
+    );
     await drained();
     const errors = Object.values(result.operations).reduce((sum, o) => sum + (o?.errors ?? 0), 0);
     const homeP99 = result.operations.home?.p99 ?? Number.POSITIVE_INFINITY;
@@ -535,18 +520,10 @@ async function postsScenario(readers: number, accounts: number) {
   const postsPerSecond = 500;
   const seconds = Math.max(5, durationMs / 3_000);
   say(`posts: ${postsPerSecond}/s for ${seconds} s`);
-  const result = await runLoad({
-    base: API.base,
-    mode: 'open',
-    rate: postsPerSecond,
-    concurrency: 0,
-    durationMs: seconds * 1_000,
-    mix: { post: 1 },
-    readers,
-    accounts,
-    seed: seed + 7,
-    tweets: seedTweets,
-  });
+  const result = await openLoad(
+    { readers, accounts },
+    { rate: postsPerSecond, durationMs: seconds * 1_000, mix: { post: 1 }, seed: seed + 7 },
+  );
   const drainedAfterSeconds = await drained();
   const post = result.operations.post;
   return {
@@ -626,18 +603,10 @@ async function spikeScenario(readers: number, accounts: number) {
       await sleep(1_000);
     }
   })();
-  const result = await runLoad({
-    base: API.base,
-    mode: 'open',
-    rate: postsPerSecond,
-    concurrency: 0,
-    durationMs: seconds * 1_000,
-    mix: { post: 1 },
-    readers,
-    accounts,
-    seed: seed + 2,
-    tweets: seedTweets,
-  });
+  const result = await openLoad(
+    { readers, accounts },
+    { rate: postsPerSecond, durationMs: seconds * 1_000, mix: { post: 1 }, seed: seed + 2 },
+  );
   const drainedAfterSeconds = await drained();
   sampling = false;
   await sampler;
@@ -669,18 +638,10 @@ async function stormScenario(readers: number, accounts: number) {
       buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="celebrity"'),
     ]);
   const before = await lagBuckets();
-  const job = {
-    base: API.base,
-    mode: 'open' as const,
-    concurrency: 0,
-    durationMs: seconds * 1_000,
-    readers,
-    accounts,
-    tweets: seedTweets,
-  };
+  const who = { readers, accounts };
   const [steady, storm] = await Promise.all([
-    runLoad({ ...job, rate, mix, seed: seed + 3 }),
-    runLoad({ ...job, rate: 10, mix: { storm: 1 }, seed: seed + 4 }),
+    openLoad(who, { rate, durationMs: seconds * 1_000, mix, seed: seed + 3 }),
+    openLoad(who, { rate: 10, durationMs: seconds * 1_000, mix: { storm: 1 }, seed: seed + 4 }),
   ]);
   await drained();
   const after = await lagBuckets();
