@@ -1,9 +1,9 @@
-import { LRUCache } from 'lru-cache';
 import { conflict, notFound, unauthorized } from '../domain/errors.js';
 import { checkDisplayName, checkHandle, checkPassword, isHandle } from '../domain/handle.js';
 import type { Account } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
+import { expiringMemory } from './expiring.js';
 import { hashPassword, type ScryptCost, verifyPassword } from './passwords.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -34,13 +34,7 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
     return decoy;
   };
 
-  const live = new LRUCache<string, bigint>({
-    max: 100_000,
-    ttl: SESSION_MEMORY_MS,
-    // Asked of the clock on every lookup (not debounced), so an injected clock is followed exactly.
-    ttlResolution: 0,
-    perf: { now: () => clock.now() },
-  });
+  const live = expiringMemory<string, bigint>(clock, 100_000, SESSION_MEMORY_MS);
 
   async function openSession(account: Account): Promise<Session> {
     const token = newToken();

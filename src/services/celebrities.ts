@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../ports/clock.js';
 import type { GraphStore } from '../ports/graph-store.js';
+import { expiringMemory } from './expiring.js';
 
 export interface CelebrityDirectorySettings {
   /** How long a reader's set of followed celebrities is reused before it is read again. */
@@ -20,12 +20,7 @@ export function createCelebrityDirectory(
   clock: Clock,
   settings: CelebrityDirectorySettings,
 ) {
-  const sets = new LRUCache<bigint, Promise<bigint[]>>({
-    max: settings.maxReaders,
-    ttl: settings.ttlMs,
-    ttlResolution: 0,
-    perf: { now: () => clock.now() },
-  });
+  const sets = expiringMemory<bigint, Promise<bigint[]>>(clock, settings.maxReaders, settings.ttlMs);
   return {
     followedBy(readerId: bigint): Promise<bigint[]> {
       const kept = sets.get(readerId);
