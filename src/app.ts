@@ -200,7 +200,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
-  const authors = createAuthorDirectory(accounts);
+  const authors = createAuthorDirectory(accounts, clock);
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),

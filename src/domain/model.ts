@@ -29,18 +29,35 @@ export interface Account {
 
 export type TweetStatus = 'ACTIVE' | 'DELETED' | 'HIDDEN';
 
+/**
+ * Who sees a post: `public` everywhere; `unlisted` on the author's page and in followers' home timelines, but in no
+ * public timeline, hashtag timeline or search.
+ */
+export type Visibility = 'public' | 'unlisted';
+export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted'];
+
 export interface Tweet {
   id: bigint;
   authorId: bigint;
   text: string;
   status: TweetStatus;
   replyToId: bigint | null;
+  /** The author of the tweet replied to (known from the reply itself, so a thread shows whom it answers). */
+  replyToAuthorId: bigint | null;
   retweetOfId: bigint | null;
+  visibility: Visibility;
+  /** ISO 639-1 code the author gave, or null. */
+  language: string | null;
+  /** A content warning shown before the text; empty when there is none. */
+  spoilerText: string;
+  sensitive: boolean;
   likeCount: number;
   retweetCount: number;
   replyCount: number;
   createdAt: Date;
-  mentions: string[];
+  /** Accounts mentioned (and so linked), each once. */
+  mentionIds: bigint[];
+  /** Normalised tags, without '#'. */
   hashtags: string[];
 }
 

@@ -51,3 +51,31 @@ export function parseTweetText(raw: string): TweetText {
     hashtags: dedupe(twitterText.extractHashtags(text).map(normalizeTag)),
   };
 }
+
+/**
+ * A content warning: plain text like a tweet's (NFC, no control characters, surrounding space trimmed), counted
+ * toward the same 280 as the text it covers (`textLength`), as Mastodon counts it. Empty means none.
+ */
+export function parseSpoilerText(raw: string, textLength: number): string {
+  if (!raw.isWellFormed()) throw validationFailed('spoiler_text contains an unpaired surrogate');
+  if (CONTROL_CHARACTERS.test(raw)) throw validationFailed('spoiler_text contains control characters');
+  const spoiler = raw.normalize('NFC').trim();
+  if (spoiler === '') return '';
+  const length = twitterText.parseTweet(spoiler).weightedLength;
+  if (length + textLength > MAX_WEIGHTED_LENGTH) {
+    throw validationFailed(
+      `text and spoiler_text are ${length + textLength} long together; the limit is ${MAX_WEIGHTED_LENGTH}`,
+    );
+  }
+  return spoiler;
+}
+
+const LANGUAGE = /^[a-z]{2,3}$/;
+
+/** An ISO 639 language code (two or three letters, any case), lower-cased; empty means unknown. */
+export function parseLanguage(raw: string): string | null {
+  const code = raw.trim().toLowerCase();
+  if (code === '') return null;
+  if (!LANGUAGE.test(code)) throw validationFailed('language must be an ISO 639 code such as "en"');
+  return code;
+}

@@ -30,7 +30,7 @@ const originalJson = (v: TweetView): OriginalJson => ({
   like_count: v.tweet.likeCount,
   retweet_count: v.tweet.retweetCount,
   reply_count: v.tweet.replyCount,
-  mentions: v.tweet.mentions,
+  mentions: v.mentions.map((a) => a.handle.toLowerCase()),
   hashtags: v.tweet.hashtags,
   liked: v.liked,
   retweeted: v.retweeted,

@@ -1,4 +1,4 @@
-import type { IdWindow, TimelineEntry, Tweet } from '../domain/model.js';
+import type { IdWindow, TimelineEntry, Tweet, Visibility } from '../domain/model.js';
 import type { OutboxEntry } from './outbox.js';
 
 export interface NewTweet {
@@ -7,6 +7,10 @@ export interface NewTweet {
   text: string;
   replyToId: bigint | null;
   retweetOfId: bigint | null;
+  visibility: Visibility;
+  language: string | null;
+  spoilerText: string;
+  sensitive: boolean;
   createdAt: Date;
   /** Lower-cased handles; only those of existing accounts are linked. */
   mentions: readonly string[];
@@ -69,7 +73,7 @@ export interface TweetStore {
    * Records the like and enqueues `event` atomically; `already` (and nothing enqueued) if the account liked it before,
    * `missing` if the tweet is not active.
    */
-  like(accountId: bigint, tweetId: bigint, createdAt: Date, event: OutboxEntry): Promise<LikeOutcome>;
+  like(like: NewLike, event: OutboxEntry): Promise<LikeOutcome>;
   /** Removes the like and enqueues `event` atomically; false (and nothing enqueued) if there was none. */
   unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean>;
   /** Active replies to `tweetId` in the window, newest first. */
@@ -87,6 +91,15 @@ export interface NewRetweet {
   id: bigint;
   authorId: bigint;
   retweetOfId: bigint;
+  visibility: Visibility;
+  createdAt: Date;
+}
+
+export interface NewLike {
+  /** A Snowflake: it orders "who liked this" newest first. */
+  id: bigint;
+  accountId: bigint;
+  tweetId: bigint;
   createdAt: Date;
 }
 

@@ -7,6 +7,8 @@ import { type Page, type RefillSource, refillPage } from './pages.js';
 export interface TweetView {
   tweet: Tweet;
   author: Author;
+  /** The accounts the tweet mentions (those that still exist), in the order of `tweet.mentionIds`. */
+  mentions: Author[];
   /** The original, for a retweet. */
   retweetOf: TweetView | null;
   liked: boolean;
@@ -58,7 +60,7 @@ export async function hydrateTweets(
       ? await Promise.all([loadTweets(deps, originalIds), tweets.engagement(originalIds, viewerId)])
       : [new Map<bigint, Tweet>(), new Map<bigint, Engagement>()];
   const all = [...found.values(), ...originals.values()].filter(visible);
-  const authors = await directory.byIds(all.map((t) => t.authorId));
+  const authors = await directory.byIds(all.flatMap((t) => [t.authorId, ...t.mentionIds]));
 
   const view = (cached: Tweet, retweetOf: TweetView | null): TweetView | null => {
     const author = authors.get(cached.authorId);
@@ -67,7 +69,15 @@ export async function hydrateTweets(
     const tweet = live
       ? { ...cached, likeCount: live.likeCount, retweetCount: live.retweetCount, replyCount: live.replyCount }
       : cached;
-    return { tweet, author, retweetOf, liked: live?.liked ?? false, retweeted: live?.retweeted ?? false };
+    const mentions = cached.mentionIds.flatMap((id) => authors.get(id) ?? []);
+    return {
+      tweet,
+      author,
+      mentions,
+      retweetOf,
+      liked: live?.liked ?? false,
+      retweeted: live?.retweeted ?? false,
+    };
   };
 
   const out = new Map<bigint, TweetView>();

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../domain/errors.js';
 import type { EventStream } from '../domain/events.js';
-import type { IdWindow, Tweet } from '../domain/model.js';
-import { parseTweetText } from '../domain/tweet-text.js';
+import type { IdWindow, Tweet, Visibility } from '../domain/model.js';
+import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { AccountService } from './accounts.js';
 import { type HydrateDeps, hydrateTweets, type TweetView, tweetPage } from './hydrate.js';
@@ -12,6 +12,17 @@ export interface TweetDeps extends HydrateDeps {
   accountService: Pick<AccountService, 'byHandle' | 'byId'>;
   ids: IdGenerator;
   clock: Clock;
+}
+
+/** What an author writes: the text, and what it says about itself. */
+export interface PostInput {
+  text: string;
+  replyToId?: bigint | undefined;
+  visibility?: Visibility | undefined;
+  /** ISO 639 code; empty or absent for unknown. */
+  language?: string | undefined;
+  spoilerText?: string | undefined;
+  sensitive?: boolean | undefined;
 }
 
 /** How long an Idempotency-Key keeps answering with the tweet it created. */
@@ -54,15 +65,29 @@ export function createTweetService(deps: TweetDeps) {
      */
     async post(
       authorId: bigint,
-      input: { text: string; replyToId?: bigint | undefined },
+      input: PostInput,
       idempotencyKey?: string,
     ): Promise<{ view: TweetView; created: boolean }> {
       const text = parseTweetText(input.text);
+      const spoilerText = parseSpoilerText(input.spoilerText ?? '', text.weightedLength);
+      const language = parseLanguage(input.language ?? '');
+      const visibility = input.visibility ?? 'public';
+      // A content warning marks the post sensitive, as Mastodon does.
+      const sensitive = (input.sensitive ?? false) || spoilerText !== '';
       const replyToId = input.replyToId ?? null;
       if (replyToId !== null) await visibleTweet(replyToId);
       const id = await ids.next();
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([text.text, replyToId?.toString() ?? null]))
+        .update(
+          JSON.stringify([
+            text.text,
+            replyToId?.toString() ?? null,
+            visibility,
+            language,
+            spoilerText,
+            sensitive,
+          ]),
+        )
         .digest('hex');
       const outcome = await tweets.create(
         {
@@ -71,6 +96,10 @@ export function createTweetService(deps: TweetDeps) {
           text: text.text,
           replyToId,
           retweetOfId: null,
+          visibility,
+          language,
+          spoilerText,
+          sensitive,
           createdAt: new Date(clock.now()),
           mentions: text.mentions,
           hashtags: text.hashtags,
@@ -103,11 +132,15 @@ export function createTweetService(deps: TweetDeps) {
      * Retweets the original of `id` (a retweet of a retweet is one of its original). Retweeting again returns the
      * live retweet there is (`created: false`).
      */
-    async retweet(authorId: bigint, id: bigint): Promise<{ view: TweetView; created: boolean }> {
+    async retweet(
+      authorId: bigint,
+      id: bigint,
+      visibility: Visibility = 'public',
+    ): Promise<{ view: TweetView; created: boolean }> {
       const originalId = await originalOf(id);
       const retweetId = await ids.next();
       const outcome = await tweets.retweet(
-        { id: retweetId, authorId, retweetOfId: originalId, createdAt: new Date(clock.now()) },
+        { id: retweetId, authorId, retweetOfId: originalId, visibility, createdAt: new Date(clock.now()) },
         { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: retweetId, authorId } },
       );
       if (!outcome) throw notFound('tweet');
@@ -128,7 +161,8 @@ export function createTweetService(deps: TweetDeps) {
     /** Idempotent: liking again changes nothing. Counters follow through the log. */
     async like(accountId: bigint, id: bigint): Promise<void> {
       const tweetId = await originalOf(id);
-      const outcome = await tweets.like(accountId, tweetId, new Date(clock.now()), {
+      const like = { id: await ids.next(), accountId, tweetId, createdAt: new Date(clock.now()) };
+      const outcome = await tweets.like(like, {
         stream: 'fanout',
         event: { type: 'tweet.liked', tweetId, accountId },
       });

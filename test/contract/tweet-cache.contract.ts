@@ -50,12 +50,17 @@ export function tweetCacheContract(name: string, open: () => Promise<TweetCacheF
         text: 'Ünïcödé — 🐦🏳️‍🌈 日本語 "quotes" \\ back\nslash',
         status: 'HIDDEN',
         replyToId: (1n << 63n) - 1n,
+        replyToAuthorId: (1n << 62n) + 7n,
         retweetOfId: BASE - 1n,
+        visibility: 'unlisted',
+        language: 'ja',
+        spoilerText: 'spoilers — 日本語',
+        sensitive: true,
         likeCount: 2_147_483_648,
         retweetCount: 3,
         replyCount: 4,
         createdAt: new Date(Date.UTC(2099, 11, 31, 23, 59, 59, 999)),
-        mentions: ['alice', 'bob_2'],
+        mentionIds: [1n, (1n << 63n) - 2n],
         hashtags: ['starling', 'ñandú'],
       });
       const bare = tweet(2, { status: 'DELETED', createdAt: new Date(0) });
@@ -90,14 +95,14 @@ export function tweetCacheContract(name: string, open: () => Promise<TweetCacheF
     });
 
     it('hands out copies: changing a returned tweet does not change the cache', async () => {
-      const original = tweet(1, { mentions: ['alice'] });
+      const original = tweet(1, { mentionIds: [7n] });
       await cache.setMany([original]);
-      original.mentions.push('changed after caching');
+      original.mentionIds.push(8n);
       const first = (await cache.getMany([original.id])).get(original.id);
-      first?.mentions.push('mallory');
+      first?.mentionIds.push(9n);
       first?.createdAt.setTime(0);
       const again = (await cache.getMany([original.id])).get(original.id);
-      expect(again?.mentions).toEqual(['alice']);
+      expect(again?.mentionIds).toEqual([7n]);
       expect(again?.createdAt.getTime()).toBe(tweet(1).createdAt.getTime());
     });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/domain/model.js';
 import type { AccountStore } from '../../src/ports/account-store.js';
 import { createAuthorDirectory } from '../../src/services/authors.js';
+import { TestClock } from '../support/clock.js';
 
 const account = (id: bigint): Account => ({
   id,
@@ -29,13 +30,9 @@ function store() {
 describe('author directory', () => {
   it('asks the store only for authors it has not seen, once per page', async () => {
     const { accounts, asked } = store();
-    const authors = createAuthorDirectory(accounts);
+    const authors = createAuthorDirectory(accounts, new TestClock());
     const first = await authors.byIds([1n, 2n, 2n, 3n]);
-    expect([...first.values()]).toEqual([
-      { id: 1n, handle: 'u1', displayName: 'User 1' },
-      { id: 2n, handle: 'u2', displayName: 'User 2' },
-      { id: 3n, handle: 'u3', displayName: 'User 3' },
-    ]);
+    expect([...first.values()]).toEqual([account(1n), account(2n), account(3n)]);
     const second = await authors.byIds([3n, 4n, 1n]);
     expect([...second.keys()].sort()).toEqual([1n, 3n, 4n]);
     expect(asked).toEqual([[1n, 2n, 3n], [4n]]);
@@ -45,7 +42,7 @@ describe('author directory', () => {
 
   it('leaves out ids with no account, and asks for them again next time', async () => {
     const { accounts, asked } = store();
-    const authors = createAuthorDirectory(accounts);
+    const authors = createAuthorDirectory(accounts, new TestClock());
     expect([...(await authors.byIds([1n, 42n])).keys()]).toEqual([1n]);
     await authors.byIds([42n]);
     expect(asked).toEqual([[1n, 42n], [42n]]);
@@ -53,12 +50,27 @@ describe('author directory', () => {
 
   it('keeps at most `max` authors, forgetting the least recently shown', async () => {
     const { accounts, asked } = store();
-    const authors = createAuthorDirectory(accounts, 2);
+    const authors = createAuthorDirectory(accounts, new TestClock(), { max: 2, ttlMs: 60_000 });
     await authors.byIds([1n]);
     await authors.byIds([2n]);
     await authors.byIds([1n]);
     await authors.byIds([3n]);
     await authors.byIds([1n, 2n]);
     expect(asked).toEqual([[1n], [2n], [3n], [2n]]);
+  });
+
+  it('reads an author again once it has been kept for its time, or at once when it changed here', async () => {
+    const { accounts, asked } = store();
+    const clock = new TestClock();
+    const authors = createAuthorDirectory(accounts, clock, { max: 10, ttlMs: 60_000 });
+    await authors.byIds([1n, 2n]);
+    clock.advance(59_999);
+    await authors.byIds([1n, 2n]);
+    expect(asked).toEqual([[1n, 2n]]);
+    clock.advance(2);
+    await authors.byIds([1n]);
+    authors.forget(2n);
+    await authors.byIds([2n]);
+    expect(asked).toEqual([[1n, 2n], [1n], [2n]]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Tweet, TweetStatus } from '../../domain/model.js';
+import { type Tweet, type TweetStatus, VISIBILITIES, type Visibility } from '../../domain/model.js';
 
 /**
  * A tweet body as stored in Redis: JSON with ids as decimal strings (JSON numbers lose precision above 2^53) and the
@@ -7,13 +7,18 @@ import type { Tweet, TweetStatus } from '../../domain/model.js';
  * bodies as misses instead of misreading them.
  */
 interface StoredTweet {
-  v: 1;
+  v: 2;
   id: string;
   au: string;
   tx: string;
   st: TweetStatus;
   re: string | null;
+  ra: string | null;
   rt: string | null;
+  vi: Visibility;
+  la: string | null;
+  sp: string;
+  se: boolean;
   lc: number;
   rc: number;
   pc: number;
@@ -23,22 +28,28 @@ interface StoredTweet {
 }
 
 const STATUSES: ReadonlySet<unknown> = new Set<TweetStatus>(['ACTIVE', 'DELETED', 'HIDDEN']);
+const VISIBILITY: ReadonlySet<unknown> = new Set(VISIBILITIES);
 const ID = /^[0-9]{1,20}$/;
 
 export function encodeTweet(tweet: Tweet): string {
   const stored: StoredTweet = {
-    v: 1,
+    v: 2,
     id: tweet.id.toString(),
     au: tweet.authorId.toString(),
     tx: tweet.text,
     st: tweet.status,
     re: tweet.replyToId?.toString() ?? null,
+    ra: tweet.replyToAuthorId?.toString() ?? null,
     rt: tweet.retweetOfId?.toString() ?? null,
+    vi: tweet.visibility,
+    la: tweet.language,
+    sp: tweet.spoilerText,
+    se: tweet.sensitive,
     lc: tweet.likeCount,
     rc: tweet.retweetCount,
     pc: tweet.replyCount,
     at: tweet.createdAt.getTime(),
-    mn: tweet.mentions,
+    mn: tweet.mentionIds.map(String),
     ht: tweet.hashtags,
   };
   return JSON.stringify(stored);
@@ -59,12 +70,17 @@ export function decodeTweet(raw: string): Tweet | null {
     text: parsed.tx,
     status: parsed.st,
     replyToId: parsed.re === null ? null : BigInt(parsed.re),
+    replyToAuthorId: parsed.ra === null ? null : BigInt(parsed.ra),
     retweetOfId: parsed.rt === null ? null : BigInt(parsed.rt),
+    visibility: parsed.vi,
+    language: parsed.la,
+    spoilerText: parsed.sp,
+    sensitive: parsed.se,
     likeCount: parsed.lc,
     retweetCount: parsed.rc,
     replyCount: parsed.pc,
     createdAt: new Date(parsed.at),
-    mentions: parsed.mn,
+    mentionIds: parsed.mn.map(BigInt),
     hashtags: parsed.ht,
   };
 }
@@ -76,18 +92,24 @@ function isStoredTweet(value: unknown): value is StoredTweet {
   const count = (v: unknown) => Number.isSafeInteger(v);
   const strings = (v: unknown) => Array.isArray(v) && v.every((item) => typeof item === 'string');
   return (
-    s.v === 1 &&
+    s.v === 2 &&
     id(s.id) &&
     id(s.au) &&
     typeof s.tx === 'string' &&
     STATUSES.has(s.st) &&
     (s.re === null || id(s.re)) &&
+    (s.ra === null || id(s.ra)) &&
     (s.rt === null || id(s.rt)) &&
+    VISIBILITY.has(s.vi) &&
+    (s.la === null || typeof s.la === 'string') &&
+    typeof s.sp === 'string' &&
+    typeof s.se === 'boolean' &&
     count(s.lc) &&
     count(s.rc) &&
     count(s.pc) &&
     count(s.at) &&
-    strings(s.mn) &&
+    Array.isArray(s.mn) &&
+    s.mn.every(id) &&
     strings(s.ht)
   );
 }

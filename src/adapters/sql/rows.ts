@@ -1,4 +1,4 @@
-import type { Account, FanoutMode, Tweet, TweetStatus } from '../../domain/model.js';
+import type { Account, FanoutMode, Tweet, TweetStatus, Visibility } from '../../domain/model.js';
 import { toBigInt, toNumber } from './sql-client.js';
 
 /** Column lists and row mappers shared by the stores, so every query returns the same shape. */
@@ -28,9 +28,9 @@ export const toAccount = (row: AccountRow): Account => ({
 });
 
 export const TWEET_COLUMNS = `t.id, t.author_id, t.text, t.status, t.reply_to_id, t.retweet_of_id, t.like_count,
-  t.retweet_count, t.reply_count, t.created_at,
-  ARRAY(SELECT lower(m.handle) FROM tweet_mentions tm JOIN accounts m ON m.id = tm.account_id
-         WHERE tm.tweet_id = t.id ORDER BY m.handle) AS mentions,
+  t.retweet_count, t.reply_count, t.created_at, t.visibility, t.language, t.spoiler_text, t.sensitive,
+  (SELECT p.author_id FROM tweets p WHERE p.id = t.reply_to_id) AS reply_to_author_id,
+  ARRAY(SELECT tm.account_id FROM tweet_mentions tm WHERE tm.tweet_id = t.id ORDER BY tm.account_id) AS mention_ids,
   ARRAY(SELECT h.tag FROM tweet_hashtags h WHERE h.tweet_id = t.id ORDER BY h.tag) AS hashtags`;
 
 export interface TweetRow {
@@ -39,12 +39,17 @@ export interface TweetRow {
   text: string;
   status: TweetStatus;
   reply_to_id: unknown;
+  reply_to_author_id: unknown;
   retweet_of_id: unknown;
+  visibility: Visibility;
+  language: string | null;
+  spoiler_text: string;
+  sensitive: boolean;
   like_count: unknown;
   retweet_count: unknown;
   reply_count: unknown;
   created_at: Date;
-  mentions: string[];
+  mention_ids: unknown[];
   hashtags: string[];
 }
 
@@ -57,12 +62,17 @@ export const toTweet = (row: TweetRow): Tweet => ({
   text: row.text,
   status: row.status,
   replyToId: optionalId(row.reply_to_id),
+  replyToAuthorId: optionalId(row.reply_to_author_id),
   retweetOfId: optionalId(row.retweet_of_id),
+  visibility: row.visibility,
+  language: row.language,
+  spoilerText: row.spoiler_text,
+  sensitive: row.sensitive,
   likeCount: toNumber(row.like_count),
   retweetCount: toNumber(row.retweet_count),
   replyCount: toNumber(row.reply_count),
   createdAt: new Date(row.created_at),
-  mentions: row.mentions,
+  mentionIds: row.mention_ids.map(toBigInt),
   hashtags: row.hashtags,
 });
 

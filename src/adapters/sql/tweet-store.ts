@@ -5,6 +5,7 @@ import type {
   Engagement,
   IdempotencyClaim,
   LikeOutcome,
+  NewLike,
   NewRetweet,
   NewTweet,
   RebuildQuery,
@@ -60,17 +61,18 @@ async function claimKey(
 }
 
 /**
+ * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles, $12 visibility): its words, plus '#tag' and
+ * '@handle' lexemes, the handles only of accounts that exist (as in tweet_mentions). The same rule as migration 007's
+ * backfill. An unlisted tweet gets an empty document: search is a public place.
+ */
+const SEARCH_DOCUMENT = `CASE WHEN $12 = 'public' THEN to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
+    SELECT '#' || tag FROM unnest($7::text[]) tag
+    UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[]))) ELSE ''::tsvector END`;
+
+/**
  * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
  * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
  */
-/**
- * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles): its words, plus '#tag' and '@handle'
- * lexemes, the handles only of accounts that exist (as in tweet_mentions). The same rule as migration 007's backfill.
- */
-const SEARCH_DOCUMENT = `to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
-    SELECT '#' || tag FROM unnest($7::text[]) tag
-    UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[])))`;
-
 const recentOf = (authors: string) => `
   SELECT t.id, t.author_id FROM (${authors}) s
   CROSS JOIN LATERAL (
@@ -93,8 +95,10 @@ export class SqlTweetStore implements TweetStore {
     const write = (db: SqlExecutor) =>
       db.query(
         `WITH tweet AS (
-           INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search)
-           VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT})
+           INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search,
+                               visibility, language, spoiler_text, sensitive)
+           VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT},
+                   $12, $13, $14, $15)
          ), mentions AS (
            INSERT INTO tweet_mentions (tweet_id, account_id)
            SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
@@ -112,6 +116,10 @@ export class SqlTweetStore implements TweetStore {
           tweet.hashtags,
           tweet.mentions,
           ...outboxParams(event),
+          tweet.visibility,
+          tweet.language,
+          tweet.spoilerText,
+          tweet.sensitive,
         ],
       );
     const created: CreateOutcome = { created: true, tweetId: tweet.id };
@@ -201,12 +209,12 @@ export class SqlTweetStore implements TweetStore {
       // The partial unique index admits one live retweet per account and original; a concurrent second one waits
       // for the first to commit, then inserts nothing and finds it.
       const inserted = await tx.query(
-        `INSERT INTO tweets (id, author_id, text, retweet_of_id, created_at, search)
-         SELECT $1::bigint, $2::bigint, '', $3::bigint, $4, ''::tsvector
+        `INSERT INTO tweets (id, author_id, text, retweet_of_id, created_at, search, visibility)
+         SELECT $1::bigint, $2::bigint, '', $3::bigint, $4, ''::tsvector, $5
           WHERE EXISTS (SELECT 1 FROM tweets WHERE id = $3::bigint AND status = 'ACTIVE')
          ON CONFLICT (author_id, retweet_of_id) WHERE retweet_of_id IS NOT NULL AND status = 'ACTIVE' DO NOTHING
          RETURNING 1`,
-        [idParam(retweet.id), author, original, retweet.createdAt],
+        [idParam(retweet.id), author, original, retweet.createdAt, retweet.visibility],
       );
       if (inserted.length > 0) {
         await enqueue(tx, event);
@@ -238,7 +246,7 @@ export class SqlTweetStore implements TweetStore {
     });
   }
 
-  like(accountId: bigint, tweetId: bigint, createdAt: Date, event: OutboxEntry): Promise<LikeOutcome> {
+  like({ id, accountId, tweetId, createdAt }: NewLike, event: OutboxEntry): Promise<LikeOutcome> {
     return this.db.transaction(async (tx) => {
       // A like racing the tweet's delete may land on the deleted tweet; nobody sees it there.
       const [target] = await tx.query<{ status: string }>('SELECT status FROM tweets WHERE id = $1::bigint', [
@@ -246,9 +254,9 @@ export class SqlTweetStore implements TweetStore {
       ]);
       if (target?.status !== 'ACTIVE') return 'missing';
       const inserted = await tx.query(
-        `INSERT INTO likes (account_id, tweet_id, created_at) VALUES ($1::bigint, $2::bigint, $3)
+        `INSERT INTO likes (id, account_id, tweet_id, created_at) VALUES ($4::bigint, $1::bigint, $2::bigint, $3)
          ON CONFLICT DO NOTHING RETURNING 1`,
-        [idParam(accountId), idParam(tweetId), createdAt],
+        [idParam(accountId), idParam(tweetId), createdAt, idParam(id)],
       );
       if (inserted.length === 0) return 'already';
       await enqueue(tx, event);
