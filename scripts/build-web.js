@@ -1,5 +1,6 @@
-// Bundles the web client (web/) into dist/web: index.html, app.js, app.css. Run by `npm run build:web`.
-import { copyFile, mkdir } from 'node:fs/promises';
+// Bundles the web client (web/) into dist/web: index.html, app.js, app.css and the static images. Run by
+// `npm run build:web`.
+import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,3 +30,5 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(join(root, 'web', 'index.html'), join(outdir, 'index.html'));
+// Images served as they are: the default avatar and header every account shows until it has its own, the icon.
+await cp(join(root, 'web', 'static'), outdir, { recursive: true });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
@@ -14,12 +15,14 @@ import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
+import { SqlAppStore } from './adapters/sql/app-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
 import { SqlSearchIndex } from './adapters/sql/search-index.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
+import { SqlTweetLists } from './adapters/sql/tweet-lists.js';
 import { SqlTweetStore } from './adapters/sql/tweet-store.js';
 import { SqlWorkerLeases } from './adapters/sql/worker-leases.js';
 import { systemClock } from './adapters/system/system-clock.js';
@@ -47,6 +50,9 @@ import { createCelebrityDirectory } from './services/celebrities.js';
 import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowService } from './services/follows.js';
+import { createInstanceService } from './services/instance.js';
+import { createListService } from './services/lists.js';
+import { createOAuthService } from './services/oauth.js';
 import { createSearchService } from './services/search.js';
 import { createTimelineService } from './services/timeline.js';
 import { createTweetService } from './services/tweets.js';
@@ -88,6 +94,10 @@ export interface App {
 }
 
 const DAY_MS = 86_400_000;
+/** Starling's own version, as the instance document reports it (beside the Mastodon API version it speaks). */
+const STARLING_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 /** Tweets per followee a rebuild reads at most; with the floor rule this bounds heavy readers' rebuilds. */
 const REBUILD_PER_AUTHOR = 200;
 const FANOUT_PAGE_SIZE = 1_000;
@@ -204,6 +214,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const services = {
     accounts: accountService,
     follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
+    lists: createListService({ tweets, authors, tweetCache, lists: new SqlTweetLists(sql), accounts }),
+    oauth: createOAuthService({ apps: new SqlAppStore(sql), accountService, ids, clock }),
+    instance: createInstanceService(accounts, clock, {
+      title: config.title,
+      description: 'A microblogging timeline service.',
+      contactEmail: '',
+      version: STARLING_VERSION,
+    }),
     tweets: instrumentPosting(
       createTweetService({ tweets, authors, tweetCache, accountService, ids, clock }),
       metrics,
@@ -306,6 +324,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       : undefined,
     operationsOnly: options.role === 'fanout',
     feed,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
   });
 
   return {

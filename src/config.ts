@@ -24,23 +24,37 @@ export interface Config {
   /** Budgets per IP and per account, or null when limits are off (`STARLING_RATE_LIMITS=off`). */
   rateLimits: RateLimitBudgets | null;
   scrypt: ScryptCost;
+  /** The origin clients reach this server at (`https://example.social`); unset: taken from each request. */
+  publicUrl: string | undefined;
+  /** Which proxies' forwarded headers to believe for the client's address and protocol. */
+  trustProxy: TrustProxy;
+  /** The server's name, as clients show it. */
+  title: string;
 }
+
+/** Fastify's trust-proxy forms: off, a number of hops, or the proxies' addresses and subnets. */
+export type TrustProxy = false | number | string[];
 
 export interface RateLimitBudgets {
   requests: Budget;
   posts: Budget;
   follows: Budget;
   logins: Budget;
+  signUps: Budget;
 }
 
 export class ConfigError extends Error {}
 
-/** Mastodon's defaults: 300 requests / 5 min per IP and per account, 300 posts / 3 h, 400 follows / 24 h, 25 logins / 5 min. */
+/**
+ * Mastodon's defaults: 300 requests / 5 min per account (or per IP, signed out), 300 posts / 3 h, 400 follows / 24 h,
+ * 25 logins / 5 min and 5 sign-ups / 30 min per IP.
+ */
 const BUDGETS: Record<keyof RateLimitBudgets, { env: string; fallback: string }> = {
   requests: { env: 'STARLING_LIMIT_REQUESTS', fallback: '300/5m' },
   posts: { env: 'STARLING_LIMIT_POSTS', fallback: '300/3h' },
   follows: { env: 'STARLING_LIMIT_FOLLOWS', fallback: '400/24h' },
   logins: { env: 'STARLING_LIMIT_LOGINS', fallback: '25/5m' },
+  signUps: { env: 'STARLING_LIMIT_SIGNUPS', fallback: '5/30m' },
 };
 
 function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
@@ -59,7 +73,34 @@ function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
     posts: budget('posts'),
     follows: budget('follows'),
     logins: budget('logins'),
+    signUps: budget('signUps'),
   };
+}
+
+function trustProxy(raw: string | undefined): TrustProxy {
+  if (raw === undefined || raw === 'off' || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  if (addresses.some((a) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(a))) {
+    throw new ConfigError(
+      `STARLING_TRUST_PROXY must be "off", a hop count, or proxy addresses/subnets (10.0.0.0/8,::1), not "${raw}"`,
+    );
+  }
+  return addresses;
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`STARLING_PUBLIC_URL must be an absolute URL such as https://example.social, not "${raw}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`STARLING_PUBLIC_URL must be an http(s) origin without a path, not "${raw}"`);
+  }
+  return url.origin;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -105,5 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     rateLimits: rateLimits(env),
     scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
+    publicUrl: publicUrl(text(env, 'STARLING_PUBLIC_URL')),
+    trustProxy: trustProxy(text(env, 'STARLING_TRUST_PROXY')),
+    title: text(env, 'STARLING_TITLE') ?? 'Starling',
   };
 }

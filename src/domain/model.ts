@@ -74,12 +74,50 @@ export interface TimelineEntry {
 export const byIdDesc = (a: { tweetId: bigint }, b: { tweetId: bigint }): number =>
   a.tweetId === b.tweetId ? 0 : a.tweetId > b.tweetId ? -1 : 1;
 
-/** Keyset window over ids: `before` and `after` are exclusive bounds. */
+/**
+ * Keyset window over ids: `before` and `after` are exclusive bounds. A page is taken from the window's newest end, or
+ * — `from: 'oldest'`, for a client catching up from `after` — from its oldest end; either way it is listed newest
+ * first.
+ */
 export interface IdWindow {
   before?: bigint | undefined;
   after?: bigint | undefined;
   limit: number;
+  from?: 'newest' | 'oldest' | undefined;
 }
 
 export const inWindow = (id: bigint, w: Omit<IdWindow, 'limit'>): boolean =>
   (w.before === undefined || id < w.before) && (w.after === undefined || id > w.after);
+
+/** Whether a page of this window is taken from its oldest end. */
+export const fromOldest = (w: Pick<IdWindow, 'from'>): boolean => w.from === 'oldest';
+
+/**
+ * A page of the window from entries sorted newest first that hold at least the page (everything in the window, or
+ * its newest `limit` when taken from the newest end): the `limit` at the window's chosen end, newest first.
+ */
+export function pageOf<T extends { tweetId: bigint }>(sorted: readonly T[], w: IdWindow): T[] {
+  const inside = sorted.filter((e) => inWindow(e.tweetId, w));
+  return fromOldest(w) ? inside.slice(Math.max(0, inside.length - w.limit)) : inside.slice(0, w.limit);
+}
+
+/** A client application registered through the API (Elk, Tusky, a script): what OAuth grants tokens to. */
+export interface ClientApp {
+  id: bigint;
+  name: string;
+  website: string | null;
+  redirectUris: string[];
+  scopes: string[];
+  clientId: string;
+  createdAt: Date;
+}
+
+/**
+ * What a bearer token stands for: an account (or none, for an app's own client-credentials token), the app it was
+ * granted to (none for tokens older than apps), and the scopes it was granted.
+ */
+export interface Session {
+  accountId: bigint | null;
+  appId: bigint | null;
+  scopes: string[];
+}

@@ -82,3 +82,11 @@ export function parseAccountQuery(raw: string): AccountQuery {
   if (nameWords.length > MAX_TERMS) throw validationFailed(`q has more than ${MAX_TERMS} words`);
   return { handlePrefix, nameWords };
 }
+
+/** What a hashtag search asks for: the start of a tag, normalised like stored tags; null if it cannot start one. */
+export function parseHashtagPrefix(raw: string): string | null {
+  const q = checkRaw(raw);
+  const bare = q.startsWith('#') ? q.slice(1) : q;
+  const [tag] = twitterText.extractHashtags(`#${bare}`);
+  return tag === undefined || tag !== bare ? null : normalizeTag(tag);
+}

@@ -2,15 +2,20 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
 import type { AccountService } from '../services/accounts.js';
 import type { FollowService } from '../services/follows.js';
+import type { InstanceService } from '../services/instance.js';
+import type { ListService } from '../services/lists.js';
+import type { OAuthService } from '../services/oauth.js';
 import type { SearchService } from '../services/search.js';
 import type { TimelineService } from '../services/timeline.js';
 import type { TweetService } from '../services/tweets.js';
+import type { Presentation } from './presenters/presentation.js';
 
 /** The Fastify instance every route file registers on, typed by the TypeBox schemas. */
 export type Api = FastifyInstance<
@@ -26,5 +31,16 @@ export interface HttpServices {
   follows: FollowService;
   tweets: TweetService;
   timelines: TimelineService;
+  lists: ListService;
   search: SearchService;
+  oauth: OAuthService;
+  instance: InstanceService;
 }
+
+/** What every route file may use besides services: how this server presents itself to the request's client. */
+export interface Site {
+  presentation(request: FastifyRequest): Presentation;
+}
+
+/** The services and the site, from which each route file takes the narrow slice it declares. */
+export type HttpContext = HttpServices & Site;

@@ -1,14 +1,18 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '../domain/errors.js';
+import { forbidden, unauthorized } from '../domain/errors.js';
+import type { Session } from '../domain/model.js';
+import { grants, type RequiredScope } from '../domain/scopes.js';
 import type { AccountService } from '../services/accounts.js';
 import type { Api } from './api.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
+const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/i;
+
+export type Authenticator = Pick<AccountService, 'authenticate'>;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated caller, resolved once per request by {@link authenticateRequests}; null when anonymous. */
-    viewer: Promise<bigint | null> | undefined;
+    /** The request's session, resolved once by {@link authenticateRequests}; null when it sent no token. */
+    session: Promise<Session | null> | undefined;
   }
 }
 
@@ -21,37 +25,66 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match[1];
 }
 
-async function resolve(request: FastifyRequest, accounts: Pick<AccountService, 'authenticate'>) {
+/** What a token stands for; an unknown or revoked one is refused. */
+export async function sessionFor(token: string, accounts: Authenticator): Promise<Session> {
+  const session = await accounts.authenticate(token);
+  if (session === null) throw unauthorized('The access token is invalid');
+  return session;
+}
+
+async function resolve(request: FastifyRequest, accounts: Authenticator): Promise<Session | null> {
   const token = bearerToken(request);
-  if (token === null) return null;
-  const accountId = await accounts.authenticate(token);
-  if (accountId === null) throw unauthorized('the token is not valid');
-  return accountId;
+  return token === null ? null : sessionFor(token, accounts);
 }
 
 /**
- * Resolves the caller of every request before anything else runs. A token that does not (or no longer) work is
+ * Resolves the session of every request before anything else runs. A token that does not (or no longer) work is
  * refused even on public routes, so a client learns at once that its session ended.
  */
-export function authenticateRequests(app: Api, accounts: Pick<AccountService, 'authenticate'>) {
-  app.decorateRequest('viewer', undefined);
+export function authenticateRequests(app: Api, accounts: Authenticator) {
+  app.decorateRequest('session', undefined);
   app.addHook('onRequest', async (request) => {
-    request.viewer = resolve(request, accounts);
-    await request.viewer;
+    request.session = resolve(request, accounts);
+    await request.session;
   });
 }
 
-/** The caller, or null when anonymous. */
-export function viewerOf(request: FastifyRequest, accounts: Pick<AccountService, 'authenticate'>) {
-  request.viewer ??= resolve(request, accounts);
-  return request.viewer;
+export function sessionOf(request: FastifyRequest, accounts: Authenticator): Promise<Session | null> {
+  request.session ??= resolve(request, accounts);
+  return request.session;
 }
 
+function checkScope(session: Session, scope: RequiredScope | 'profile' | undefined) {
+  if (scope !== undefined && !grants(session.scopes, scope)) {
+    throw forbidden(`This action is outside the authorized scopes (it needs ${scope})`);
+  }
+}
+
+/** The signed-in account, or null: for routes anyone may read (an app's own token reads as anonymous). */
+export async function viewerOf(request: FastifyRequest, accounts: Authenticator): Promise<bigint | null> {
+  return (await sessionOf(request, accounts))?.accountId ?? null;
+}
+
+/** The signed-in account, with the scope the route needs; 401 without an account's token, 403 without the scope. */
 export async function requireViewer(
   request: FastifyRequest,
-  accounts: Pick<AccountService, 'authenticate'>,
+  accounts: Authenticator,
+  scope?: RequiredScope | 'profile',
 ): Promise<bigint> {
-  const viewer = await viewerOf(request, accounts);
-  if (viewer === null) throw unauthorized();
-  return viewer;
+  const session = await sessionOf(request, accounts);
+  if (session?.accountId == null) throw unauthorized('This method requires an authenticated user');
+  checkScope(session, scope);
+  return session.accountId;
+}
+
+/** A token of an app (an account's, or the app's own from client credentials), with the scope the route needs. */
+export async function requireApp(
+  request: FastifyRequest,
+  accounts: Authenticator,
+  scope: RequiredScope,
+): Promise<Session & { appId: bigint }> {
+  const session = await sessionOf(request, accounts);
+  if (session?.appId == null) throw unauthorized('This method requires an app token');
+  checkScope(session, scope);
+  return { ...session, appId: session.appId };
 }

@@ -10,6 +10,7 @@ export const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   idempotency_key_reused: 422,
+  not_supported: 422,
   rate_limited: 429,
   unavailable: 503,
 };

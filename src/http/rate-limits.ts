@@ -10,62 +10,57 @@ export interface Budget {
 }
 
 export interface RateLimitSettings {
-  /** Every request, counted per IP and, separately, per account. */
+  /** Every request: a signed-in account's against the account, anyone else's against the IP. */
   requests: Budget;
-  /** Posting (tweets and retweets), per account. */
+  /** Posting (statuses and boosts), per account. */
   posts: Budget;
   /** Following, per account. */
   follows: Budget;
-  /** Logging in, per IP. */
+  /** Signing in (password grant, the authorization page), per IP. */
   logins: Budget;
+  /** Creating accounts, per IP: each one costs a deliberately expensive password hash. */
+  signUps: Budget;
   /** Shared counters (Redis) so limits hold across `api` processes and restarts; in-process when absent. */
   redis?: RateLimitPluginOptions['redis'];
   /** Prefix of the counters' Redis keys. */
   namespace?: string;
 }
 
-type Scope = 'ip' | 'account';
+type Scope = 'ip' | 'account' | 'caller';
 interface Limiter {
   name: string;
+  /** `caller`: the account when the request is signed in, else the IP. */
   scope: Scope;
   budget: Budget;
   applies: (route: string, method: string) => boolean;
 }
 
-const API = '/api/v1';
 const always = () => true;
+const is = (method: string, ...routes: string[]) => (route: string, m: string) =>
+  m === method && routes.includes(route);
 
 function limiters(settings: RateLimitSettings): Limiter[] {
   return [
-    { name: 'requests', scope: 'ip', budget: settings.requests, applies: always },
-    { name: 'requests', scope: 'account', budget: settings.requests, applies: always },
+    { name: 'requests', scope: 'caller', budget: settings.requests, applies: always },
     {
       name: 'posts',
       scope: 'account',
       budget: settings.posts,
-      applies: (route, method) =>
-        method === 'POST' && (route === `${API}/tweets` || route === `${API}/tweets/:id/retweet`),
+      applies: is('POST', '/api/v1/statuses', '/api/v1/statuses/:id/reblog'),
     },
-    {
-      name: 'follows',
-      scope: 'account',
-      budget: settings.follows,
-      applies: (route, method) => method === 'PUT' && route === `${API}/accounts/:handle/follow`,
-    },
-    {
-      name: 'logins',
-      scope: 'ip',
-      budget: settings.logins,
-      applies: (route, method) => method === 'POST' && route === `${API}/sessions`,
-    },
+    { name: 'follows', scope: 'account', budget: settings.follows, applies: is('POST', '/api/v1/accounts/:id/follow') },
+    { name: 'logins', scope: 'ip', budget: settings.logins, applies: is('POST', '/oauth/token', '/oauth/authorize') },
+    { name: 'sign-ups', scope: 'ip', budget: settings.signUps, applies: is('POST', '/api/v1/accounts') },
   ];
 }
 
 /**
- * Rate limits at the edge, modelled on Mastodon's: every request counts against the caller's IP and account, and
- * posting, following and logging in have budgets of their own. The counting (fixed windows, in-process or in Redis)
- * is @fastify/rate-limit's; this decides which budgets a request spends and answers with the tightest one's
- * `RateLimit-*` headers, and 429 `rate_limited` with `Retry-After` once any is spent.
+ * Rate limits at the edge, modelled on Mastodon's: a signed-in account's requests count against the account (so
+ * people behind one address do not share a budget), everyone else's against the IP; posting, following, signing in
+ * and signing up have budgets of their own. The counting (fixed windows, in-process or in Redis) is
+ * @fastify/rate-limit's; this decides which budgets a request spends and answers with the tightest one's
+ * `X-RateLimit-*` (Mastodon's) and `RateLimit-*` headers, and 429 `rate_limited` with `Retry-After` once any is spent.
+ * The client's address is `request.ip`, which honours the trust-proxy setting behind a load balancer.
  */
 export async function registerRateLimits(
   app: Api,
@@ -91,7 +86,9 @@ export async function registerRateLimits(
   }));
 
   async function keyOf(scope: Scope, request: FastifyRequest): Promise<string> {
-    return scope === 'ip' ? request.ip : String(await viewerOf(request));
+    if (scope === 'ip') return `ip:${request.ip}`;
+    const account = await viewerOf(request);
+    return account === null ? `ip:${request.ip}` : `account:${account}`;
   }
 
   app.addHook('onRequest', async (request, reply) => {
@@ -113,6 +110,9 @@ export async function registerRateLimits(
     reply.header('ratelimit-limit', tightest.max);
     reply.header('ratelimit-remaining', tightest.remaining);
     reply.header('ratelimit-reset', tightest.ttlInSeconds);
+    reply.header('x-ratelimit-limit', tightest.max);
+    reply.header('x-ratelimit-remaining', tightest.remaining);
+    reply.header('x-ratelimit-reset', new Date(Date.now() + tightest.ttlInSeconds * 1_000).toISOString());
     if (reply.getHeader('retry-after') !== undefined) {
       throw new AppError('rate_limited', `too many requests; retry in ${tightest.ttlInSeconds} s`);
     }

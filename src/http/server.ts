@@ -1,21 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
-import Fastify, { type FastifyBaseLogger, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { TimelineFeed } from '../ports/timeline-feed.js';
-import type { Api, HttpServices } from './api.js';
+import type { Api, HttpServices, Site } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { registerParameterFolding } from './params.js';
 import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
+import { appRoutes } from './routes/apps.js';
+import { clientStubRoutes } from './routes/client-stubs.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { instanceRoutes } from './routes/instance.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { searchRoutes } from './routes/search.js';
-import { sessionRoutes } from './routes/sessions.js';
+import { statusRoutes } from './routes/statuses.js';
 import { requestForLogs, streamingRoutes } from './routes/streaming.js';
 import { timelineRoutes } from './routes/timelines.js';
-import { tweetRoutes } from './routes/tweets.js';
 import { registerWebClient } from './web.js';
 
 export interface HttpOptions {
@@ -32,28 +39,37 @@ export interface HttpOptions {
   rateLimits?: RateLimitSettings | undefined;
   /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
   operationsOnly?: boolean;
-  /** Live home-timeline changes for `GET /api/v1/streaming/home`; the route exists only with one. */
+  /** Live home-timeline changes for the streaming API; the routes exist only with one. */
   feed?: TimelineFeed | undefined;
+  /** The origin clients reach the server at; unset, each request's own (protocol and Host, through trusted proxies). */
+  publicUrl?: string | undefined;
+  /** Whose X-Forwarded-* headers to believe: off, a hop count, or proxy addresses. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** A client's request id is kept if it is short and plain; otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Bodies are checked as sent (no coercion: `"text": 5` is an error); query strings and paths arrive as text. */
-const bodyAjv = new Ajv.default({
+/**
+ * Parameters are checked leniently about types, as Mastodon's are: a form sends everything as text, and clients send
+ * a single value where a list is allowed. Values that make no sense for their field are still refused.
+ */
+const ajv = new Ajv.default({
   removeAdditional: false,
-  coerceTypes: false,
-  useDefaults: true,
-  strict: false,
-});
-const textAjv = new Ajv.default({
-  removeAdditional: false,
-  coerceTypes: true,
+  coerceTypes: 'array',
   useDefaults: true,
   strict: false,
 });
 
+/** Where Mastodon's CORS applies: the API, OAuth's token endpoints, and the documents clients read first. */
+const CROSS_ORIGIN = /^\/(?:api\/|oauth\/(?:token|revoke)(?:$|\?)|\.well-known\/|nodeinfo\/)/;
+
 export type { Api, HttpServices };
+
+function errorBody(error: unknown) {
+  const mapped = toHttpError(error);
+  return { mapped, body: { error: mapped.message, code: mapped.code } };
+}
 
 export function createHttpServer(options: HttpOptions): Api {
   const { services, readiness, logger, bodyLimit = 64 * 1024, metrics, observeRequest } = options;
@@ -66,15 +82,12 @@ export function createHttpServer(options: HttpOptions): Api {
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     // Errors Fastify raises before routing (a malformed URL or content type) get the same shape as every other.
     frameworkErrors: (error, _request, reply) => {
-      const mapped = toHttpError(error);
-      void (reply as unknown as FastifyReply)
-        .code(mapped.status)
-        .type('application/json')
-        .send(JSON.stringify({ error: { code: mapped.code, message: mapped.message } }));
+      const { mapped, body } = errorBody(error);
+      void (reply as unknown as FastifyReply).code(mapped.status).type('application/json').send(JSON.stringify(body));
     },
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
-    // The streaming route accepts `?access_token=` (a browser EventSource cannot send headers): never log it.
+    // Streaming accepts `?access_token=` (a browser EventSource cannot send headers): never log it.
     childLoggerFactory: (parent, bindings, childOptions) =>
       parent.child(bindings, {
         ...childOptions,
@@ -82,7 +95,11 @@ export function createHttpServer(options: HttpOptions): Api {
       }),
     bodyLimit,
     requestTimeout: 30_000,
-    ajv: undefined,
+    // A hop count trusts that many proxies nearest the server (Fastify's types take it as a function).
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? ((hops) => (_address: string, hop: number) => hop < hops)(options.trustProxy)
+        : (options.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -99,19 +116,15 @@ export function createHttpServer(options: HttpOptions): Api {
     });
   }
 
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
-  );
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 
   app.setErrorHandler((error, request, reply) => {
-    const mapped = toHttpError(error);
+    const { mapped, body } = errorBody(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.status(mapped.status).send({ error: { code: mapped.code, message: mapped.message } });
+    return reply.status(mapped.status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
+    reply.status(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' }),
   );
 
   healthRoutes(app, readiness);
@@ -123,6 +136,28 @@ export function createHttpServer(options: HttpOptions): Api {
   }
   if (options.operationsOnly) return app;
 
+  // Some clients send `Content-Type: application/json` with no body at all (on POSTs without parameters).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const raw = typeof text === 'string' ? text : text.toString('utf8');
+    if (raw.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(raw));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  app.register(formbody);
+  app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 100, fieldSize: 64 * 1024 } });
+  registerParameterFolding(app);
+
+  app.register(cors, {
+    delegator: (request, callback) =>
+      callback(null, CROSS_ORIGIN.test(request.url ?? '')
+          ? { origin: '*', methods: CROSS_ORIGIN_METHODS, exposedHeaders: EXPOSED_HEADERS, maxAge: 86_400 }
+          : { origin: false }),
+  });
+
   app.register(helmet, {
     // The API serves JSON and the web client's own files; nothing is ever framed or loaded from elsewhere. Starling
     // listens on plain HTTP (TLS belongs to the proxy in front), so it neither upgrades requests nor sends HSTS.
@@ -130,24 +165,55 @@ export function createHttpServer(options: HttpOptions): Api {
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
     },
     strictTransportSecurity: false,
-    crossOriginResourcePolicy: { policy: 'same-site' },
+    // Clients on other origins (Elk, Phanpy) load avatars and read the API.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+
+  const site: Site = {
+    presentation: (request: FastifyRequest) => ({
+      origin: options.publicUrl ?? `${request.protocol}://${request.host}`,
+    }),
+  };
+  const context = { ...services, ...site };
+
   registerOpenApi(app);
-  app.register(
-    async (api) => {
-      if (options.rateLimits) {
-        await registerRateLimits(api, options.rateLimits, (request) => viewerOf(request, services.accounts));
-      }
+  app.register(async (root) => {
+    if (options.rateLimits) {
+      // Bearer tokens only: OAuth's token endpoint takes client credentials in the Authorization header.
+      await registerRateLimits(root, options.rateLimits, (request) =>
+        request.url.startsWith('/api/') ? viewerOf(request, services.accounts) : Promise.resolve(null),
+      );
+    }
+    oauthRoutes(root, context);
+    root.register(async (api) => {
       authenticateRequests(api, services.accounts);
-      accountRoutes(api, services);
-      sessionRoutes(api, services);
-      tweetRoutes(api, services);
-      timelineRoutes(api, services);
-      searchRoutes(api, services);
-      if (options.feed) streamingRoutes(api, services, options.feed);
-    },
-    { prefix: '/api/v1' },
-  );
+      instanceRoutes(api, context);
+      api.register(
+        async (v1) => {
+          appRoutes(v1, context);
+          accountRoutes(v1, context);
+          statusRoutes(v1, context);
+          timelineRoutes(v1, context);
+          clientStubRoutes(v1, context);
+          if (options.feed) streamingRoutes(v1, context, options.feed);
+        },
+        { prefix: '/api/v1' },
+      );
+      api.register(async (v2) => searchRoutes(v2, context), { prefix: '/api/v2' });
+    });
+  });
   registerWebClient(app);
   return app;
 }
+
+const CROSS_ORIGIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** What a browser client on another origin may read of a response: paging and rate limits. */
+const EXPOSED_HEADERS = [
+  'Link',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'X-Request-Id',
+];

@@ -1,4 +1,4 @@
-import type { Account } from '../domain/model.js';
+import type { Account, Session } from '../domain/model.js';
 
 export interface NewAccount {
   id: bigint;
@@ -6,6 +6,9 @@ export interface NewAccount {
   displayName: string;
   passwordHash: string;
   createdAt: Date;
+  /** Given at sign-up, never shown. */
+  email?: string | null;
+  locale?: string | null;
 }
 
 export interface Credentials {
@@ -13,15 +16,17 @@ export interface Credentials {
   passwordHash: string;
 }
 
-/** Accounts and their sessions. Handles are unique ignoring case. */
+/** Accounts and their sessions (access tokens). Handles are unique ignoring case. */
 export interface AccountStore {
   /** Inserts the account; null when the handle is taken (ignoring case). */
   create(account: NewAccount): Promise<Account | null>;
   byIds(ids: readonly bigint[]): Promise<Map<bigint, Account>>;
   byHandle(handle: string): Promise<Account | null>;
   credentials(handle: string): Promise<Credentials | null>;
-  createSession(tokenHash: string, accountId: bigint, createdAt: Date): Promise<void>;
-  /** The account of a live (unrevoked) session, or null. */
-  sessionAccount(tokenHash: string): Promise<bigint | null>;
+  createSession(tokenHash: string, session: Session, createdAt: Date): Promise<void>;
+  /** What a live (unrevoked) session's token stands for, or null. */
+  session(tokenHash: string): Promise<Session | null>;
   revokeSession(tokenHash: string, revokedAt: Date): Promise<void>;
+  /** How many accounts there are, and how many tweets they have (as their counters say). */
+  totals(): Promise<{ accounts: number; tweets: number }>;
 }

@@ -1,3 +1,4 @@
+import type { IdWindow } from '../domain/model.js';
 import type { OutboxEntry } from './outbox.js';
 
 export interface FollowEdge {
@@ -25,12 +26,14 @@ export interface GraphStore {
   unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean>;
   /** Followers of `followeeId` with ids above `after`, ascending, for fanout's keyset pages. */
   followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]>;
-  /** Who follows `accountId`, newest follow first, with follow ids below `before`. */
-  followers(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]>;
-  /** Whom `accountId` follows, newest follow first, with follow ids below `before`. */
-  following(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]>;
+  /** Who follows `accountId`, newest follow first, by follow id in the window. */
+  followers(accountId: bigint, window: IdWindow): Promise<FollowListItem[]>;
+  /** Whom `accountId` follows, newest follow first, by follow id in the window. */
+  following(accountId: bigint, window: IdWindow): Promise<FollowListItem[]>;
   /** The subset of `candidates` that `followerId` follows. */
   followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
+  /** The subset of `candidates` that follow `followeeId`. */
+  followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
   /** Accounts `followerId` follows whose tweets are pulled at read time (fanout mode `pull` or `demoting`). */
   celebritiesFollowedBy(followerId: bigint): Promise<bigint[]>;
   /** Moves a `demoting` author to `push` once fanout has merged their recent tweets; false if it was not demoting. */

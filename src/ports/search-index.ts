@@ -7,4 +7,6 @@ export interface SearchIndex {
   tweets(query: TweetQuery, window: IdWindow): Promise<TimelineEntry[]>;
   /** Accounts whose handle starts with the prefix or whose display name has every word (as a prefix), newest first. */
   accounts(query: AccountQuery, window: IdWindow): Promise<bigint[]>;
+  /** Hashtags in use that start with `prefix` (normalised), in order; the page after skipping `offset`. */
+  hashtags(prefix: string, limit: number, offset: number): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import { conflict, notFound, unauthorized } from '../domain/errors.js';
 import { checkDisplayName, checkHandle, checkPassword, isHandle } from '../domain/handle.js';
-import type { Account } from '../domain/model.js';
+import type { Account, Session } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import { expiringMemory } from './expiring.js';
@@ -21,9 +21,13 @@ export interface AccountDeps {
  */
 export const SESSION_MEMORY_MS = 30_000;
 
-export interface Session {
-  account: Account;
-  token: string;
+/** What signing up asks for; `email` and `locale` are kept, never shown. */
+export interface SignUpInput {
+  handle: string;
+  password: string;
+  displayName?: string | undefined;
+  email?: string | undefined;
+  locale?: string | undefined;
 }
 
 export function createAccountService({ accounts, ids, clock, scrypt }: AccountDeps) {
@@ -34,20 +38,10 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
     return decoy;
   };
 
-  const live = expiringMemory<string, bigint>(clock, 100_000, SESSION_MEMORY_MS);
-
-  async function openSession(account: Account): Promise<Session> {
-    const token = newToken();
-    await accounts.createSession(hashToken(token), account.id, new Date(clock.now()));
-    return { account, token };
-  }
+  const live = expiringMemory<string, Session>(clock, 100_000, SESSION_MEMORY_MS);
 
   return {
-    async signUp(input: {
-      handle: string;
-      password: string;
-      displayName?: string | undefined;
-    }): Promise<Session> {
+    async signUp(input: SignUpInput): Promise<Account> {
       const handle = checkHandle(input.handle);
       const password = checkPassword(input.password);
       const displayName = checkDisplayName(input.displayName ?? handle) || handle;
@@ -57,18 +51,28 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
         displayName,
         passwordHash: await hashPassword(password, scrypt),
         createdAt: new Date(clock.now()),
+        email: input.email?.trim() || null,
+        locale: input.locale?.trim() || null,
       });
       if (!account) throw conflict(`handle ${handle} is taken`);
-      return openSession(account);
+      return account;
     },
 
-    async logIn(input: { handle: string; password: string }): Promise<Session> {
+    /** The account whose handle and password these are; the same error, after the same work, for either wrong. */
+    async checkPassword(input: { handle: string; password: string }): Promise<Account> {
       const credentials = isHandle(input.handle) ? await accounts.credentials(input.handle) : null;
       const valid = await verifyPassword(input.password, credentials?.passwordHash ?? (await decoyHash()));
       if (!credentials || !valid) throw unauthorized('handle or password is wrong');
       const account = (await accounts.byIds([credentials.accountId])).get(credentials.accountId);
       if (!account) throw unauthorized('handle or password is wrong');
-      return openSession(account);
+      return account;
+    },
+
+    /** Issues a bearer token for the session; only its hash is stored. */
+    async openSession(session: Session): Promise<string> {
+      const token = newToken();
+      await accounts.createSession(hashToken(token), session, new Date(clock.now()));
+      return token;
     },
 
     async logOut(token: string): Promise<void> {
@@ -77,14 +81,14 @@ export function createAccountService({ accounts, ids, clock, scrypt }: AccountDe
       live.delete(tokenHash);
     },
 
-    /** The account a bearer token speaks for, or null. */
-    async authenticate(token: string): Promise<bigint | null> {
+    /** What a bearer token stands for, or null. */
+    async authenticate(token: string): Promise<Session | null> {
       const tokenHash = hashToken(token);
       const remembered = live.get(tokenHash);
       if (remembered !== undefined) return remembered;
-      const accountId = await accounts.sessionAccount(tokenHash);
-      if (accountId !== null) live.set(tokenHash, accountId);
-      return accountId;
+      const session = await accounts.session(tokenHash);
+      if (session !== null) live.set(tokenHash, session);
+      return session;
     },
 
     async byId(id: bigint): Promise<Account> {

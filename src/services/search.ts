@@ -1,5 +1,5 @@
 import type { Account, IdWindow } from '../domain/model.js';
-import { parseAccountQuery, parseTweetQuery } from '../domain/search-query.js';
+import { parseAccountQuery, parseHashtagPrefix, parseTweetQuery } from '../domain/search-query.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import { type HydrateDeps, type TweetView, tweetPage } from './hydrate.js';
@@ -24,9 +24,15 @@ export function createSearchService(deps: SearchDeps) {
       const found = await accounts.byIds(ids);
       return toPage(
         ids.flatMap((id) => found.get(id) ?? []),
-        window.limit,
+        window,
         (account) => account.id,
       );
+    },
+
+    /** Hashtags in use that start with the query (a leading '#' optional), in order. */
+    async hashtags(q: string, limit: number, offset: number): Promise<string[]> {
+      const prefix = parseHashtagPrefix(q);
+      return prefix === null ? [] : index.hashtags(prefix, limit, offset);
     },
   };
 }

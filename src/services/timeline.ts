@@ -1,4 +1,4 @@
-import { byIdDesc, type IdWindow, type TimelineEntry } from '../domain/model.js';
+import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from '../domain/model.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { CelebrityDirectory } from './celebrities.js';
@@ -34,17 +34,16 @@ export interface TimelineRead {
   error?: unknown;
 }
 
-/** Newest first, each tweet once, at most `limit`. */
-export function mergeEntries(lists: TimelineEntry[][], limit: number): TimelineEntry[] {
+/** Each tweet once, newest first: the window's page of the lists merged (each list holds at least that page). */
+export function mergeEntries(lists: TimelineEntry[][], window: IdWindow): TimelineEntry[] {
   const seen = new Set<bigint>();
-  const out: TimelineEntry[] = [];
+  const merged: TimelineEntry[] = [];
   for (const entry of lists.flat().sort(byIdDesc)) {
     if (seen.has(entry.tweetId)) continue;
     seen.add(entry.tweetId);
-    out.push(entry);
-    if (out.length === limit) break;
+    merged.push(entry);
   }
-  return out;
+  return pageOf(merged, window);
 }
 
 /** Where a cached list comes from when it is missing, and what answers below its floor or when the cache fails. */
@@ -94,6 +93,11 @@ export function createTimelineService(deps: TimelineDeps) {
     }
     if (!cached) return source.fromDatabase(window);
     const { entries, floor } = cached;
+    // Taken from the oldest end, the page starts at `after`: the cache answers only if it holds everything above it.
+    if (fromOldest(window)) {
+      const complete = floor === 0n || (window.after !== undefined && window.after >= floor);
+      return complete ? entries : source.fromDatabase(window);
+    }
     if (entries.length >= window.limit || floor === 0n) return entries;
     const before = entries.at(-1)?.tweetId ?? window.before;
     return entries.concat(
@@ -135,7 +139,7 @@ export function createTimelineService(deps: TimelineDeps) {
                 cachedWindow(celebrityLists, authorId, w, celebritySource(authorId), { ...outcome }),
               ),
             ]);
-            return mergeEntries(lists, w.limit);
+            return mergeEntries(lists, w);
           },
           async present(entries) {
             // A cache may still hold an author the reader just unfollowed: the graph decides. Each entry names its

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../domain/errors.js';
 import type { EventStream } from '../domain/events.js';
-import type { IdWindow, Tweet, Visibility } from '../domain/model.js';
+import type { Tweet, Visibility } from '../domain/model.js';
 import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { AccountService } from './accounts.js';
-import { type HydrateDeps, hydrateTweets, type TweetView, tweetPage } from './hydrate.js';
-import type { Page } from './pages.js';
+import { type HydrateDeps, hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
 
 export interface TweetDeps extends HydrateDeps {
   accountService: Pick<AccountService, 'byHandle' | 'byId'>;
@@ -117,8 +116,12 @@ export function createTweetService(deps: TweetDeps) {
 
     get: (id: bigint, viewerId: bigint | null): Promise<TweetView> => view(id, viewerId),
 
-    /** Only the author can delete; to anyone else the tweet does not exist. */
-    async delete(authorId: bigint, id: bigint): Promise<void> {
+    /**
+     * Only the author can delete; to anyone else the tweet does not exist. Answers with the tweet as it was, so a
+     * client can offer to write it again.
+     */
+    async delete(authorId: bigint, id: bigint): Promise<TweetView> {
+      const before = await view(id, authorId);
       const deleted = await tweets.markDeleted(authorId, id, {
         stream: await streamFor(authorId),
         event: { type: 'tweet.deleted', tweetId: id, authorId },
@@ -126,6 +129,7 @@ export function createTweetService(deps: TweetDeps) {
       if (!deleted) throw notFound('tweet');
       // Readers stop seeing it at once; the fanout worker forgets it again, after any read that raced this one.
       await deps.tweetCache?.invalidate([id]).catch(() => undefined);
+      return before;
     },
 
     /**
@@ -147,19 +151,21 @@ export function createTweetService(deps: TweetDeps) {
       return { view: await view(outcome.tweetId, authorId), created: outcome.created };
     },
 
-    /** Undoes the caller's retweet of `id` (the original, or the retweet itself); idempotent. */
-    async undoRetweet(authorId: bigint, id: bigint): Promise<void> {
+    /** Undoes the caller's retweet of `id` (the original, or the retweet itself); idempotent. Answers the original. */
+    async undoRetweet(authorId: bigint, id: bigint): Promise<TweetView> {
       const tweet = (await tweets.byIds([id])).get(id);
       if (!tweet) throw notFound('tweet');
+      const originalId = tweet.retweetOfId ?? id;
       const stream = await streamFor(authorId);
-      await tweets.undoRetweet(authorId, tweet.retweetOfId ?? id, (retweetId) => ({
+      await tweets.undoRetweet(authorId, originalId, (retweetId) => ({
         stream,
         event: { type: 'tweet.deleted', tweetId: retweetId, authorId },
       }));
+      return view(originalId, authorId);
     },
 
-    /** Idempotent: liking again changes nothing. Counters follow through the log. */
-    async like(accountId: bigint, id: bigint): Promise<void> {
+    /** Idempotent: liking again changes nothing. Counters follow through the log. Answers the liked original. */
+    async like(accountId: bigint, id: bigint): Promise<TweetView> {
       const tweetId = await originalOf(id);
       const like = { id: await ids.next(), accountId, tweetId, createdAt: new Date(clock.now()) };
       const outcome = await tweets.like(like, {
@@ -167,32 +173,22 @@ export function createTweetService(deps: TweetDeps) {
         event: { type: 'tweet.liked', tweetId, accountId },
       });
       if (outcome === 'missing') throw notFound('tweet');
+      return view(tweetId, accountId);
     },
 
-    /** Idempotent: unliking what was not liked changes nothing. */
-    async unlike(accountId: bigint, id: bigint): Promise<void> {
+    /** Idempotent: unliking what was not liked changes nothing. Answers the original. */
+    async unlike(accountId: bigint, id: bigint): Promise<TweetView> {
       const tweetId = await originalOf(id);
       await tweets.unlike(accountId, tweetId, {
         stream: 'fanout',
         event: { type: 'tweet.unliked', tweetId, accountId },
       });
+      return view(tweetId, accountId);
     },
 
-    /** Replies to a visible tweet, newest first. */
-    async replies(id: bigint, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
-      await visibleTweet(id);
-      return tweetPage(deps, (w) => tweets.replies(id, w), window, viewerId);
-    },
-
-    /** Tweets that mention the account, newest first. */
-    mentions: (accountId: bigint, window: IdWindow): Promise<Page<TweetView>> =>
-      tweetPage(deps, (w) => tweets.mentioning(accountId, w), window, accountId),
-
-    /** An account's own tweets and retweets, newest first. */
-    async byAuthor(handle: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
-      const author = await accountService.byHandle(handle);
-      return tweetPage(deps, (w) => tweets.byAuthors([author.id], w), window, viewerId);
-    },
+    /** Several tweets at once, those that may be shown, in the order asked. */
+    many: (tweetIds: readonly bigint[], viewerId: bigint | null): Promise<TweetView[]> =>
+      presentInOrder(deps, tweetIds, viewerId),
   };
 }
 

@@ -79,6 +79,21 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       expect(ids(both?.entries ?? [])).toEqual([7n, 4n, 3n]);
     });
 
+    it('takes a page from the oldest end of a window, for a reader catching up, still newest first', async () => {
+      await activate(reader);
+      for (const offset of [2, 7, 1, 9, 4, 3]) await cache.insert([reader], entry(offset));
+      const caughtUp = await cache.read(reader, { after: BASE + 2n, limit: 2, from: 'oldest' });
+      expect(ids(caughtUp?.entries ?? [])).toEqual([4n, 3n]);
+      const next = await cache.read(reader, { after: BASE + 4n, limit: 2, from: 'oldest' });
+      expect(ids(next?.entries ?? [])).toEqual([9n, 7n]);
+      const between = await cache.read(reader, { after: BASE + 1n, before: BASE + 7n, limit: 10, from: 'oldest' });
+      expect(ids(between?.entries ?? [])).toEqual([4n, 3n, 2n]);
+      const absent = await cache.read(reader, { after: BASE + 5n, limit: 1, from: 'oldest' });
+      expect(ids(absent?.entries ?? [])).toEqual([7n]);
+      expect((await cache.read(reader, { after: BASE + 9n, limit: 3, from: 'oldest' }))?.entries).toEqual([]);
+      expect(ids((await cache.read(reader, { limit: 2, from: 'oldest' }))?.entries ?? [])).toEqual([2n, 1n]);
+    });
+
     it('holds each tweet once, however often it arrives', async () => {
       await activate(reader, [entry(1)]);
       await cache.insert([reader], entry(1));

@@ -151,6 +151,22 @@ export function harnessFor(app: App, clock: TestClock): Harness {
     if ((response.headers['content-type'] ?? '').toString().includes('json') && text) body = JSON.parse(text);
     return { status: response.statusCode, headers: response.headers, body };
   };
+  // Accounts are made as a client app makes them: registered app, its own token, then the registration call.
+  let appToken: Promise<string> | undefined;
+  const registrar = () => {
+    appToken ??= (async () => {
+      const registered = await call('POST', '/api/v1/apps', {
+        body: { client_name: 'tests', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write follow push' },
+      });
+      const { client_id, client_secret } = registered.body;
+      const token = await call('POST', '/oauth/token', {
+        body: { grant_type: 'client_credentials', client_id, client_secret, scope: 'read write follow push' },
+      });
+      if (token.status !== 200) throw new Error(`no app token: ${JSON.stringify(token.body)}`);
+      return token.body.access_token as string;
+    })();
+    return appToken;
+  };
   return {
     app,
     clock,
@@ -158,10 +174,13 @@ export function harnessFor(app: App, clock: TestClock): Harness {
     call,
     async signUp(handle) {
       const reply = await call('POST', '/api/v1/accounts', {
-        body: { handle, password: 'correct horse battery' },
+        token: await registrar(),
+        body: { username: handle, password: 'correct horse battery', agreement: true, locale: 'en' },
       });
-      if (reply.status !== 201) throw new Error(`sign-up of ${handle} failed: ${JSON.stringify(reply.body)}`);
-      return { id: reply.body.account.id, handle, token: reply.body.token };
+      if (reply.status !== 200) throw new Error(`sign-up of ${handle} failed: ${JSON.stringify(reply.body)}`);
+      const token = reply.body.access_token as string;
+      const me = await call('GET', '/api/v1/accounts/verify_credentials', { token });
+      return { id: me.body.id, handle, token };
     },
     close: () => app.close(),
   };

@@ -1,4 +1,4 @@
-import { type IdWindow, inWindow, type TimelineEntry } from '../../domain/model.js';
+import { fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 
@@ -43,13 +43,11 @@ export class MemoryTimelineCache implements TimelineCache {
     const timeline = this.live(userId);
     if (!timeline?.complete) return null;
     timeline.expiresAt = this.clock.now() + this.settings.ttlMs;
-    const start = window.before === undefined ? 0 : positionOf(timeline.entries, window.before - 1n);
-    const entries: TimelineEntry[] = [];
-    for (let i = start; i < timeline.entries.length && entries.length < window.limit; i++) {
-      const entry = timeline.entries[i] as TimelineEntry;
-      if (!inWindow(entry.tweetId, window)) break;
-      entries.push(entry);
-    }
+    const all = timeline.entries;
+    const start = window.before === undefined ? 0 : positionOf(all, window.before - 1n);
+    const stop = window.after === undefined ? all.length : positionOf(all, window.after);
+    const from = fromOldest(window) ? Math.max(start, stop - window.limit) : start;
+    const entries = all.slice(from, Math.max(from, Math.min(stop, from + window.limit)));
     return { entries, floor: timeline.floor };
   }
 

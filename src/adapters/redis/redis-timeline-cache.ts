@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import type { IdWindow, TimelineEntry } from '../../domain/model.js';
+import { fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 import {
   DEFAULT_OPERATION_TIMEOUT_MS,
@@ -65,6 +65,7 @@ interface TimelineScripts {
     after: string,
     limit: number,
     ttl: number,
+    from: 'oldest' | '',
   ): Promise<[string, string[]] | null>;
   timelineBegin(entries: TimelineEntriesKey, meta: TimelineMetaKey, ttl: number): Promise<number>;
   timelineComplete(
@@ -132,7 +133,15 @@ export class RedisTimelineCache implements TimelineCache {
     const after = window.after === undefined || window.after < 0n ? '' : window.after.toString();
     const limit = Math.max(0, Math.floor(window.limit));
     const found = await this.bounded(
-      this.redis.timelineRead(entries, meta, before, after, limit, this.options.ttlMs),
+      this.redis.timelineRead(
+        entries,
+        meta,
+        before,
+        after,
+        limit,
+        this.options.ttlMs,
+        fromOldest(window) ? 'oldest' : '',
+      ),
       'read',
     );
     if (!found) return null;

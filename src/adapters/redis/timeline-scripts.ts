@@ -117,8 +117,9 @@ follow_expiry(KEYS[1], KEYS[2])
 return added`;
 
 /**
- * KEYS: list, meta. ARGV: before (exclusive; '' for none), after (exclusive; '' for none), limit, ttl → nil on a
- * miss, else { floor, { tweet id, author id, … } } newest first.
+ * KEYS: list, meta. ARGV: before (exclusive; '' for none), after (exclusive; '' for none), limit, ttl, 'oldest' to
+ * take the page from the window's oldest end (else '') → nil on a miss, else { floor, { tweet id, author id, … } }
+ * newest first.
  */
 export const READ = `${HELPERS}
 local meta = redis.call('HMGET', KEYS[2], 'floor', 'complete')
@@ -130,6 +131,17 @@ local start = 0
 if ARGV[1] ~= '' then start = first_older(KEYS[1], n, ARGV[1]) end
 local limit = tonumber(ARGV[3])
 if limit <= 0 or start >= n then return { meta[1], {} } end
+if ARGV[5] == 'oldest' then
+  -- The entries newer than after end where the first one not newer than it starts.
+  local stop = n
+  if ARGV[2] ~= '' then
+    stop = first_older(KEYS[1], n, ARGV[2])
+    if stop > 0 and redis.call('LINDEX', KEYS[1], 2 * (stop - 1)) == ARGV[2] then stop = stop - 1 end
+  end
+  local from = math.max(start, stop - limit)
+  if from >= stop then return { meta[1], {} } end
+  return { meta[1], redis.call('LRANGE', KEYS[1], 2 * from, 2 * stop - 1) }
+end
 local items = redis.call('LRANGE', KEYS[1], 2 * start, 2 * (start + limit) - 1)
 if ARGV[2] == '' then return { meta[1], items } end
 local newer = {}

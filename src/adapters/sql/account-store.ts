@@ -1,7 +1,7 @@
-import type { Account } from '../../domain/model.js';
+import type { Account, Session } from '../../domain/model.js';
 import type { AccountStore, Credentials, NewAccount } from '../../ports/account-store.js';
 import { ACCOUNT_COLUMNS, type AccountRow, toAccount } from './rows.js';
-import { idParam, idsParam, isUniqueViolation, type SqlClient, toBigInt } from './sql-client.js';
+import { idParam, idsParam, isUniqueViolation, type SqlClient, toBigInt, toNumber } from './sql-client.js';
 
 export class SqlAccountStore implements AccountStore {
   constructor(private readonly db: SqlClient) {}
@@ -9,9 +9,17 @@ export class SqlAccountStore implements AccountStore {
   async create(account: NewAccount): Promise<Account | null> {
     try {
       await this.db.query(
-        `INSERT INTO accounts (id, handle, display_name, password_hash, created_at)
-         VALUES ($1::bigint, $2, $3, $4, $5)`,
-        [idParam(account.id), account.handle, account.displayName, account.passwordHash, account.createdAt],
+        `INSERT INTO accounts (id, handle, display_name, password_hash, created_at, email, locale)
+         VALUES ($1::bigint, $2, $3, $4, $5, $6, $7)`,
+        [
+          idParam(account.id),
+          account.handle,
+          account.displayName,
+          account.passwordHash,
+          account.createdAt,
+          account.email ?? null,
+          account.locale ?? null,
+        ],
       );
     } catch (error) {
       if (isUniqueViolation(error)) return null;
@@ -54,19 +62,31 @@ export class SqlAccountStore implements AccountStore {
     return row ? { accountId: toBigInt(row.id), passwordHash: row.password_hash } : null;
   }
 
-  async createSession(tokenHash: string, accountId: bigint, createdAt: Date): Promise<void> {
+  async createSession(tokenHash: string, session: Session, createdAt: Date): Promise<void> {
     await this.db.query(
-      'INSERT INTO sessions (token_hash, account_id, created_at) VALUES ($1, $2::bigint, $3)',
-      [tokenHash, idParam(accountId), createdAt],
+      `INSERT INTO sessions (token_hash, account_id, app_id, scopes, created_at)
+       VALUES ($1, $2::bigint, $3::bigint, $4::text[], $5)`,
+      [
+        tokenHash,
+        session.accountId === null ? null : idParam(session.accountId),
+        session.appId === null ? null : idParam(session.appId),
+        session.scopes,
+        createdAt,
+      ],
     );
   }
 
-  async sessionAccount(tokenHash: string): Promise<bigint | null> {
-    const [row] = await this.db.query<{ account_id: unknown }>(
-      'SELECT account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL',
+  async session(tokenHash: string): Promise<Session | null> {
+    const [row] = await this.db.query<{ account_id: unknown; app_id: unknown; scopes: string[] }>(
+      'SELECT account_id, app_id, scopes FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL',
       [tokenHash],
     );
-    return row ? toBigInt(row.account_id) : null;
+    if (!row) return null;
+    return {
+      accountId: row.account_id === null ? null : toBigInt(row.account_id),
+      appId: row.app_id === null ? null : toBigInt(row.app_id),
+      scopes: row.scopes,
+    };
   }
 
   async revokeSession(tokenHash: string, revokedAt: Date): Promise<void> {
@@ -74,5 +94,12 @@ export class SqlAccountStore implements AccountStore {
       tokenHash,
       revokedAt,
     ]);
+  }
+
+  async totals(): Promise<{ accounts: number; tweets: number }> {
+    const [row] = await this.db.query<{ accounts: unknown; tweets: unknown }>(
+      'SELECT count(*) AS accounts, coalesce(sum(tweets_count), 0) AS tweets FROM accounts',
+    );
+    return { accounts: toNumber(row?.accounts ?? 0), tweets: toNumber(row?.tweets ?? 0) };
   }
 }

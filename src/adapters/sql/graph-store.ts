@@ -1,7 +1,17 @@
+import type { IdWindow } from '../../domain/model.js';
 import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { enqueue } from './outbox.js';
-import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
+import {
+  idParam,
+  idsParam,
+  newestFirst,
+  type SqlClient,
+  toBigInt,
+  windowOrder,
+  windowParams,
+  windowPredicate,
+} from './sql-client.js';
 
 interface ListRow {
   account_id: unknown;
@@ -58,24 +68,38 @@ export class SqlGraphStore implements GraphStore {
     return rows.map((row) => toBigInt(row.follower_id));
   }
 
-  async followers(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]> {
-    const rows = await this.db.query<ListRow>(
-      `SELECT follower_id AS account_id, id FROM follows
-        WHERE followee_id = $1::bigint AND ($2::bigint IS NULL OR id < $2::bigint)
-        ORDER BY id DESC LIMIT $3`,
-      [idParam(accountId), before === undefined ? null : idParam(before), limit],
-    );
-    return rows.map(toListItem);
+  followers(accountId: bigint, window: IdWindow): Promise<FollowListItem[]> {
+    return this.list('follower_id', 'followee_id', accountId, window);
   }
 
-  async following(accountId: bigint, before: bigint | undefined, limit: number): Promise<FollowListItem[]> {
+  following(accountId: bigint, window: IdWindow): Promise<FollowListItem[]> {
+    return this.list('followee_id', 'follower_id', accountId, window);
+  }
+
+  /** One side of an account's edges (`listed`, where the other side is `accountId`), paged by edge id. */
+  private async list(
+    listed: 'follower_id' | 'followee_id',
+    side: 'follower_id' | 'followee_id',
+    accountId: bigint,
+    window: IdWindow,
+  ): Promise<FollowListItem[]> {
     const rows = await this.db.query<ListRow>(
-      `SELECT followee_id AS account_id, id FROM follows
-        WHERE follower_id = $1::bigint AND ($2::bigint IS NULL OR id < $2::bigint)
-        ORDER BY id DESC LIMIT $3`,
-      [idParam(accountId), before === undefined ? null : idParam(before), limit],
+      `SELECT ${listed} AS account_id, id FROM follows
+        WHERE ${side} = $1::bigint AND ${windowPredicate('id', 2)}
+        ORDER BY id ${windowOrder(window)} LIMIT $4`,
+      [idParam(accountId), ...windowParams(window)],
     );
-    return rows.map(toListItem);
+    return newestFirst(rows, window).map(toListItem);
+  }
+
+  /** The subset of `candidates` that follow `followeeId`. */
+  async followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
+    if (candidates.length === 0) return new Set();
+    const rows = await this.db.query<{ follower_id: unknown }>(
+      'SELECT follower_id FROM follows WHERE followee_id = $1::bigint AND follower_id = ANY($2::bigint[])',
+      [idParam(followeeId), idsParam(candidates)],
+    );
+    return new Set(rows.map((row) => toBigInt(row.follower_id)));
   }
 
   async followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {

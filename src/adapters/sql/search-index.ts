@@ -2,7 +2,7 @@ import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { AccountQuery, TweetQuery } from '../../domain/search-query.js';
 import type { SearchIndex } from '../../ports/search-index.js';
 import { type EntryRow, toEntry } from './rows.js';
-import { type SqlClient, toBigInt, windowParams } from './sql-client.js';
+import { newestFirst, type SqlClient, toBigInt, windowOrder, windowParams, windowPredicate } from './sql-client.js';
 
 /** A lexeme quoted for tsquery input, where a quote or a backslash inside is escaped by a backslash. */
 const quoted = (lexeme: string): string => `'${lexeme.replace(/['\\]/g, '\\$&')}'`;
@@ -27,23 +27,23 @@ export class SqlSearchIndex implements SearchIndex {
                 WHEN $1::text IS NULL THEN $2::tsquery
                 WHEN $2::text IS NULL THEN websearch_to_tsquery('simple', $1)
                 ELSE websearch_to_tsquery('simple', $1) && $2::tsquery END)
-          AND ($3::bigint IS NULL OR id < $3::bigint) AND ($4::bigint IS NULL OR id > $4::bigint)
-        ORDER BY id DESC LIMIT $5`,
+          AND ${windowPredicate('id', 3)}
+        ORDER BY id ${windowOrder(window)} LIMIT $5`,
       [
         asPhrases(query.phrases),
         exactly([...query.hashtags.map((tag) => `#${tag}`), ...query.mentions.map((handle) => `@${handle}`)]),
         ...windowParams(window),
       ],
     );
-    return rows.map(toEntry);
+    return newestFirst(rows, window).map(toEntry);
   }
 
   async accounts(query: AccountQuery, window: IdWindow): Promise<bigint[]> {
     const rows = await this.db.query<{ id: unknown }>(
       `SELECT id FROM accounts
         WHERE (lower(handle) LIKE $1 OR to_tsvector('simple', display_name) @@ $2::tsquery)
-          AND ($3::bigint IS NULL OR id < $3::bigint) AND ($4::bigint IS NULL OR id > $4::bigint)
-        ORDER BY id DESC LIMIT $5`,
+          AND ${windowPredicate('id', 3)}
+        ORDER BY id ${windowOrder(window)} LIMIT $5`,
       [
         // Underscores are LIKE wildcards; a handle's own must match only underscores.
         query.handlePrefix === null ? null : `${query.handlePrefix.replaceAll('_', '\\_')}%`,
@@ -51,6 +51,22 @@ export class SqlSearchIndex implements SearchIndex {
         ...windowParams(window),
       ],
     );
-    return rows.map((row) => toBigInt(row.id));
+    return newestFirst(rows, window).map((row) => toBigInt(row.id));
+  }
+
+  async hashtags(prefix: string, limit: number, offset: number): Promise<string[]> {
+    // A loose index scan: each step jumps to the next distinct tag, however many tweets use the last one.
+    const rows = await this.db.query<{ tag: string }>(
+      `WITH RECURSIVE tags (tag) AS (
+         (SELECT tag FROM tweet_hashtags WHERE tag LIKE $1 ORDER BY tag USING ~<~ LIMIT 1)
+         UNION ALL
+         SELECT (SELECT h.tag FROM tweet_hashtags h WHERE h.tag ~>~ tags.tag AND h.tag LIKE $1
+                  ORDER BY h.tag USING ~<~ LIMIT 1)
+           FROM tags WHERE tags.tag IS NOT NULL
+       )
+       SELECT tag FROM tags WHERE tag IS NOT NULL LIMIT $2 OFFSET $3`,
+      [`${prefix.replace(/[\\%_]/g, '\\$&')}%`, limit, offset],
+    );
+    return rows.map((row) => row.tag);
   }
 }

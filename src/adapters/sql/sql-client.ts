@@ -1,3 +1,5 @@
+import { fromOldest, type IdWindow } from '../../domain/model.js';
+
 /**
  * The narrow SQL surface the stores need, so that one set of queries runs on PGlite (embedded) and on PostgreSQL.
  * Parameters are positional ($1…); bigint parameters are passed as decimal strings and cast in SQL, and bigint
@@ -31,15 +33,22 @@ export const idParam = (id: bigint): string => id.toString();
 export const idsParam = (ids: readonly bigint[]): string[] => ids.map((id) => id.toString());
 
 /** A keyset window as three parameters: the exclusive upper and lower id bounds (null when open), and the limit. */
-export const windowParams = (w: {
-  before?: bigint | undefined;
-  after?: bigint | undefined;
-  limit: number;
-}): [string | null, string | null, number] => [
+export const windowParams = (w: IdWindow): [string | null, string | null, number] => [
   w.before === undefined ? null : idParam(w.before),
   w.after === undefined ? null : idParam(w.after),
   w.limit,
 ];
+
+/** The window's bounds on `column`, for the parameters {@link windowParams} puts at `$first` and `$first + 1`. */
+export const windowPredicate = (column: string, first: number): string =>
+  `($${first}::bigint IS NULL OR ${column} < $${first}::bigint) ` +
+  `AND ($${first + 1}::bigint IS NULL OR ${column} > $${first + 1}::bigint)`;
+
+/** How a window's page is read: newest first, or — a page from the oldest end — ascending, then reversed. */
+export const windowOrder = (w: IdWindow): 'ASC' | 'DESC' => (fromOldest(w) ? 'ASC' : 'DESC');
+
+/** Rows read in {@link windowOrder}, newest first. */
+export const newestFirst = <T>(rows: T[], w: IdWindow): T[] => (fromOldest(w) ? rows.reverse() : rows);
 
 /** The SQLSTATE of a unique violation, the one error the stores translate. */
 export const UNIQUE_VIOLATION = '23505';

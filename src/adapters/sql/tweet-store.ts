@@ -20,8 +20,11 @@ import {
   type SqlClient,
   type SqlExecutor,
   toBigInt,
+  newestFirst,
   toNumber,
+  windowOrder,
   windowParams,
+  windowPredicate,
 } from './sql-client.js';
 
 /**
@@ -73,15 +76,14 @@ const SEARCH_DOCUMENT = `CASE WHEN $12 = 'public' THEN to_tsvector('simple', $3)
  * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
  * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
  */
-const recentOf = (authors: string) => `
+const recentOf = (authors: string, order: 'ASC' | 'DESC') => `
   SELECT t.id, t.author_id FROM (${authors}) s
   CROSS JOIN LATERAL (
     SELECT id, author_id FROM tweets
-     WHERE author_id = s.author_id AND status = 'ACTIVE'
-       AND ($2::bigint IS NULL OR id < $2::bigint) AND ($3::bigint IS NULL OR id > $3::bigint)
-     ORDER BY id DESC LIMIT $4
+     WHERE author_id = s.author_id AND status = 'ACTIVE' AND ${windowPredicate('id', 2)}
+     ORDER BY id ${order} LIMIT $4
   ) t
-  ORDER BY t.id DESC LIMIT $4`;
+  ORDER BY t.id ${order} LIMIT $4`;
 
 export class SqlTweetStore implements TweetStore {
   constructor(private readonly db: SqlClient) {}
@@ -157,20 +159,21 @@ export class SqlTweetStore implements TweetStore {
   async byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]> {
     if (authorIds.length === 0) return [];
     const rows = await this.db.query<EntryRow>(
-      recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id'),
+      recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id', windowOrder(window)),
       [idsParam(authorIds), ...windowParams(window)],
     );
-    return rows.map(toEntry);
+    return newestFirst(rows, window).map(toEntry);
   }
 
   async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(
       recentOf(
         'SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint',
+        windowOrder(window),
       ),
       [idParam(readerId), ...windowParams(window)],
     );
-    return rows.map(toEntry);
+    return newestFirst(rows, window).map(toEntry);
   }
 
   async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
@@ -279,23 +282,21 @@ export class SqlTweetStore implements TweetStore {
   async replies(tweetId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(
       `SELECT id, author_id FROM tweets
-        WHERE reply_to_id = $1::bigint AND status = 'ACTIVE'
-          AND ($2::bigint IS NULL OR id < $2::bigint) AND ($3::bigint IS NULL OR id > $3::bigint)
-        ORDER BY id DESC LIMIT $4`,
+        WHERE reply_to_id = $1::bigint AND status = 'ACTIVE' AND ${windowPredicate('id', 2)}
+        ORDER BY id ${windowOrder(window)} LIMIT $4`,
       [idParam(tweetId), ...windowParams(window)],
     );
-    return rows.map(toEntry);
+    return newestFirst(rows, window).map(toEntry);
   }
 
   async mentioning(accountId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(
       `SELECT t.id, t.author_id FROM tweet_mentions m JOIN tweets t ON t.id = m.tweet_id
-        WHERE m.account_id = $1::bigint AND t.status = 'ACTIVE'
-          AND ($2::bigint IS NULL OR m.tweet_id < $2::bigint) AND ($3::bigint IS NULL OR m.tweet_id > $3::bigint)
-        ORDER BY m.tweet_id DESC LIMIT $4`,
+        WHERE m.account_id = $1::bigint AND t.status = 'ACTIVE' AND ${windowPredicate('m.tweet_id', 2)}
+        ORDER BY m.tweet_id ${windowOrder(window)} LIMIT $4`,
       [idParam(accountId), ...windowParams(window)],
     );
-    return rows.map(toEntry);
+    return newestFirst(rows, window).map(toEntry);
   }
 
   async engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>> {

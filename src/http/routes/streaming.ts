@@ -3,8 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { unauthorized } from '../../domain/errors.js';
 import type { FeedEvent, TimelineFeed } from '../../ports/timeline-feed.js';
-import type { Api, HttpServices } from '../api.js';
-import { viewerOf } from '../auth.js';
+import type { Api, HttpContext } from '../api.js';
+import { sessionFor, viewerOf } from '../auth.js';
+import { presentStatus } from '../presenters/status.js';
 import { errors } from '../schemas.js';
 
 export interface StreamingSettings {
@@ -27,10 +28,10 @@ const StreamQuery = Type.Object(
 );
 
 const EVENT_STREAM_DOC =
-  "Server-Sent Events. `event: update` with `data: <tweet id>` when an entry arrives in the caller's home " +
-  'timeline; `event: delete` with `data: <tweet id>` when one leaves it; a comment line (`: heartbeat`) every ' +
-  '15 s. Best effort: after a reconnect, and for accounts with very many followers (whose posts are merged at ' +
-  'read time, not pushed), poll `GET /timelines/home?since_id=` to catch up.';
+  "Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the " +
+  "caller's home timeline; `event: delete` with its id when one leaves it; a comment line (`:thump`) every 15 s. " +
+  'Best effort: after a reconnect, and for accounts with very many followers (whose posts are merged at read ' +
+  'time, not pushed), page `GET /api/v1/timelines/home?min_id=` to catch up.';
 
 /** `?access_token=…` masked wherever a URL is written down (request logs). */
 export const maskAccessToken = (url: string): string =>
@@ -47,15 +48,19 @@ export function requestForLogs(request: FastifyRequest) {
   };
 }
 
-const frame = (event: FeedEvent) => `event: ${event.kind}\ndata: ${event.tweetId.toString()}\n\n`;
+const frame = (event: string, data: string) => `event: ${event}\ndata: ${data}\n\n`;
 
-/** `GET /streaming/home`: the caller's home timeline changes, live. */
+/** `GET /streaming/user`: the caller's home timeline changes, live; `GET /streaming/health` for clients' checks. */
 export function streamingRoutes(
   app: Api,
-  { accounts }: Pick<HttpServices, 'accounts'>,
+  { accounts, tweets, presentation }: Pick<HttpContext, 'accounts' | 'tweets' | 'presentation'>,
   feed: TimelineFeed,
   { heartbeatMs = 15_000 }: StreamingSettings = {},
 ) {
+  app.get('/streaming/health', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain').send('OK'),
+  );
+
   const open = new Set<ServerResponse>();
   // Streams never end by themselves; closing the server ends them so it does not wait on them forever.
   app.addHook('preClose', async () => {
@@ -63,7 +68,7 @@ export function streamingRoutes(
   });
 
   app.get(
-    '/streaming/home',
+    '/streaming/user',
     {
       schema: {
         summary: 'Live updates of the home timeline',
@@ -82,17 +87,25 @@ export function streamingRoutes(
     async (request, reply) => {
       let reader = await viewerOf(request, accounts);
       const token = request.query.access_token;
-      if (reader === null && token !== undefined) {
-        reader = await accounts.authenticate(token);
-        if (reader === null) throw unauthorized('the token is not valid');
-      }
+      if (reader === null && token !== undefined) reader = (await sessionFor(token, accounts)).accountId;
       if (reader === null) throw unauthorized();
+      const viewer = reader;
+      const p = presentation(request);
 
       const response = reply.raw;
       const send = (text: string) => {
         if (!response.writableEnded) response.write(text);
       };
-      const unsubscribe = await feed.subscribe(reader, (event) => send(frame(event)));
+      // Events are told in order; each update is rendered for this reader (their likes, their retweets) on arrival.
+      let queue = Promise.resolve();
+      const deliver = (event: FeedEvent) => {
+        queue = queue.then(async () => {
+          if (event.kind === 'delete') return send(frame('delete', event.tweetId.toString()));
+          const view = await tweets.get(event.tweetId, viewer).catch(() => null);
+          if (view) send(frame('update', JSON.stringify(presentStatus(view, p))));
+        });
+      };
+      const unsubscribe = await feed.subscribe(viewer, deliver);
       // From here the route writes the response itself; the headers set by hooks (security, request id) go too.
       reply.hijack();
       const headers: OutgoingHttpHeaders = {};
@@ -108,8 +121,8 @@ export function streamingRoutes(
       });
       open.add(response);
       // `retry` tells the browser how soon to reconnect; the first comment flushes the headers at once.
-      send('retry: 5000\n: connected\n\n');
-      const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs);
+      send('retry: 5000\n:)\n\n');
+      const heartbeat = setInterval(() => send(':thump\n\n'), heartbeatMs);
       response.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();

@@ -1,0 +1,79 @@
+import twitterText, { type EntityWithIndices } from 'twitter-text';
+
+/** Text made safe to put between HTML tags or inside a double-quoted attribute. */
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** Mastodon shows at most this much of a link; the rest is in the markup, hidden. */
+const SHOWN_URL_LENGTH = 30;
+
+/** A link target only if it is http(s); twitter-text finds `example.com` without a scheme, which is taken as http. */
+function safeUrl(raw: string): URL | null {
+  try {
+    const url = new URL(SCHEME.test(raw) ? raw : `http://${raw}`);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function linkHtml(label: string, url: URL): string {
+  // The scheme and what does not fit are hidden, not removed, so copying the link text copies the whole URL.
+  const scheme = /^https?:\/\//i.exec(label)?.[0] ?? '';
+  const rest = label.slice(scheme.length);
+  const shown = rest.slice(0, SHOWN_URL_LENGTH);
+  const hidden = rest.slice(SHOWN_URL_LENGTH);
+  return (
+    `<a href="${escapeHtml(url.href)}" target="_blank" rel="nofollow noopener noreferrer" translate="no">` +
+    `<span class="invisible">${escapeHtml(scheme)}</span>` +
+    `<span class="${hidden ? 'ellipsis' : ''}">${escapeHtml(shown)}</span>` +
+    `<span class="invisible">${escapeHtml(hidden)}</span></a>`
+  );
+}
+
+function entityHtml(entity: EntityWithIndices, label: string, mentioned: ReadonlySet<string>, origin: string) {
+  if ('url' in entity) {
+    const url = safeUrl(entity.url);
+    return url ? linkHtml(label, url) : escapeHtml(label);
+  }
+  if ('hashtag' in entity) {
+    const tag = entity.hashtag;
+    return (
+      `<a href="${escapeHtml(`${origin}/tags/${encodeURIComponent(tag.normalize('NFKC').toLowerCase())}`)}" ` +
+      `class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`
+    );
+  }
+  const isList = 'listSlug' in entity && Boolean(entity.listSlug);
+  if ('screenName' in entity && !isList && mentioned.has(entity.screenName.toLowerCase())) {
+    const handle = entity.screenName;
+    return (
+      `<span class="h-card" translate="no"><a href="${escapeHtml(`${origin}/@${handle}`)}" class="u-url mention">` +
+      `@<span>${escapeHtml(handle)}</span></a></span>`
+    );
+  }
+  return escapeHtml(label);
+}
+
+/** Plain text as paragraphs: a blank line starts a new one, a single line break stays a line break. */
+const textHtml = (text: string) =>
+  escapeHtml(text).replace(/\r\n?/g, '\n').replace(/\n{2,}/g, '</p><p>').replace(/\n/g, '<br />');
+
+/**
+ * A post's `content` as Mastodon clients expect it: HTML built from the text, with links for the URLs, #hashtags and
+ * @mentions that twitter-text finds (a mention only when it names an account the post mentions: `mentioned`,
+ * lower-cased handles), everything else escaped. Nothing the author typed is ever markup.
+ */
+export function contentHtml(text: string, mentioned: ReadonlySet<string>, origin: string): string {
+  if (text === '') return '';
+  let html = '';
+  let at = 0;
+  for (const entity of twitterText.extractEntitiesWithIndices(text)) {
+    const [start, end] = entity.indices;
+    if (start < at || end > text.length) continue;
+    html += textHtml(text.slice(at, start)) + entityHtml(entity, text.slice(start, end), mentioned, origin);
+    at = end;
+  }
+  html += textHtml(text.slice(at));
+  return `<p>${html}</p>`;
+}

@@ -1,0 +1,105 @@
+import { type Static, Type } from 'typebox';
+import type { TweetView } from '../../services/hydrate.js';
+import { AccountSchema, presentAccount } from './account.js';
+import { contentHtml } from './content.js';
+import type { Presentation } from './presentation.js';
+
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+const MentionSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  acct: Type.String(),
+  url: Type.String(),
+});
+const TagSchema = Type.Object({ name: Type.String(), url: Type.String() });
+
+/** The fields of a Status; a boost carries its original in `reblog`, one level deep. */
+const statusFields = {
+  id: Type.String({ description: '64-bit Snowflake as a decimal string; a boost has an id of its own' }),
+  uri: Type.String(),
+  url: Type.String(),
+  created_at: Type.String({ format: 'date-time', description: 'with milliseconds' }),
+  edited_at: nullable(Type.String()),
+  account: AccountSchema,
+  content: Type.String({ description: 'HTML: links, mentions and hashtags; everything else escaped' }),
+  visibility: Type.Union([Type.Literal('public'), Type.Literal('unlisted')]),
+  sensitive: Type.Boolean(),
+  spoiler_text: Type.String(),
+  media_attachments: Type.Array(Type.Object({})),
+  mentions: Type.Array(MentionSchema),
+  tags: Type.Array(TagSchema),
+  emojis: Type.Array(Type.Object({})),
+  reblogs_count: Type.Integer(),
+  favourites_count: Type.Integer(),
+  replies_count: Type.Integer(),
+  in_reply_to_id: nullable(Type.String()),
+  in_reply_to_account_id: nullable(Type.String()),
+  language: nullable(Type.String()),
+  poll: Type.Null(),
+  card: Type.Null(),
+  favourited: Type.Boolean(),
+  reblogged: Type.Boolean(),
+  muted: Type.Boolean(),
+  bookmarked: Type.Boolean(),
+  pinned: Type.Boolean(),
+  filtered: Type.Array(Type.Object({})),
+};
+
+export const StatusSchema = Type.Object({
+  ...statusFields,
+  reblog: nullable(Type.Object({ ...statusFields, reblog: Type.Null() })),
+});
+
+export type StatusJson = Static<typeof StatusSchema>;
+
+function presentOne(view: TweetView, presentation: Presentation): Omit<StatusJson, 'reblog'> {
+  const { tweet, author } = view;
+  const { origin } = presentation;
+  const url = `${origin}/@${author.handle}/${tweet.id}`;
+  const mentioned = new Set(view.mentions.map((a) => a.handle.toLowerCase()));
+  return {
+    id: tweet.id.toString(),
+    uri: url,
+    url,
+    created_at: tweet.createdAt.toISOString(),
+    edited_at: null,
+    account: presentAccount(author, presentation),
+    content: contentHtml(tweet.text, mentioned, origin),
+    visibility: tweet.visibility,
+    sensitive: tweet.sensitive,
+    spoiler_text: tweet.spoilerText,
+    media_attachments: [],
+    mentions: view.mentions.map((a) => ({
+      id: a.id.toString(),
+      username: a.handle,
+      acct: a.handle,
+      url: `${origin}/@${a.handle}`,
+    })),
+    tags: tweet.hashtags.map((name) => ({ name, url: `${origin}/tags/${encodeURIComponent(name)}` })),
+    emojis: [],
+    reblogs_count: tweet.retweetCount,
+    favourites_count: tweet.likeCount,
+    replies_count: tweet.replyCount,
+    in_reply_to_id: tweet.replyToId?.toString() ?? null,
+    in_reply_to_account_id: tweet.replyToAuthorId?.toString() ?? null,
+    language: tweet.language,
+    poll: null,
+    card: null,
+    favourited: view.liked,
+    reblogged: view.retweeted,
+    muted: false,
+    bookmarked: false,
+    pinned: false,
+    filtered: [],
+  };
+}
+
+/** A hydrated tweet as a Mastodon Status; a retweet is a boost whose `reblog` is the original. */
+export function presentStatus(view: TweetView, presentation: Presentation): StatusJson {
+  return {
+    ...presentOne(view, presentation),
+    reblog: view.retweetOf ? { ...presentOne(view.retweetOf, presentation), reblog: null } : null,
+  };
+}
