@@ -99,7 +99,7 @@ export async function readAnatomy(env: Record<string, string>, tokens: string[])
       const response = await trace.run(intervals, async () =>
         app.http.inject({
           method: 'GET',
-          url: '/api/v1/timelines/home?limit=50',
+          url: '/api/v1/timelines/home?limit=40',
           headers: { authorization: `Bearer ${token}` },
         }),
       );

@@ -5,7 +5,7 @@
  * flight) measures the most a server can do. Percentiles come from HdrHistogram.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import { seedTweetId, tokenOf } from './ids.js';
+import { accountId, seedTweetId, tokenOf } from './ids.js';
 import { seeded } from './random.js';
 
 /** What a mix may hold (`--mix`): reads, posts, and follows and likes (each undone half the time). */
@@ -81,41 +81,41 @@ async function run(job: LoadJob): Promise<LoadResult> {
     let response: Response;
     switch (op) {
       case 'home':
-        response = await fetch(`${job.base}/api/v1/timelines/home?limit=50`, { headers });
+        response = await fetch(`${job.base}/api/v1/timelines/home?limit=40`, { headers });
         break;
       case 'account':
-        response = await fetch(`${job.base}/api/v1/accounts/u${random.int(job.accounts)}/tweets?limit=20`);
+        response = await fetch(`${job.base}/api/v1/accounts/${accountId(random.int(job.accounts))}/statuses?limit=20`);
         break;
       case 'post':
-        response = await fetch(`${job.base}/api/v1/tweets`, {
+        response = await fetch(`${job.base}/api/v1/statuses`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `bench post ${posted++} #bench` }),
+          body: JSON.stringify({ status: `bench post ${posted++} #bench` }),
         });
         break;
       case 'follow': {
         let followee = random.int(job.accounts);
         if (followee === reader) followee = (followee + 1) % job.accounts;
-        response = await fetch(`${job.base}/api/v1/accounts/u${followee}/follow`, {
-          method: undo ? 'DELETE' : 'PUT',
+        response = await fetch(`${job.base}/api/v1/accounts/${accountId(followee)}/${undo ? 'unfollow' : 'follow'}`, {
+          method: 'POST',
           headers,
         });
         break;
       }
       case 'like':
-        response = await fetch(`${job.base}/api/v1/tweets/${seedTweetId(random.int(job.tweets))}/like`, {
-          method: undo ? 'DELETE' : 'PUT',
-          headers,
-        });
+        response = await fetch(
+          `${job.base}/api/v1/statuses/${seedTweetId(random.int(job.tweets))}/${undo ? 'unfavourite' : 'favourite'}`,
+          { method: 'POST', headers },
+        );
         break;
       case 'storm':
-        response = await fetch(`${job.base}/api/v1/tweets`, {
+        response = await fetch(`${job.base}/api/v1/statuses`, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${tokenOf(0)}`,
             'content-type': 'application/json',
           },
-          body: JSON.stringify({ text: `storm post ${posted++} #storm` }),
+          body: JSON.stringify({ status: `storm post ${posted++} #storm` }),
         });
         break;
       case 'ceiling':

@@ -176,7 +176,7 @@ function goals(f: Figures): string {
             )
             .join(
               ', ',
-            )} — the Redis lists first, then the bodies and the two PostgreSQL questions at once — and ${n(a.outsideIo.p50, 2)} ms of the api's own work outside any I/O (routing, hydrating 50 tweets, JSON). That is already near the bound before any load; under load these costs queue, because the api, PostgreSQL, Redis, NATS, the fanout process and the load generator share two cores. What would remove them: live counters and the reader's likes in Redis next to the tweet bodies, and an unfollow that clears the cached timeline before it answers, so a cached read asks PostgreSQL nothing.`
+            )} — the Redis lists first, then the bodies and the two PostgreSQL questions at once — and ${n(a.outsideIo.p50, 2)} ms of the api's own work outside any I/O (routing, hydrating 40 statuses, JSON). That is already near the bound before any load; under load these costs queue, because the api, PostgreSQL, Redis, NATS, the fanout process and the load generator share two cores. What would remove them: live counters and the reader's likes in Redis next to the tweet bodies, and an unfollow that clears the cached timeline before it answers, so a cached read asks PostgreSQL nothing.`
         : '',
     ),
   );
@@ -217,7 +217,7 @@ function goals(f: Figures): string {
       cold ? cold.p99 <= 30 : undefined,
       cold ? times(cold.p99, 30) : '',
       cold
-        ? `**Cold start.** A first read rebuilds the timeline — one query that reads up to 200 recent tweets of each of ${n(cold.medianFollowing, 0)} followees (an index probe each) and caches up to 800 entries — then hydrates 50 tweets that no one has read yet, so their bodies come from PostgreSQL too; its median is ${n(cold.p50, 1)} ms against ${n(a?.total.p50, 1)} ms for a cached read.${
+        ? `**Cold start.** A first read rebuilds the timeline — one query that reads up to 200 recent tweets of each of ${n(cold.medianFollowing, 0)} followees (an index probe each) and caches up to 800 entries — then hydrates 40 statuses that no one has read yet, so their bodies come from PostgreSQL too; its median is ${n(cold.p50, 1)} ms against ${n(a?.total.p50, 1)} ms for a cached read.${
             f.coldAnatomy
               ? ` Read alone, step by step, the largest costs of a first read are ${f.coldAnatomy.steps
                   .slice(0, 4)
@@ -542,7 +542,7 @@ post p50 / p99 ${n(f.storm?.post.p50, 2)} / ${n(f.storm?.post.p99, 2)} ms.
 
 ${n(f.search?.tweets, 0)} tweets (6–15 words each from a 5,000-word vocabulary with Zipf-like frequencies; a fifth
 with one of 500 hashtags, a tenth mentioning an account) generated inside PostgreSQL and indexed in
-${n(f.search?.loadSeconds, 0)} s. ${n(f.search?.queries, 0)} queries through \`GET /api/v1/search/tweets?limit=20\`,
+${n(f.search?.loadSeconds, 0)} s. ${n(f.search?.queries, 0)} queries through \`GET /api/v2/search?type=statuses&limit=20\`,
 four in flight, terms drawn with the corpus's frequencies (${n((f.search?.matchedShare ?? 0) * 100, 0)}% found something):
 p50 ${n(f.search?.p50, 1)} ms, p99 ${n(f.search?.p99, 1)} ms. The time includes hydrating 20 tweets (tweet cache,
 authors, live counters). The slowest kind is a phrase of two frequent words: PostgreSQL estimates a phrase like an AND

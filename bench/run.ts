@@ -13,6 +13,7 @@ import { NatsEventLog } from '../src/adapters/nats/nats-event-log.js';
 import { openPgClient } from '../src/adapters/postgres/pg-client.js';
 import { migrate } from '../src/adapters/sql/migrate.js';
 import { readAnatomy } from './anatomy.js';
+import { registerAccounts } from './client.js';
 import { generateGraph, loadGraph, SIZES, tokenOf } from './graph.js';
 import { type LoadJob, type LoadResult, MIX_OPERATIONS, type Operation } from './load.js';
 import {
@@ -162,7 +163,7 @@ async function readEach(readers: number[], concurrency: number): Promise<number[
       while (next < readers.length) {
         const reader = readers[next++] as number;
         const started = performance.now();
-        const response = await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
+        const response = await fetch(`${API.base}/api/v1/timelines/home?limit=40`, {
           headers: { authorization: `Bearer ${tokenOf(reader)}` },
         });
         await response.arrayBuffer();
@@ -293,7 +294,7 @@ async function services() {
 
   // A real 50-tweet home page, for the HTTP ceiling.
   const page = await (
-    await fetch(`${API.base}/api/v1/timelines/home?limit=50`, {
+    await fetch(`${API.base}/api/v1/timelines/home?limit=40`, {
       headers: { authorization: 'Bearer benchtoken000000000001' },
     })
   ).text();
@@ -394,13 +395,13 @@ async function services() {
   for (let i = 0; i < burst; i++) {
     const author = authors[i % authors.length] as number;
     followersVisited += (graph.followers[author] ?? 0) + 1;
-    await fetch(`${API.base}/api/v1/tweets`, {
+    await fetch(`${API.base}/api/v1/statuses`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${tokenOf(author)}`,
         'content-type': 'application/json',
       },
-      body: JSON.stringify({ text: `fanout burst ${i}` }),
+      body: JSON.stringify({ status: `fanout burst ${i}` }),
     });
   }
   fanout = await startFanout();
@@ -673,11 +674,13 @@ async function searchScenario(sql: ReturnType<typeof openPgClient>, count: numbe
       while (next < queries.length) {
         const { kind, q } = queries[next++] as (typeof queries)[number];
         const started = performance.now();
-        const response = await fetch(`${API.base}/api/v1/search/tweets?q=${encodeURIComponent(q)}&limit=20`);
-        const body = (await response.json()) as { tweets?: unknown[] };
+        const response = await fetch(
+          `${API.base}/api/v2/search?type=statuses&q=${encodeURIComponent(q)}&limit=20`,
+        );
+        const body = (await response.json()) as { statuses?: unknown[] };
         const ms = performance.now() - started;
         if (!response.ok) throw new Error(`search ${q} answered ${response.status}`);
-        if ((body.tweets?.length ?? 0) > 0) matched += 1;
+        if ((body.statuses?.length ?? 0) > 0) matched += 1;
         all.push(ms);
         byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
       }
@@ -712,26 +715,29 @@ async function embedded() {
     port,
   );
   const users = 200;
-  const tokens: string[] = [];
-  for (let i = 0; i < users; i++) {
-    const reply = await fetch(`${base}/api/v1/accounts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ handle: `e${i}`, password: 'bench password' }),
+  const tokens = await registerAccounts(
+    base,
+    Array.from({ length: users }, (_, i) => `e${i}`),
+    'bench password',
+  );
+  const ids: string[] = [];
+  for (const token of tokens) {
+    const me = await fetch(`${base}/api/v1/accounts/verify_credentials`, {
+      headers: { authorization: `Bearer ${token}` },
     });
-    tokens.push(((await reply.json()) as { token: string }).token);
+    ids.push(((await me.json()) as { id: string }).id);
   }
   for (let i = 0; i < users; i++) {
     for (let k = 1; k <= 20; k++) {
-      await fetch(`${base}/api/v1/accounts/e${(i + k * 7) % users}/follow`, {
-        method: 'PUT',
+      await fetch(`${base}/api/v1/accounts/${ids[(i + k * 7) % users]}/follow`, {
+        method: 'POST',
         headers: { authorization: `Bearer ${tokens[i]}` },
       });
     }
-    await fetch(`${base}/api/v1/tweets`, {
+    await fetch(`${base}/api/v1/statuses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: `hello from e${i}` }),
+      body: JSON.stringify({ status: `hello from e${i}` }),
     });
   }
   // These accounts were made through the API, so the load generator's token scheme does not apply: read closed-loop
@@ -745,13 +751,13 @@ async function embedded() {
           const token = tokens[(done + worker) % users] as string;
           const response =
             op === 'home'
-              ? await fetch(`${base}/api/v1/timelines/home?limit=50`, {
+              ? await fetch(`${base}/api/v1/timelines/home?limit=40`, {
                   headers: { authorization: `Bearer ${token}` },
                 })
-              : await fetch(`${base}/api/v1/tweets`, {
+              : await fetch(`${base}/api/v1/statuses`, {
                   method: 'POST',
                   headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-                  body: JSON.stringify({ text: `embedded ${done}` }),
+                  body: JSON.stringify({ status: `embedded ${done}` }),
                 });
           await response.arrayBuffer();
           done += 1;

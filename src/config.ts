@@ -80,7 +80,10 @@ function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
 function trustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === 'off' || raw === 'false') return false;
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
-  const addresses = raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const addresses = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   if (addresses.some((a) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(a))) {
     throw new ConfigError(
       `STARLING_TRUST_PROXY must be "off", a hop count, or proxy addresses/subnets (10.0.0.0/8,::1), not "${raw}"`,
@@ -95,9 +98,16 @@ function publicUrl(raw: string | undefined): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`STARLING_PUBLIC_URL must be an absolute URL such as https://example.social, not "${raw}"`);
+    throw new ConfigError(
+      `STARLING_PUBLIC_URL must be an absolute URL such as https://example.social, not "${raw}"`,
+    );
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
     throw new ConfigError(`STARLING_PUBLIC_URL must be an http(s) origin without a path, not "${raw}"`);
   }
   return url.origin;

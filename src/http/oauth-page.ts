@@ -74,5 +74,8 @@ export function codePage(app: ClientApp, code: string): string {
 }
 
 export function errorPage(message: string): string {
-  return page('Cannot authorize', `<h1>This sign-in link does not work</h1><p class="error">${e(message)}</p>`);
+  return page(
+    'Cannot authorize',
+    `<h1>This sign-in link does not work</h1><p class="error">${e(message)}</p>`,
+  );
 }

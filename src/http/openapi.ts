@@ -14,13 +14,14 @@ export function registerOpenApi(app: Api) {
         title: 'Starling API',
         version: '1.0.0',
         description:
-          'Microblogging timelines. Ids are 64-bit Snowflakes sent as decimal strings; pages are keyset (`limit`, ' +
-          '`cursor` from `next_cursor`, `since_id`); errors are `{"error": {"code", "message"}}` with a stable code.',
+          'Microblogging timelines through the Mastodon client API. Ids are 64-bit Snowflakes sent as decimal ' +
+          'strings; lists page by `limit`, `max_id`, `since_id` and `min_id`, and the `Link` header names the next ' +
+          'and previous pages; errors are `{"error": "<message>", "code": "<stable code>"}`.',
       },
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A token from sign-up or login' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An OAuth access token from /oauth/token' },
         },
       },
     },
@@ -29,7 +30,7 @@ export function registerOpenApi(app: Api) {
   // Routes that can answer 401 take a bearer token; each route is filed under its resource.
   app.addHook('onRoute', (route) => {
     const schema = route.schema;
-    if (!schema || !route.url.startsWith('/api/v1/')) return;
+    if (!schema || !/^\/api\/v[12]\//.test(route.url)) return;
     const responses = (schema.response ?? {}) as Record<string, unknown>;
     if ('401' in responses) schema.security = [{ bearer: [] }];
     schema.tags ??= [route.url.split('/')[3] ?? 'api'];

@@ -12,7 +12,9 @@ import type { Page } from '../services/pages.js';
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, description: 'page size; larger values are clamped' })),
   max_id: Type.Optional(Type.String({ maxLength: 20, description: 'items older than this id' })),
-  since_id: Type.Optional(Type.String({ maxLength: 20, description: 'items newer than this id, newest first' })),
+  since_id: Type.Optional(
+    Type.String({ maxLength: 20, description: 'items newer than this id, newest first' }),
+  ),
   min_id: Type.Optional(
     Type.String({ maxLength: 20, description: 'the items right after this id (paging towards the newest)' }),
   ),
@@ -63,7 +65,9 @@ export function setPageLinks(
   page: Pick<Page<unknown>, 'next' | 'prev'>,
 ) {
   const links: string[] = [];
-  if (page.next !== null) links.push(`<${linkTo(request, origin, { max_id: page.next.toString() })}>; rel="next"`);
-  if (page.prev !== null) links.push(`<${linkTo(request, origin, { min_id: page.prev.toString() })}>; rel="prev"`);
+  if (page.next !== null)
+    links.push(`<${linkTo(request, origin, { max_id: page.next.toString() })}>; rel="next"`);
+  if (page.prev !== null)
+    links.push(`<${linkTo(request, origin, { min_id: page.prev.toString() })}>; rel="prev"`);
   if (links.length > 0) reply.header('link', links.join(', '));
 }

@@ -20,7 +20,8 @@ function foldBrackets(values: unknown): void {
     const name = key.slice(0, -2);
     const existing = record[name];
     const listed = Array.isArray(value) ? value : [value];
-    record[name] = existing === undefined ? listed : [...(Array.isArray(existing) ? existing : [existing]), ...listed];
+    record[name] =
+      existing === undefined ? listed : [...(Array.isArray(existing) ? existing : [existing]), ...listed];
     delete record[key];
   }
 }

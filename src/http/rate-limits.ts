@@ -36,8 +36,10 @@ interface Limiter {
 }
 
 const always = () => true;
-const is = (method: string, ...routes: string[]) => (route: string, m: string) =>
-  m === method && routes.includes(route);
+const is =
+  (method: string, ...routes: string[]) =>
+  (route: string, m: string) =>
+    m === method && routes.includes(route);
 
 function limiters(settings: RateLimitSettings): Limiter[] {
   return [
@@ -48,8 +50,18 @@ function limiters(settings: RateLimitSettings): Limiter[] {
       budget: settings.posts,
       applies: is('POST', '/api/v1/statuses', '/api/v1/statuses/:id/reblog'),
     },
-    { name: 'follows', scope: 'account', budget: settings.follows, applies: is('POST', '/api/v1/accounts/:id/follow') },
-    { name: 'logins', scope: 'ip', budget: settings.logins, applies: is('POST', '/oauth/token', '/oauth/authorize') },
+    {
+      name: 'follows',
+      scope: 'account',
+      budget: settings.follows,
+      applies: is('POST', '/api/v1/accounts/:id/follow'),
+    },
+    {
+      name: 'logins',
+      scope: 'ip',
+      budget: settings.logins,
+      applies: is('POST', '/oauth/token', '/oauth/authorize'),
+    },
     { name: 'sign-ups', scope: 'ip', budget: settings.signUps, applies: is('POST', '/api/v1/accounts') },
   ];
 }

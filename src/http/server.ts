@@ -5,7 +5,12 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
-import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Api, HttpServices, Site } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
@@ -83,7 +88,10 @@ export function createHttpServer(options: HttpOptions): Api {
     // Errors Fastify raises before routing (a malformed URL or content type) get the same shape as every other.
     frameworkErrors: (error, _request, reply) => {
       const { mapped, body } = errorBody(error);
-      void (reply as unknown as FastifyReply).code(mapped.status).type('application/json').send(JSON.stringify(body));
+      void (reply as unknown as FastifyReply)
+        .code(mapped.status)
+        .type('application/json')
+        .send(JSON.stringify(body));
     },
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
@@ -98,7 +106,10 @@ export function createHttpServer(options: HttpOptions): Api {
     // A hop count trusts that many proxies nearest the server (Fastify's types take it as a function).
     trustProxy:
       typeof options.trustProxy === 'number'
-        ? ((hops) => (_address: string, hop: number) => hop < hops)(options.trustProxy)
+        ? (
+            (hops) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
         : (options.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -124,7 +135,9 @@ export function createHttpServer(options: HttpOptions): Api {
     return reply.status(mapped.status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' }),
+    reply
+      .status(404)
+      .send({ error: `no route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' }),
   );
 
   healthRoutes(app, readiness);
@@ -153,9 +166,12 @@ export function createHttpServer(options: HttpOptions): Api {
 
   app.register(cors, {
     delegator: (request, callback) =>
-      callback(null, CROSS_ORIGIN.test(request.url ?? '')
+      callback(
+        null,
+        CROSS_ORIGIN.test(request.url ?? '')
           ? { origin: '*', methods: CROSS_ORIGIN_METHODS, exposedHeaders: EXPOSED_HEADERS, maxAge: 86_400 }
-          : { origin: false }),
+          : { origin: false },
+      ),
   });
 
   app.register(helmet, {
@@ -184,7 +200,8 @@ export function createHttpServer(options: HttpOptions): Api {
         request.url.startsWith('/api/') ? viewerOf(request, services.accounts) : Promise.resolve(null),
       );
     }
-    oauthRoutes(root, context);
+    // In a context of its own: OAuth's error shape must not become the API's.
+    root.register(async (oauth) => oauthRoutes(oauth, context));
     root.register(async (api) => {
       authenticateRequests(api, services.accounts);
       instanceRoutes(api, context);

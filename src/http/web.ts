@@ -8,7 +8,8 @@ import type { Api } from './api.js';
 export const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** Paths that belong to the API and operations: an unknown one there is a JSON 404, never the web page. */
-const NOT_THE_CLIENT = /^\/(?:api(?:\/|$)|oauth\/(?:token|revoke)$|\.well-known\/|nodeinfo\/|healthz$|readyz$|metrics$)/;
+const NOT_THE_CLIENT =
+  /^\/(?:api(?:\/|$)|oauth\/(?:token|revoke)$|\.well-known\/|nodeinfo\/|healthz$|readyz$|metrics$)/;
 
 function wantsThePage(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';

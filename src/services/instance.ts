@@ -13,7 +13,11 @@ export interface InstanceSettings {
 const TOTALS_TTL_MS = 60_000;
 
 /** What the server says about itself (instance and NodeInfo documents), with totals counted at most once a minute. */
-export function createInstanceService(accounts: Pick<AccountStore, 'totals'>, clock: Clock, settings: InstanceSettings) {
+export function createInstanceService(
+  accounts: Pick<AccountStore, 'totals'>,
+  clock: Clock,
+  settings: InstanceSettings,
+) {
   let totals: { at: number; value: Promise<{ accounts: number; tweets: number }> } | undefined;
   return {
     async facts() {

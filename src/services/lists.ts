@@ -79,7 +79,8 @@ export function createListService(deps: ListDeps) {
       return { ancestors, descendants };
     },
 
-    favouritedBy: (tweetId: bigint, window: IdWindow) => actors(tweetId, window, (w) => lists.likers(tweetId, w)),
+    favouritedBy: (tweetId: bigint, window: IdWindow) =>
+      actors(tweetId, window, (w) => lists.likers(tweetId, w)),
     rebloggedBy: (tweetId: bigint, window: IdWindow) =>
       actors(tweetId, window, (w) => lists.retweeters(tweetId, w)),
   };

@@ -214,7 +214,8 @@ export function createOAuthService({ apps, accountService, ids, clock }: OAuthDe
       const app = await client(input.clientId, input.clientSecret);
       if (!input.code) throw new OAuthError('invalid_request', 'code is required');
       const grant = await apps.redeemCode(hashToken(input.code), new Date(clock.now()));
-      const invalid = () => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or used');
+      const invalid = () =>
+        new OAuthError('invalid_grant', 'The authorization code is invalid, expired or used');
       if (!grant || grant.appId !== app.id) throw invalid();
       if (input.redirectUri !== undefined && input.redirectUri !== grant.redirectUri) throw invalid();
       if (grant.codeChallenge !== null) {

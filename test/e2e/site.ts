@@ -60,9 +60,10 @@ export class Site {
     await this.app.close();
   }
 
+  /** A call to the API; `path` is the whole path (`/api/v1/…`, `/oauth/…`). */
   // biome-ignore lint/suspicious/noExplicitAny: a test's view of a JSON body
   async api<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}/api/v1${path}`, {
+    const response = await fetch(`${this.base}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -75,17 +76,43 @@ export class Site {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  private appToken: Promise<string> | undefined;
+
+  /** Accounts are made as any client app makes them: an app, its own token, then the registration call. */
   async signUp(handle: string, displayName?: string): Promise<Account> {
-    const session = await this.api('POST', '/accounts', undefined, {
-      handle,
+    this.appToken ??= (async () => {
+      const app = await this.api('POST', '/api/v1/apps', undefined, {
+        client_name: 'browser tests',
+        redirect_uris: 'urn:ietf:wg:oauth:2.0:oob',
+        scopes: 'read write follow push',
+      });
+      const token = await this.api('POST', '/oauth/token', undefined, {
+        grant_type: 'client_credentials',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        scope: 'read write follow push',
+      });
+      return token.access_token as string;
+    })();
+    const token = await this.api('POST', '/api/v1/accounts', await this.appToken, {
+      username: handle,
       password: PASSWORD,
+      agreement: true,
       ...(displayName ? { display_name: displayName } : {}),
     });
-    return { id: session.account.id, handle, token: session.token };
+    const account = await this.api('GET', '/api/v1/accounts/verify_credentials', token.access_token);
+    return { id: account.id, handle, token: token.access_token };
   }
 
-  postAs(user: Account, text: string) {
-    return this.api('POST', '/tweets', user.token, { text });
+  postAs(user: Account, text: string, inReplyToId?: string) {
+    return this.api('POST', '/api/v1/statuses', user.token, {
+      status: text,
+      ...(inReplyToId ? { in_reply_to_id: inReplyToId } : {}),
+    });
+  }
+
+  follow(user: Account, followee: Account) {
+    return this.api('POST', `/api/v1/accounts/${followee.id}/follow`, user.token);
   }
 
   /** A page in a fresh browser context, signed in as `user` (the session the client keeps in localStorage). */
@@ -93,7 +120,7 @@ export class Site {
     const context = await this.browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
     this.contexts.push(context);
     if (user) {
-      const account = await this.api('GET', `/accounts/${user.handle}`);
+      const account = await this.api('GET', '/api/v1/accounts/verify_credentials', user.token);
       const session = JSON.stringify(JSON.stringify({ token: user.token, account }));
       await context.addInitScript({
         content: `localStorage.getItem('starling.session') || localStorage.setItem('starling.session', ${session});`,

@@ -43,7 +43,7 @@ describe.skipIf(!executablePath)('the web client on the social routes', () => {
     const nia = await site.signUp('nia');
     const oz = await site.signUp('oz');
     const { id } = await site.postAs(nia, 'Ask me anything');
-    await site.api('POST', '/tweets', oz.token, { text: 'What is a Snowflake id?', reply_to_id: id });
+    await site.postAs(oz, 'What is a Snowflake id?', id);
     const page = await site.pageFor();
     await page.goto(`${site.base}/tweets/${id}`);
     await page.locator('.items article', { hasText: 'What is a Snowflake id?' }).waitFor();

@@ -1,54 +1,66 @@
 import { currentSession, saveSession } from './session.js';
 
-/** The wire objects of the API contract (ids are decimal strings: they exceed 2^53). */
+/** The Mastodon entities the client reads (ids are decimal strings: they exceed 2^53). */
 export interface AccountJson {
   id: string;
-  handle: string;
+  username: string;
+  acct: string;
   display_name: string;
   created_at: string;
+  note: string;
+  url: string;
+  avatar: string;
+  header: string;
   followers_count: number;
   following_count: number;
-  tweets_count: number;
+  statuses_count: number;
 }
 
-export interface AuthorJson {
+export interface MentionJson {
   id: string;
-  handle: string;
-  display_name: string;
+  username: string;
+  acct: string;
+  url: string;
 }
 
-export interface TweetJson {
+export interface StatusJson {
   id: string;
-  author: AuthorJson;
-  text: string;
+  url: string;
   created_at: string;
-  reply_to_id: string | null;
-  retweet_of: TweetJson | null;
-  like_count: number;
-  retweet_count: number;
-  reply_count: number;
-  mentions: string[];
-  hashtags: string[];
-  liked: boolean;
-  retweeted: boolean;
-}
-
-export interface TweetPage {
-  tweets: TweetJson[];
-  next_cursor: string | null;
-}
-
-export interface AccountPage {
-  accounts: AccountJson[];
-  next_cursor: string | null;
-}
-
-export interface SessionJson {
   account: AccountJson;
-  token: string;
+  /** HTML from the server: rendered only through {@link statusContent}'s allow-list. */
+  content: string;
+  visibility: 'public' | 'unlisted';
+  sensitive: boolean;
+  spoiler_text: string;
+  mentions: MentionJson[];
+  tags: { name: string; url: string }[];
+  reblogs_count: number;
+  favourites_count: number;
+  replies_count: number;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  reblog: StatusJson | null;
+  favourited: boolean;
+  reblogged: boolean;
 }
 
-export const API = '/api/v1';
+export interface RelationshipJson {
+  id: string;
+  following: boolean;
+  followed_by: boolean;
+}
+
+export interface TokenJson {
+  access_token: string;
+  scope: string;
+}
+
+export interface SearchResults {
+  accounts: AccountJson[];
+  statuses: StatusJson[];
+  hashtags: { name: string; url: string }[];
+}
 
 /** A failed call, with the API's stable code and a message fit to show. */
 export class ApiError extends Error {
@@ -67,32 +79,55 @@ export interface CallOptions {
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
+  /** Send no bearer token (the app's own calls: registering, signing in). */
+  anonymous?: boolean;
+  token?: string;
 }
 
+/** `path` is the API's own: `/api/v1/…`, `/api/v2/…` or `/oauth/…`. */
 export function apiUrl(path: string, query: CallOptions['query'] = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
   const search = params.toString();
-  return `${API}${path}${search ? `?${search}` : ''}`;
+  return `${path}${search ? `?${search}` : ''}`;
 }
 
 async function errorOf(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
-    if (body.error?.code) {
-      return new ApiError(response.status, body.error.code, body.error.message ?? body.error.code);
-    }
+    const body = (await response.json()) as { error?: string; error_description?: string; code?: string };
+    const message = body.error_description ?? body.error;
+    if (message) return new ApiError(response.status, body.code ?? body.error ?? 'http_error', message);
   } catch {
     // Not the API's JSON error shape (a proxy's page, say): the status has to do.
   }
   return new ApiError(response.status, 'http_error', `the server answered ${response.status}`);
 }
 
+/** What a call returned, with the `Link` header's next page (its `max_id`), if any. */
+export interface Answer<T> {
+  body: T;
+  next: string | null;
+}
+
+/** The `max_id` of the `Link` header's `rel="next"`: where the next (older) page starts. */
+export function nextOf(link: string | null): string | null {
+  for (const part of (link ?? '').split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
+    if (match?.[1]) return new URL(match[1], window.location.href).searchParams.get('max_id');
+  }
+  return null;
+}
+
 /** Calls the API as the signed-in account (if any). A 401 on a sent token means the session ended. */
-export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const session = currentSession();
+export async function request<T>(
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer<T>> {
+  const session = options.anonymous ? null : currentSession();
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (session) headers.authorization = `Bearer ${session.token}`;
+  const token = options.token ?? session?.token;
+  if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -108,12 +143,17 @@ export async function call<T>(method: string, path: string, options: CallOptions
   }
   if (!response.ok) {
     const error = await errorOf(response);
-    if (response.status === 401 && session && error.code === 'unauthorized') saveSession(null);
+    if (response.status === 401 && session && !options.token && error.code === 'unauthorized')
+      saveSession(null);
     throw error;
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  const body = (response.status === 204 ? undefined : await response.json()) as T;
+  return { body, next: nextOf(response.headers.get('link')) };
 }
 
-/** Page sizes: the first screenful, then larger steps while scrolling. */
+export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  return (await request<T>(method, path, options)).body;
+}
+
+/** Page sizes: the first screenful, then larger steps while scrolling (Mastodon allows 40). */
 export const PAGE_SIZE = 20;

@@ -1,6 +1,7 @@
 /**
- * The only way this client makes markup: elements built node by node, text always through text nodes. Nothing here
- * (or anywhere in the client) parses HTML, so text from users can never become markup or script.
+ * The only way this client makes markup: elements built node by node, text always through text nodes. The one place
+ * that reads HTML is `rich-text.ts`, which copies a status's content across through an allow-list, so text from users
+ * can never become markup or script.
  */
 
 export type Child = Node | string | number | null | undefined | false;
@@ -76,3 +77,4 @@ export function svg<K extends keyof SVGElementTagNameMap>(
 
 export const handlePath = (handle: string) => `/@${encodeURIComponent(handle)}`;
 export const tweetPath = (id: string) => `/tweets/${encodeURIComponent(id)}`;
+export const tagPath = (tag: string) => `/tags/${encodeURIComponent(tag.toLowerCase())}`;

@@ -6,10 +6,11 @@ import { homeView } from './pages/home.js';
 import { mentionsView } from './pages/mentions.js';
 import { searchView } from './pages/search.js';
 import { statusView } from './pages/status.js';
+import { tagView } from './pages/tag.js';
 import { tweetView } from './pages/tweet.js';
 import { fallback, navigate, onNavigate, refresh, route, startRouter } from './router.js';
 import { currentSession, onSessionChange, SESSION_KEY } from './session.js';
-import { signOut } from './sign-out.js';
+import { signOut } from './sign-in.js';
 
 route('/', homeView);
 route('/login', authView('login'));
@@ -19,9 +20,12 @@ route('/mentions', mentionsView);
 route('/search', searchView);
 route('/status', statusView);
 route('/tweets/:id', tweetView);
+route('/tags/:tag', tagView);
 route('/@:handle', accountView('tweets'));
 route('/@:handle/followers', accountView('followers'));
 route('/@:handle/following', accountView('following'));
+// A post's address on the server (a Status's `url`) opens its page here too.
+route('/@:handle/:id', tweetView);
 fallback(({ root }) => {
   root.append(
     h('section', { class: 'card' }, h('h1', {}, 'Page not found'), h('p', {}, link('/', {}, 'Go home'))),
@@ -42,7 +46,7 @@ function drawNav(path = window.location.pathname) {
           item('/', 'Home'),
           item('/mentions', 'Mentions'),
           item('/search', 'Search'),
-          item(handlePath(session.account.handle), 'Profile'),
+          item(handlePath(session.account.acct), 'Profile'),
           item('/status', 'Status'),
           h(
             'button',

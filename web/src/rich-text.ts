@@ -1,17 +1,12 @@
-import type { EntityWithIndices } from 'twitter-text';
-import twitterText from 'twitter-text';
-import { externalLink, handlePath, link } from './dom.js';
+import type { MentionJson } from './api.js';
+import { externalLink, h, handlePath, link, tagPath } from './dom.js';
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const ALLOWED_SCHEMES = new Set(['http:', 'https:']);
 
-/**
- * A link target only if it is http(s). twitter-text finds `example.com` without a scheme (taken as http, as
- * twitter-text's own autolinker does); anything with another scheme (`javascript:`, `data:`) stays text.
- */
+/** A link target only if it is http(s); anything else (`javascript:`, `data:`) stays text. */
 export function safeUrl(raw: string): URL | null {
   try {
-    const url = new URL(SCHEME.test(raw) ? raw : `http://${raw}`);
+    const url = new URL(raw, window.location.href);
     return ALLOWED_SCHEMES.has(url.protocol) ? url : null;
   } catch {
     return null;
@@ -19,42 +14,54 @@ export function safeUrl(raw: string): URL | null {
 }
 
 /**
- * Tweet text as DOM nodes: text nodes, with links for the URLs, @mentions and #hashtags twitter-text finds (the
- * same library, so the same entities, as the server's mention and hashtag rules). A mention links only if the server
- * linked it (`mentions`: the handles that exist, lower-cased). Each entity's text is the link's text, as typed;
- * nothing in it is interpreted.
+ * A status's `content` (HTML from the server) as DOM nodes built by this client. The HTML is parsed into an inert
+ * document (DOMParser runs no script and loads nothing), then only text, paragraphs, line breaks and links are
+ * copied across — links rebuilt by {@link link} and {@link externalLink}, mentions and hashtags as links to this
+ * client's own pages. Every other element contributes its text alone, so no markup from a post ever reaches the page.
  */
-export function richText(text: string, mentions: readonly string[]): DocumentFragment {
-  const linked = new Set(mentions);
+export function statusContent(html: string, mentions: readonly MentionJson[]): DocumentFragment {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  const byUrl = new Map(mentions.map((m) => [m.url, m]));
   const fragment = document.createDocumentFragment();
-  const entities = twitterText.extractEntitiesWithIndices(text);
-  let at = 0;
-  for (const entity of entities) {
-    const [start, end] = entity.indices;
-    if (start < at || end > text.length) continue;
-    fragment.append(text.slice(at, start));
-    const label = text.slice(start, end);
-    fragment.append(entityNode(entity, label, linked));
-    at = end;
-  }
-  fragment.append(text.slice(at));
+  for (const node of parsed.body.childNodes) fragment.append(...copy(node, byUrl));
   return fragment;
 }
 
-function entityNode(entity: EntityWithIndices, label: string, mentions: ReadonlySet<string>): Node {
-  if ('url' in entity) {
-    const url = safeUrl(entity.url);
-    return url ? externalLink(url, label) : document.createTextNode(label);
+function copy(node: Node, mentions: ReadonlyMap<string, MentionJson>): Node[] {
+  if (node.nodeType === Node.TEXT_NODE) return [document.createTextNode(node.textContent ?? '')];
+  if (node.nodeType !== Node.ELEMENT_NODE) return [];
+  const element = node as Element;
+  const children = () => [...element.childNodes].flatMap((child) => copy(child, mentions));
+  switch (element.tagName) {
+    case 'BR':
+      return [document.createElement('br')];
+    case 'P':
+      return [h('p', {}, ...children())];
+    case 'A':
+      return [anchor(element, mentions)];
+    case 'SPAN':
+      // Mastodon hides a link's scheme and the end of a long URL; the text stays, for copying.
+      if (element.classList.contains('invisible')) return [h('span', { class: 'invisible' }, ...children())];
+      if (element.classList.contains('ellipsis')) return [h('span', { class: 'ellipsis' }, ...children())];
+      return children();
+    default:
+      return children();
   }
-  if ('hashtag' in entity) {
-    return link(`/search?q=${encodeURIComponent(`#${entity.hashtag}`)}`, { class: 'hashtag' }, label);
+}
+
+function anchor(element: Element, mentions: ReadonlyMap<string, MentionJson>): Node {
+  const label = element.textContent ?? '';
+  const href = element.getAttribute('href') ?? '';
+  const mention = mentions.get(href);
+  if (mention && element.classList.contains('mention')) {
+    return link(handlePath(mention.acct), { class: 'mention' }, label);
   }
-  if (
-    'screenName' in entity &&
-    !('listSlug' in entity && entity.listSlug) &&
-    mentions.has(entity.screenName.toLowerCase())
-  ) {
-    return link(handlePath(entity.screenName), { class: 'mention' }, label);
+  if (element.classList.contains('hashtag') && label.startsWith('#')) {
+    return link(tagPath(label.slice(1)), { class: 'hashtag' }, label);
   }
-  return document.createTextNode(label);
+  const url = safeUrl(href);
+  if (!url) return document.createTextNode(label);
+  const out = externalLink(url);
+  for (const child of element.childNodes) out.append(...copy(child, mentions));
+  return out;
 }

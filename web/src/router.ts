@@ -83,7 +83,10 @@ function interceptLinks(event: MouseEvent) {
   const anchor = (event.target as Element | null)?.closest?.('a');
   if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
   const url = new URL(anchor.href, window.location.href);
-  if (url.origin !== window.location.origin || /^\/(api|metrics|healthz|readyz)(\/|$)/.test(url.pathname))
+  if (
+    url.origin !== window.location.origin ||
+    /^\/(api|oauth|nodeinfo|\.well-known|metrics|healthz|readyz)(\/|$)/.test(url.pathname)
+  )
     return;
   event.preventDefault();
   navigate(url.pathname + url.search + url.hash);

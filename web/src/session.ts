@@ -14,7 +14,7 @@ export function currentSession(): Session | null {
     const raw = localStorage.getItem(SESSION_KEY);
     if (!raw) return null;
     const parsed = JSON.parse(raw) as Partial<Session>;
-    if (typeof parsed.token !== 'string' || typeof parsed.account?.handle !== 'string') return null;
+    if (typeof parsed.token !== 'string' || typeof parsed.account?.username !== 'string') return null;
     return parsed as Session;
   } catch {
     return null;

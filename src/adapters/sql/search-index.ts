@@ -2,7 +2,14 @@ import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { AccountQuery, TweetQuery } from '../../domain/search-query.js';
 import type { SearchIndex } from '../../ports/search-index.js';
 import { type EntryRow, toEntry } from './rows.js';
-import { newestFirst, type SqlClient, toBigInt, windowOrder, windowParams, windowPredicate } from './sql-client.js';
+import {
+  newestFirst,
+  type SqlClient,
+  toBigInt,
+  windowOrder,
+  windowParams,
+  windowPredicate,
+} from './sql-client.js';
 
 /** A lexeme quoted for tsquery input, where a quote or a backslash inside is escaped by a backslash. */
 const quoted = (lexeme: string): string => `'${lexeme.replace(/['\\]/g, '\\$&')}'`;

@@ -99,7 +99,10 @@ export class SqlTweetLists implements TweetLists {
 
   private async actors(sql: string, tweetId: bigint, window: IdWindow): Promise<ActorListItem[]> {
     const rows = await this.db.query<ActorRow>(sql, [idParam(tweetId), ...windowParams(window)]);
-    return newestFirst(rows, window).map((row) => ({ accountId: toBigInt(row.account_id), id: toBigInt(row.id) }));
+    return newestFirst(rows, window).map((row) => ({
+      accountId: toBigInt(row.account_id),
+      id: toBigInt(row.id),
+    }));
   }
 
   likers(tweetId: bigint, window: IdWindow): Promise<ActorListItem[]> {

@@ -17,10 +17,10 @@ import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from '.
 import {
   idParam,
   idsParam,
+  newestFirst,
   type SqlClient,
   type SqlExecutor,
   toBigInt,
-  newestFirst,
   toNumber,
   windowOrder,
   windowParams,

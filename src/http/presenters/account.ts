@@ -3,51 +3,47 @@ import type { Account } from '../../domain/model.js';
 import type { Presentation } from './presentation.js';
 
 /** The Mastodon Account entity: every field typed clients require, present and of the right type. */
-export const AccountSchema = Type.Object(
-  {
-    id: Type.String({ description: '64-bit Snowflake as a decimal string' }),
-    username: Type.String(),
-    acct: Type.String({ description: 'the username; local accounts carry no domain' }),
-    display_name: Type.String(),
-    locked: Type.Boolean(),
-    bot: Type.Boolean(),
-    discoverable: Type.Boolean(),
-    indexable: Type.Boolean(),
-    group: Type.Boolean(),
-    noindex: Type.Boolean(),
-    hide_collections: Type.Boolean(),
-    created_at: Type.String({ format: 'date-time' }),
-    note: Type.String({ description: 'the bio, as HTML' }),
-    url: Type.String(),
-    uri: Type.String(),
-    avatar: Type.String(),
-    avatar_static: Type.String(),
-    header: Type.String(),
-    header_static: Type.String(),
-    followers_count: Type.Integer(),
-    following_count: Type.Integer(),
-    statuses_count: Type.Integer(),
-    last_status_at: Type.Union([Type.String(), Type.Null()]),
-    emojis: Type.Array(Type.Object({})),
-    fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
-    roles: Type.Array(Type.Object({})),
-  },
-);
+export const AccountSchema = Type.Object({
+  id: Type.String({ description: '64-bit Snowflake as a decimal string' }),
+  username: Type.String(),
+  acct: Type.String({ description: 'the username; local accounts carry no domain' }),
+  display_name: Type.String(),
+  locked: Type.Boolean(),
+  bot: Type.Boolean(),
+  discoverable: Type.Boolean(),
+  indexable: Type.Boolean(),
+  group: Type.Boolean(),
+  noindex: Type.Boolean(),
+  hide_collections: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  note: Type.String({ description: 'the bio, as HTML' }),
+  url: Type.String(),
+  uri: Type.String(),
+  avatar: Type.String(),
+  avatar_static: Type.String(),
+  header: Type.String(),
+  header_static: Type.String(),
+  followers_count: Type.Integer(),
+  following_count: Type.Integer(),
+  statuses_count: Type.Integer(),
+  last_status_at: Type.Union([Type.String(), Type.Null()]),
+  emojis: Type.Array(Type.Object({})),
+  fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+  roles: Type.Array(Type.Object({})),
+});
 
 /** The signed-in account as `verify_credentials` returns it: the account and what the owner alone sees. */
-export const CredentialAccountSchema = Type.Object(
-  {
-    ...AccountSchema.properties,
-    source: Type.Object({
-      note: Type.String(),
-      fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
-      privacy: Type.String(),
-      sensitive: Type.Boolean(),
-      language: Type.Union([Type.String(), Type.Null()]),
-      follow_requests_count: Type.Integer(),
-    }),
-  },
-);
+export const CredentialAccountSchema = Type.Object({
+  ...AccountSchema.properties,
+  source: Type.Object({
+    note: Type.String(),
+    fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+    privacy: Type.String(),
+    sensitive: Type.Boolean(),
+    language: Type.Union([Type.String(), Type.Null()]),
+    follow_requests_count: Type.Integer(),
+  }),
+});
 
 export type AccountJson = Static<typeof AccountSchema>;
 

@@ -1,8 +1,7 @@
 import twitterText, { type EntityWithIndices } from 'twitter-text';
 
 /** Text made safe to put between HTML tags or inside a double-quoted attribute. */
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 /** Mastodon shows at most this much of a link; the rest is in the markup, hidden. */
@@ -32,7 +31,12 @@ function linkHtml(label: string, url: URL): string {
   );
 }
 
-function entityHtml(entity: EntityWithIndices, label: string, mentioned: ReadonlySet<string>, origin: string) {
+function entityHtml(
+  entity: EntityWithIndices,
+  label: string,
+  mentioned: ReadonlySet<string>,
+  origin: string,
+) {
   if ('url' in entity) {
     const url = safeUrl(entity.url);
     return url ? linkHtml(label, url) : escapeHtml(label);
@@ -57,7 +61,10 @@ function entityHtml(entity: EntityWithIndices, label: string, mentioned: Readonl
 
 /** Plain text as paragraphs: a blank line starts a new one, a single line break stays a line break. */
 const textHtml = (text: string) =>
-  escapeHtml(text).replace(/\r\n?/g, '\n').replace(/\n{2,}/g, '</p><p>').replace(/\n/g, '<br />');
+  escapeHtml(text)
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n{2,}/g, '</p><p>')
+    .replace(/\n/g, '<br />');
 
 /**
  * A post's `content` as Mastodon clients expect it: HTML built from the text, with links for the URLs, #hashtags and

@@ -101,7 +101,11 @@ export function presentNodeInfo(facts: InstanceFacts) {
     protocols: [],
     services: { outbound: [], inbound: [] },
     usage: {
-      users: { total: facts.stats.accounts, activeMonth: facts.stats.accounts, activeHalfyear: facts.stats.accounts },
+      users: {
+        total: facts.stats.accounts,
+        activeMonth: facts.stats.accounts,
+        activeHalfyear: facts.stats.accounts,
+      },
       localPosts: facts.stats.statuses,
     },
     openRegistrations: true,

@@ -4,10 +4,15 @@ import type { Api, HttpContext } from '../api.js';
 import { requireApp, requireViewer, viewerOf } from '../auth.js';
 import { ACCOUNT_PAGE, PageQuery, pageWindow, STATUS_PAGE, setPageLinks } from '../paging.js';
 import { Flag, IdParams, ids, isSet, List, pathId } from '../params.js';
-import { AccountSchema, CredentialAccountSchema, presentAccount, presentCredentialAccount } from '../presenters/account.js';
-import { TokenSchema, presentToken } from '../presenters/application.js';
-import { RelationshipSchema, presentRelationship } from '../presenters/relationship.js';
-import { StatusSchema, presentStatus } from '../presenters/status.js';
+import {
+  AccountSchema,
+  CredentialAccountSchema,
+  presentAccount,
+  presentCredentialAccount,
+} from '../presenters/account.js';
+import { presentToken, TokenSchema } from '../presenters/application.js';
+import { presentRelationship, RelationshipSchema } from '../presenters/relationship.js';
+import { presentStatus, StatusSchema } from '../presenters/status.js';
 import { errors } from '../schemas.js';
 
 const Register = Type.Object({
@@ -17,7 +22,9 @@ const Register = Type.Object({
   agreement: Type.Optional(Flag),
   locale: Type.Optional(Type.String({ maxLength: 16 })),
   reason: Type.Optional(Type.String({ maxLength: 1_000 })),
-  display_name: Type.Optional(Type.String({ maxLength: 200, description: 'a Starling extension; default: the username' })),
+  display_name: Type.Optional(
+    Type.String({ maxLength: 200, description: 'a Starling extension; default: the username' }),
+  ),
 });
 
 const AccountStatusesQuery = Type.Object({
@@ -30,7 +37,11 @@ const AccountStatusesQuery = Type.Object({
 });
 
 const FollowBody = Type.Union([
-  Type.Object({ reblogs: Type.Optional(Flag), notify: Type.Optional(Flag), languages: Type.Optional(List(20)) }),
+  Type.Object({
+    reblogs: Type.Optional(Flag),
+    notify: Type.Optional(Flag),
+    languages: Type.Optional(List(20)),
+  }),
   Type.Null(),
 ]);
 
@@ -45,7 +56,13 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
       const appSession = await requireApp(request, accounts, 'write:accounts');
       const { username, password, email, agreement, locale, display_name } = request.body;
       if (!isSet(agreement)) throw validationFailed('agreement must be accepted');
-      const account = await accounts.signUp({ handle: username, password, email, locale, displayName: display_name });
+      const account = await accounts.signUp({
+        handle: username,
+        password,
+        email,
+        locale,
+        displayName: display_name,
+      });
       return presentToken(await oauth.issueFor(account.id, appSession));
     },
   );
@@ -72,7 +89,8 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
       const { origin } = presentation(request);
       const [handle, domain] = request.query.acct.replace(/^@/, '').split('@');
       // Starling knows only its own accounts: an address on another domain names nobody here.
-      if (domain !== undefined && domain.toLowerCase() !== new URL(origin).host.toLowerCase()) throw notFound('account');
+      if (domain !== undefined && domain.toLowerCase() !== new URL(origin).host.toLowerCase())
+        throw notFound('account');
       return presentAccount(await accounts.byHandle(handle ?? ''), presentation(request));
     },
   );
@@ -179,20 +197,34 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
   };
   app.post('/accounts/:id/follow', { schema: followSchema }, async (request) =>
     presentRelationship(
-      await follows.follow(await requireViewer(request, accounts, 'write:follows'), pathId(request, 'account')),
+      await follows.follow(
+        await requireViewer(request, accounts, 'write:follows'),
+        pathId(request, 'account'),
+      ),
     ),
   );
   app.post('/accounts/:id/unfollow', { schema: followSchema }, async (request) =>
     presentRelationship(
-      await follows.unfollow(await requireViewer(request, accounts, 'write:follows'), pathId(request, 'account')),
+      await follows.unfollow(
+        await requireViewer(request, accounts, 'write:follows'),
+        pathId(request, 'account'),
+      ),
     ),
   );
 
   // Lists of things Starling does not have yet, answered truthfully: there are none.
-  for (const path of ['/accounts/:id/featured_tags', '/accounts/:id/lists', '/accounts/:id/identity_proofs']) {
-    app.get(path, { schema: { params: IdParams, response: { 404: errors(404)[404] } } }, async (request) => {
-      await accounts.byId(pathId(request, 'account'));
-      return [];
-    });
+  for (const path of [
+    '/accounts/:id/featured_tags',
+    '/accounts/:id/lists',
+    '/accounts/:id/identity_proofs',
+  ]) {
+    app.get(
+      path,
+      { schema: { params: IdParams, response: { 200: Type.Array(Type.Object({})), ...errors(404) } } },
+      async (request) => {
+        await accounts.byId(pathId(request, 'account'));
+        return [];
+      },
+    );
   }
 }

@@ -2,14 +2,22 @@ import { Type } from 'typebox';
 import { unauthorized } from '../../domain/errors.js';
 import type { Api, HttpContext } from '../api.js';
 import { sessionOf } from '../auth.js';
-import { ApplicationSchema, CredentialApplicationSchema, presentApplication } from '../presenters/application.js';
+import {
+  ApplicationSchema,
+  CredentialApplicationSchema,
+  presentApplication,
+} from '../presenters/application.js';
 import { errors } from '../schemas.js';
 
 const RegisterApp = Type.Object({
   client_name: Type.String({ maxLength: 200 }),
-  redirect_uris: Type.Union([Type.String({ maxLength: 4_000 }), Type.Array(Type.String({ maxLength: 2_000 }))], {
-    description: 'one or more URIs, separated by white space (or a list); urn:ietf:wg:oauth:2.0:oob to show codes',
-  }),
+  redirect_uris: Type.Union(
+    [Type.String({ maxLength: 4_000 }), Type.Array(Type.String({ maxLength: 2_000 }))],
+    {
+      description:
+        'one or more URIs, separated by white space (or a list); urn:ietf:wg:oauth:2.0:oob to show codes',
+    },
+  ),
   scopes: Type.Optional(Type.String({ maxLength: 2_000, description: 'space-separated; default "read"' })),
   website: Type.Optional(Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()])),
 });

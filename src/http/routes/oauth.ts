@@ -89,7 +89,8 @@ function pageSecurity(reply: FastifyReply, redirectUri: string | undefined) {
 
 function redirectWith(redirectUri: string, values: Record<string, string | undefined>): string {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(values)) if (value !== undefined) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(values))
+    if (value !== undefined) url.searchParams.set(name, value);
   return url.toString();
 }
 
@@ -126,7 +127,9 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
         throw new OAuthError('unsupported_response_type', 'response_type must be "code"');
       }
       const checked = await oauth.checkAuthorization(authorizationRequest(params));
-      const hidden = Object.fromEntries(AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])));
+      const hidden = Object.fromEntries(
+        AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
+      );
       return reply.send(consentPage({ app: checked.app, scopes: checked.scopes, hidden }));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -146,7 +149,10 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
     }
     if (params.decision !== 'approve') {
       if (checked.redirectUri === OUT_OF_BAND) return reply.send(errorPage('You denied the app access.'));
-      return reply.redirect(redirectWith(checked.redirectUri, { error: 'access_denied', state: params.state }), 302);
+      return reply.redirect(
+        redirectWith(checked.redirectUri, { error: 'access_denied', state: params.state }),
+        302,
+      );
     }
     try {
       const granted = await oauth.authorize(authorizationRequest(params), {
@@ -154,10 +160,15 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
         password: params.password ?? '',
       });
       if (granted.redirectUri === OUT_OF_BAND) return reply.send(codePage(granted.app, granted.code));
-      return reply.redirect(redirectWith(granted.redirectUri, { code: granted.code, state: params.state }), 302);
+      return reply.redirect(
+        redirectWith(granted.redirectUri, { code: granted.code, state: params.state }),
+        302,
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'unauthorized') throw error;
-      const hidden = Object.fromEntries(AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])));
+      const hidden = Object.fromEntries(
+        AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
+      );
       return reply.status(401).send(
         consentPage({
           app: checked.app,

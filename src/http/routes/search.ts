@@ -14,7 +14,9 @@ const SearchQuery = Type.Object({
       'statuses: words, "quoted phrases", #hashtags and @handles, all required; accounts: a handle prefix or ' +
       'words of a display name; hashtags: the start of a tag',
   }),
-  type: Type.Optional(Type.Union([Type.Literal('accounts'), Type.Literal('statuses'), Type.Literal('hashtags')])),
+  type: Type.Optional(
+    Type.Union([Type.Literal('accounts'), Type.Literal('statuses'), Type.Literal('hashtags')]),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
   resolve: Type.Optional(Flag),
@@ -44,44 +46,52 @@ type Kind = 'accounts' | 'statuses' | 'hashtags';
  * `GET /api/v2/search`: accounts, statuses and hashtags at once, or one kind (`type`), paged by `offset`. A query
  * that makes sense for some kinds only finds nothing of the others; one that makes sense for none is a 400.
  */
-export function searchRoutes(app: Api, { accounts, search, presentation }: Pick<HttpContext, 'accounts' | 'search' | 'presentation'>) {
-  app.get('/search', { schema: { querystring: SearchQuery, response: { 200: Results, ...errors(400, 401) } } }, async (request) => {
-    const { q, type, offset = 0 } = request.query;
-    const limit = Math.min(request.query.limit ?? 20, 40);
-    const viewer = await viewerOf(request, accounts);
-    const p = presentation(request);
-    const wanted: Kind[] = type ? [type] : ['accounts', 'statuses', 'hashtags'];
-    const window = { limit: limit + offset };
-    const run = {
-      accounts: async () => (await search.accounts(q, window)).items.slice(offset).map((a) => presentAccount(a, p)),
-      statuses: async () =>
-        (await search.tweets(q, window, viewer)).items.slice(offset).map((v) => presentStatus(v, p)),
-      hashtags: async () =>
-        (await search.hashtags(q, limit, offset)).map((name) => ({
-          name,
-          url: `${p.origin}/tags/${encodeURIComponent(name)}`,
-          history: [],
-          following: false,
-        })),
-    };
-    let understood = 0;
-    let refusal: AppError | undefined;
-    const found = await Promise.all(
-      (['accounts', 'statuses', 'hashtags'] as const).map(async (kind) => {
-        if (!wanted.includes(kind)) return [];
-        try {
-          const results = await run[kind]();
-          understood += 1;
-          return results;
-        } catch (error) {
-          if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-          refusal = error;
-          return [];
-        }
-      }),
-    );
-    if (understood === 0) throw refusal ?? validationFailed('q has nothing to search for');
-    const [accountsFound, statuses, hashtags] = found;
-    return { accounts: accountsFound, statuses, hashtags } as never;
-  });
+export function searchRoutes(
+  app: Api,
+  { accounts, search, presentation }: Pick<HttpContext, 'accounts' | 'search' | 'presentation'>,
+) {
+  app.get(
+    '/search',
+    { schema: { querystring: SearchQuery, response: { 200: Results, ...errors(400, 401) } } },
+    async (request) => {
+      const { q, type, offset = 0 } = request.query;
+      const limit = Math.min(request.query.limit ?? 20, 40);
+      const viewer = await viewerOf(request, accounts);
+      const p = presentation(request);
+      const wanted: Kind[] = type ? [type] : ['accounts', 'statuses', 'hashtags'];
+      const window = { limit: limit + offset };
+      const run = {
+        accounts: async () =>
+          (await search.accounts(q, window)).items.slice(offset).map((a) => presentAccount(a, p)),
+        statuses: async () =>
+          (await search.tweets(q, window, viewer)).items.slice(offset).map((v) => presentStatus(v, p)),
+        hashtags: async () =>
+          (await search.hashtags(q, limit, offset)).map((name) => ({
+            name,
+            url: `${p.origin}/tags/${encodeURIComponent(name)}`,
+            history: [],
+            following: false,
+          })),
+      };
+      let understood = 0;
+      let refusal: AppError | undefined;
+      const found = await Promise.all(
+        (['accounts', 'statuses', 'hashtags'] as const).map(async (kind) => {
+          if (!wanted.includes(kind)) return [];
+          try {
+            const results = await run[kind]();
+            understood += 1;
+            return results;
+          } catch (error) {
+            if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+            refusal = error;
+            return [];
+          }
+        }),
+      );
+      if (understood === 0) throw refusal ?? validationFailed('q has nothing to search for');
+      const [accountsFound, statuses, hashtags] = found;
+      return { accounts: accountsFound, statuses, hashtags } as never;
+    },
+  );
 }

@@ -15,7 +15,12 @@ const PostStatus = Type.Object({
   sensitive: Type.Optional(Flag),
   spoiler_text: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
   visibility: Type.Optional(
-    Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private'), Type.Literal('direct')]),
+    Type.Union([
+      Type.Literal('public'),
+      Type.Literal('unlisted'),
+      Type.Literal('private'),
+      Type.Literal('direct'),
+    ]),
   ),
   language: Type.Optional(Type.Union([Type.String({ maxLength: 16 }), Type.Null()])),
   scheduled_at: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
@@ -139,7 +144,9 @@ export function statusRoutes(app: Api, { accounts, tweets, lists, presentation }
   });
 
   const ReblogBody = Type.Union([
-    Type.Object({ visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('unlisted')])) }),
+    Type.Object({
+      visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('unlisted')])),
+    }),
     Type.Null(),
   ]);
   app.post(

@@ -28,7 +28,7 @@ const StreamQuery = Type.Object(
 );
 
 const EVENT_STREAM_DOC =
-  "Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the " +
+  'Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the ' +
   "caller's home timeline; `event: delete` with its id when one leaves it; a comment line (`:thump`) every 15 s. " +
   'Best effort: after a reconnect, and for accounts with very many followers (whose posts are merged at read ' +
   'time, not pushed), page `GET /api/v1/timelines/home?min_id=` to catch up.';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { notFound } from '../../domain/errors.js';
-import type { Page } from '../../services/pages.js';
 import type { TweetView } from '../../services/hydrate.js';
+import type { Page } from '../../services/pages.js';
 import type { Api, HttpContext } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
 import { PageQuery, pageWindow, STATUS_PAGE, setPageLinks } from '../paging.js';
@@ -38,10 +38,14 @@ export function timelineRoutes(app: Api, { accounts, timelines, lists, presentat
   };
   const empty = { items: [], next: null, prev: null };
 
-  app.get('/timelines/home', { schema: { querystring: Type.Object(PageQuery), response } }, async (request, reply) => {
-    const reader = await requireViewer(request, accounts, 'read:statuses');
-    return send(request, reply, await timelines.home(reader, pageWindow(request.query, STATUS_PAGE)));
-  });
+  app.get(
+    '/timelines/home',
+    { schema: { querystring: Type.Object(PageQuery), response } },
+    async (request, reply) => {
+      const reader = await requireViewer(request, accounts, 'read:statuses');
+      return send(request, reply, await timelines.home(reader, pageWindow(request.query, STATUS_PAGE)));
+    },
+  );
 
   // Every account is local: `remote` asks for what does not exist here, and no post has media yet.
   app.get('/timelines/public', { schema: { querystring: PublicQuery, response } }, async (request, reply) => {
@@ -64,7 +68,11 @@ export function timelineRoutes(app: Api, { accounts, timelines, lists, presentat
       const q = request.query;
       if (isSet(q.remote) || isSet(q.only_media)) return send(request, reply, empty);
       const viewer = await viewerOf(request, accounts);
-      return send(request, reply, await lists.tagged(request.params.hashtag, pageWindow(q, STATUS_PAGE), viewer));
+      return send(
+        request,
+        reply,
+        await lists.tagged(request.params.hashtag, pageWindow(q, STATUS_PAGE), viewer),
+      );
     },
   );
 

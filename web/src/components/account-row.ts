@@ -1,32 +1,26 @@
-import { type AccountJson, type AccountPage, call, PAGE_SIZE } from '../api.js';
+import { type AccountJson, PAGE_SIZE, request } from '../api.js';
 import { h, handlePath, link } from '../dom.js';
 import { count } from '../time.js';
-import { PagedList } from './paged-list.js';
+import { PagedList, type PageOf } from './paged-list.js';
 
 export function accountRow(account: AccountJson): HTMLElement {
   return h(
     'div',
     { class: 'account-row' },
-    link(handlePath(account.handle), { class: 'name' }, account.display_name || account.handle),
-    h('span', { class: 'handle' }, `@${account.handle}`),
+    link(handlePath(account.acct), { class: 'name' }, account.display_name || account.username),
+    h('span', { class: 'handle' }, `@${account.acct}`),
     h('span', { class: 'muted' }, `${count(account.followers_count)} followers`),
   );
 }
 
-/** Accounts read from `path` page by page (followers, following, search). */
-export function accountList(
-  path: string,
+/** Accounts from any pager, each shown once. */
+export function accountPager(
+  load: (cursor: string | null, signal: AbortSignal) => Promise<PageOf<AccountJson>>,
   signal: AbortSignal,
-  options: { empty: string; doing: string; label: string; query?: Record<string, string> },
+  options: { empty: string; doing: string; label: string },
 ): PagedList<AccountJson> {
   return new PagedList<AccountJson>({
-    load: async (cursor, abort) => {
-      const page = await call<AccountPage>('GET', path, {
-        query: { ...options.query, limit: PAGE_SIZE, cursor: cursor ?? undefined },
-        signal: abort,
-      });
-      return { items: page.accounts, next: page.next_cursor };
-    },
+    load,
     key: (account) => account.id,
     render: accountRow,
     empty: options.empty,
@@ -34,4 +28,23 @@ export function accountList(
     label: options.label,
     signal,
   });
+}
+
+/** Accounts read from a Mastodon list endpoint (followers, following) page by page, through its Link header. */
+export function accountList(
+  path: string,
+  signal: AbortSignal,
+  options: { empty: string; doing: string; label: string },
+): PagedList<AccountJson> {
+  return accountPager(
+    async (cursor, abort) => {
+      const { body, next } = await request<AccountJson[]>('GET', path, {
+        query: { limit: PAGE_SIZE, max_id: cursor ?? undefined },
+        signal: abort,
+      });
+      return { items: body, next };
+    },
+    signal,
+    options,
+  );
 }

@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import { call, type TweetJson } from '../api.js';
+import { call, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
 import { alertLine, describeError } from './notice.js';
 
@@ -13,9 +13,9 @@ export function measure(text: string): { weightedLength: number; valid: boolean 
 }
 
 export interface ComposerOptions {
-  /** Posting a reply to this tweet. */
-  replyTo?: TweetJson;
-  onPosted(tweet: TweetJson): void;
+  /** Posting a reply to this post. */
+  replyTo?: StatusJson;
+  onPosted(status: StatusJson): void;
   placeholder?: string;
   autofocus?: boolean;
 }
@@ -77,13 +77,16 @@ export function composer(options: ComposerOptions): HTMLFormElement {
           update();
           error.show(null);
           try {
-            const tweet = await call<TweetJson>('POST', '/tweets', {
-              body: { text: input.value, ...(options.replyTo ? { reply_to_id: options.replyTo.id } : {}) },
+            const status = await call<StatusJson>('POST', '/api/v1/statuses', {
+              body: {
+                status: input.value,
+                ...(options.replyTo ? { in_reply_to_id: options.replyTo.id } : {}),
+              },
               headers: { 'idempotency-key': idempotencyKey },
             });
             input.value = '';
             idempotencyKey = randomKey();
-            options.onPosted(tweet);
+            options.onPosted(status);
           } catch (failure) {
             error.show(describeError(options.replyTo ? 'post the reply' : 'post', failure));
           } finally {

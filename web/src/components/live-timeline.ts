@@ -1,4 +1,4 @@
-import { apiUrl, call, type TweetJson, type TweetPage } from '../api.js';
+import { apiUrl, call, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
 import type { Session } from '../session.js';
 import type { PagedList } from './paged-list.js';
@@ -7,16 +7,19 @@ import type { PagedList } from './paged-list.js';
 const POLL_MS = 30_000;
 /** After this many pages of new posts, a fresh load beats catching up. */
 const MAX_CATCH_UP_PAGES = 5;
+/** Mastodon's largest page. */
+const CATCH_UP_PAGE = 40;
 
 const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /**
- * Keeps an open home timeline current without a reload: the streaming API says when something arrived (or left),
- * and a `since_id` read fetches what is new; every 30 s, and whenever the stream drops, it polls anyway. New posts
- * wait behind an "N new posts" button so the list does not move under the reader.
+ * Keeps an open home timeline current without a reload: the streaming API sends each post that arrives (and the id
+ * of each that leaves); every 30 s, and whenever the stream (re)connects, it catches up anyway, paging forward with
+ * `min_id` from the newest post it has. New posts wait behind an "N new posts" button so the list does not move
+ * under the reader.
  */
-export function liveTimeline(list: PagedList<TweetJson>, session: Session, signal: AbortSignal) {
-  const pending = new Map<string, TweetJson>();
+export function liveTimeline(list: PagedList<StatusJson>, session: Session, signal: AbortSignal) {
+  const pending = new Map<string, StatusJson>();
   const banner = h('button', { class: 'new-posts', attrs: { type: 'button', 'aria-live': 'polite' } });
   banner.hidden = true;
   const state = h('span', { class: 'live-state', dataset: { live: 'connecting' } }, 'Connecting…');
@@ -45,6 +48,11 @@ export function liveTimeline(list: PagedList<TweetJson>, session: Session, signa
     return best;
   };
 
+  function add(status: StatusJson) {
+    if (!list.has(status.id)) pending.set(status.id, status);
+    if (newest === null || newer(status.id, newest)) newest = status.id;
+  }
+
   async function poll(): Promise<void> {
     if (polling) {
       pollAgain = true;
@@ -52,19 +60,14 @@ export function liveTimeline(list: PagedList<TweetJson>, session: Session, signa
     }
     polling = true;
     try {
-      const since = sinceId();
-      let cursor: string | null = null;
       for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
-        const result: TweetPage = await call<TweetPage>('GET', '/timelines/home', {
-          query: { limit: 100, since_id: since ?? undefined, cursor: cursor ?? undefined },
+        const since = sinceId();
+        const statuses = await call<StatusJson[]>('GET', '/api/v1/timelines/home', {
+          query: { limit: CATCH_UP_PAGE, min_id: since ?? undefined },
           signal,
         });
-        for (const tweet of result.tweets) {
-          if (!list.has(tweet.id)) pending.set(tweet.id, tweet);
-          if (newest === null || newer(tweet.id, newest)) newest = tweet.id;
-        }
-        cursor = result.next_cursor;
-        if (cursor === null || since === null) break;
+        for (const status of statuses) add(status);
+        if (statuses.length < CATCH_UP_PAGE || since === null) break;
       }
       drawBanner();
     } catch {
@@ -81,13 +84,20 @@ export function liveTimeline(list: PagedList<TweetJson>, session: Session, signa
   function connect() {
     source?.close();
     setState('connecting', 'Connecting…');
-    source = new EventSource(apiUrl('/streaming/home', { access_token: session.token }));
+    source = new EventSource(apiUrl('/api/v1/streaming/user', { access_token: session.token }));
     source.addEventListener('open', () => {
       setState('live', 'Live');
       // Whatever arrived while disconnected.
       void poll();
     });
-    source.addEventListener('update', () => void poll());
+    source.addEventListener('update', (event) => {
+      try {
+        add(JSON.parse((event as MessageEvent<string>).data) as StatusJson);
+        drawBanner();
+      } catch {
+        void poll();
+      }
+    });
     source.addEventListener('delete', (event) => {
       const id = (event as MessageEvent<string>).data;
       list.remove(id);
@@ -106,9 +116,9 @@ export function liveTimeline(list: PagedList<TweetJson>, session: Session, signa
   }
 
   banner.addEventListener('click', () => {
-    const tweets = [...pending.values()].sort((a, b) => (newer(a.id, b.id) ? -1 : 1));
+    const statuses = [...pending.values()].sort((a, b) => (newer(a.id, b.id) ? -1 : 1));
     pending.clear();
-    list.prepend(tweets);
+    list.prepend(statuses);
     drawBanner();
     window.scrollTo({ top: 0, behavior: 'smooth' });
   });
@@ -126,9 +136,9 @@ export function liveTimeline(list: PagedList<TweetJson>, session: Session, signa
     banner,
     state,
     /** A post the reader just made goes straight to the top. */
-    showOwn(tweet: TweetJson) {
-      pending.delete(tweet.id);
-      list.prepend([tweet]);
+    showOwn(status: StatusJson) {
+      pending.delete(status.id);
+      list.prepend([status]);
       drawBanner();
     },
   };

@@ -1,98 +1,103 @@
-import { call, type TweetJson } from '../api.js';
+import { call, type StatusJson } from '../api.js';
 import { h, handlePath, link, tweetPath } from '../dom.js';
-import { richText } from '../rich-text.js';
+import { statusContent } from '../rich-text.js';
 import { navigate } from '../router.js';
 import { currentSession } from '../session.js';
 import { count, timeLabel } from '../time.js';
 import { alertLine, describeError } from './notice.js';
 
 export interface CardOptions {
-  /** The tweet page's own tweet: larger text, no navigation on click. */
+  /** The post's own page: larger text, no navigation on click. */
   detailed?: boolean;
-  /** Called once the tweet (or the retweet this card shows) is gone, so the list can drop the card. */
+  /** Called once the post (or the boost this card shows) is gone, so the list can drop the card. */
   onRemoved?: () => void;
 }
 
+const nameOf = (account: StatusJson['account']) => account.display_name || account.username;
+
 /**
- * One tweet. A retweet shows its original, with who retweeted it above; the actions act on the original. All text
- * from users goes in through text nodes ({@link richText} for the tweet itself).
+ * One post. A boost shows its original, with who retweeted it above; the actions act on the original. The post's
+ * content comes in through {@link statusContent}'s allow-list; everything else from users through text nodes.
  */
-export function tweetCard(entry: TweetJson, options: CardOptions = {}): HTMLElement {
-  const tweet = entry.retweet_of ?? entry;
+export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLElement {
+  const status = entry.reblog ?? entry;
   const me = currentSession()?.account;
   const error = alertLine();
 
-  const context = entry.retweet_of
+  const context = entry.reblog
     ? h(
         'p',
         { class: 'context' },
         'Retweeted by ',
-        link(handlePath(entry.author.handle), {}, entry.author.display_name || `@${entry.author.handle}`),
+        link(handlePath(entry.account.acct), {}, nameOf(entry.account)),
       )
     : null;
-  const when = timeLabel(tweet.created_at);
+  const when = timeLabel(status.created_at);
   const header = h(
     'header',
     { class: 'byline' },
+    link(handlePath(status.account.acct), { class: 'name' }, nameOf(status.account)),
+    h('span', { class: 'handle' }, `@${status.account.acct}`),
     link(
-      handlePath(tweet.author.handle),
-      { class: 'name' },
-      tweet.author.display_name || tweet.author.handle,
-    ),
-    h('span', { class: 'handle' }, `@${tweet.author.handle}`),
-    link(
-      tweetPath(tweet.id),
+      tweetPath(status.id),
       { class: 'time' },
-      h('time', { attrs: { datetime: tweet.created_at, title: when.full } }, when.short),
+      h('time', { attrs: { datetime: status.created_at, title: when.full } }, when.short),
     ),
   );
-  const replyingTo = tweet.reply_to_id
-    ? h('p', { class: 'context' }, 'Replying to ', link(tweetPath(tweet.reply_to_id), {}, 'a post'))
+  const repliedTo = status.mentions.find((m) => m.id === status.in_reply_to_account_id);
+  const replyingTo = status.in_reply_to_id
+    ? h(
+        'p',
+        { class: 'context' },
+        'Replying to ',
+        link(tweetPath(status.in_reply_to_id), {}, repliedTo ? `@${repliedTo.acct}` : 'a post'),
+      )
     : null;
+  const spoiler = status.spoiler_text ? h('p', { class: 'spoiler' }, status.spoiler_text) : null;
   const text = h(
-    'p',
+    'div',
     { class: options.detailed ? 'text detailed' : 'text' },
-    richText(tweet.text, tweet.mentions),
+    statusContent(status.content, status.mentions),
   );
 
   const actions = h('footer', { class: 'actions' });
   const replies = link(
-    `${tweetPath(tweet.id)}#reply`,
-    { class: 'action reply', attrs: { 'aria-label': `Reply (${tweet.reply_count} replies)` } },
-    `Reply ${tweet.reply_count > 0 ? count(tweet.reply_count) : ''}`.trim(),
+    `${tweetPath(status.id)}#reply`,
+    { class: 'action reply', attrs: { 'aria-label': `Reply (${status.replies_count} replies)` } },
+    `Reply ${status.replies_count > 0 ? count(status.replies_count) : ''}`.trim(),
   );
   actions.append(replies);
   if (me) {
     actions.append(
-      toggle('retweet', ['Retweet', 'Retweeted'], tweet.retweeted, tweet.retweet_count, async (on) => {
-        if (on) await call('POST', `/tweets/${tweet.id}/retweet`);
-        else await call('DELETE', `/tweets/${tweet.id}/retweet`);
-        // Undoing the retweet this card stands for takes the card away.
-        if (!on && entry.retweet_of && entry.author.id === me.id) options.onRemoved?.();
+      toggle('retweet', ['Retweet', 'Retweeted'], status.reblogged, status.reblogs_count, async (on) => {
+        await call('POST', `/api/v1/statuses/${status.id}/${on ? 'reblog' : 'unreblog'}`);
+        // Undoing the boost this card stands for takes the card away.
+        if (!on && entry.reblog && entry.account.id === me.id) options.onRemoved?.();
       }),
-      toggle('like', ['Like', 'Liked'], tweet.liked, tweet.like_count, async (on) => {
-        await call(on ? 'PUT' : 'DELETE', `/tweets/${tweet.id}/like`);
+      toggle('like', ['Like', 'Liked'], status.favourited, status.favourites_count, async (on) => {
+        await call('POST', `/api/v1/statuses/${status.id}/${on ? 'favourite' : 'unfavourite'}`);
       }),
     );
-    if (tweet.author.id === me.id) actions.append(deleteButton(tweet, error.show, options.onRemoved));
+    if (status.account.id === me.id) actions.append(deleteButton(status, error.show, options.onRemoved));
   }
 
   const card = h(
     'article',
-    { class: options.detailed ? 'tweet detailed' : 'tweet', dataset: { id: tweet.id } },
+    { class: options.detailed ? 'tweet detailed' : 'tweet', dataset: { id: status.id } },
     context ?? '',
     header,
     replyingTo ?? '',
+    spoiler ?? '',
     text,
     actions,
     error,
   );
   if (!options.detailed) {
-    // The whole card opens the tweet, except where the click was meant for a link, a button or selecting text.
+    // The whole card opens the post, except where the click was meant for a link, a button or selecting text.
     card.addEventListener('click', (event) => {
       const target = event.target as Element;
       if (target.closest('a, button, textarea, input') || window.getSelection()?.toString()) return;
-      navigate(tweetPath(tweet.id));
+      navigate(tweetPath(status.id));
     });
   }
 
@@ -137,7 +142,7 @@ export function tweetCard(entry: TweetJson, options: CardOptions = {}): HTMLElem
 
 /** Deleting takes two clicks (no browser dialog): "Delete", then "Delete for good" or "Keep". */
 function deleteButton(
-  tweet: TweetJson,
+  status: StatusJson,
   showError: (text: string | null) => void,
   onRemoved: (() => void) | undefined,
 ): HTMLElement {
@@ -152,7 +157,7 @@ function deleteButton(
     confirm.disabled = true;
     showError(null);
     try {
-      await call('DELETE', `/tweets/${tweet.id}`);
+      await call('DELETE', `/api/v1/statuses/${status.id}`);
       onRemoved?.();
       const card = wrapper.closest('article');
       card?.replaceChildren(h('p', { class: 'context' }, 'This post was deleted.'));

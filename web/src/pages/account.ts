@@ -1,37 +1,16 @@
-import { type AccountJson, type AccountPage, call } from '../api.js';
+import { type AccountJson, call, type RelationshipJson } from '../api.js';
 import { accountList } from '../components/account-row.js';
 import { alertLine, describeError, errorPanel } from '../components/notice.js';
 import { tweetList } from '../components/tweet-list.js';
 import { h, handlePath, link } from '../dom.js';
 import type { ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
-import { signOut } from '../sign-out.js';
+import { signOut } from '../sign-in.js';
 import { count } from '../time.js';
 
 type Tab = 'tweets' | 'followers' | 'following';
 
-/** Pages of the reader's own following list looked through to learn whether they follow an account. */
-const MAX_FOLLOWING_PAGES = 10;
-
-/**
- * Whether `me` follows `account`. The API has no relationship call, so this looks through the reader's following
- * list (newest follows first, which is where a recent follow is); null when the list is longer than we look.
- */
-async function follows(me: AccountJson, account: AccountJson, signal: AbortSignal): Promise<boolean | null> {
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_FOLLOWING_PAGES; page++) {
-    const result = await call<AccountPage>('GET', `/accounts/${encodeURIComponent(me.handle)}/following`, {
-      query: { limit: 100, cursor },
-      signal,
-    });
-    if (result.accounts.some((a) => a.id === account.id)) return true;
-    if (result.next_cursor === null) return false;
-    cursor = result.next_cursor;
-  }
-  return null;
-}
-
-function followButton(account: AccountJson, me: AccountJson, followers: HTMLElement, signal: AbortSignal) {
+function followButton(account: AccountJson, followers: HTMLElement, signal: AbortSignal) {
   const button = h('button', { class: 'primary follow', attrs: { type: 'button' } }, 'Follow');
   const error = alertLine();
   let following = false;
@@ -43,9 +22,12 @@ function followButton(account: AccountJson, me: AccountJson, followers: HTMLElem
     followers.textContent = count(total);
   };
   button.disabled = true;
-  follows(me, account, signal).then(
-    (known) => {
-      following = known === true;
+  call<RelationshipJson[]>('GET', '/api/v1/accounts/relationships', {
+    query: { 'id[]': account.id },
+    signal,
+  }).then(
+    ([relationship]) => {
+      following = relationship?.following === true;
       button.disabled = false;
       draw();
     },
@@ -57,9 +39,11 @@ function followButton(account: AccountJson, me: AccountJson, followers: HTMLElem
   button.addEventListener('click', async () => {
     button.disabled = true;
     error.show(null);
-    const path = `/accounts/${encodeURIComponent(account.handle)}/follow`;
     try {
-      const result = await call<{ following: boolean }>(following ? 'DELETE' : 'PUT', path);
+      const result = await call<RelationshipJson>(
+        'POST',
+        `/api/v1/accounts/${account.id}/${following ? 'unfollow' : 'follow'}`,
+      );
       if (result.following !== following) total = Math.max(0, total + (result.following ? 1 : -1));
       following = result.following;
       draw();
@@ -78,13 +62,16 @@ export function accountView(tab: Tab) {
     const handle = params.handle ?? '';
     let account: AccountJson;
     try {
-      account = await call<AccountJson>('GET', `/accounts/${encodeURIComponent(handle)}`, { signal });
+      account = await call<AccountJson>('GET', '/api/v1/accounts/lookup', {
+        query: { acct: handle },
+        signal,
+      });
     } catch (failure) {
       root.append(errorPanel(describeError(`load @${handle}`, failure)));
       return;
     }
     const me = currentSession()?.account;
-    const base = handlePath(account.handle);
+    const base = handlePath(account.acct);
     const followers = h('strong', {}, count(account.followers_count));
     const joined = new Date(account.created_at).toLocaleDateString(undefined, {
       year: 'numeric',
@@ -93,17 +80,17 @@ export function accountView(tab: Tab) {
     const profile = h(
       'section',
       { class: 'card profile' },
-      h('h1', {}, account.display_name || account.handle),
-      h('p', { class: 'handle' }, `@${account.handle}`),
+      h('h1', {}, account.display_name || account.username),
+      h('p', { class: 'handle' }, `@${account.acct}`),
       h('p', { class: 'muted' }, `Joined ${joined}`),
       h(
         'p',
         { class: 'stats' },
-        h('span', {}, h('strong', {}, count(account.tweets_count)), ' posts'),
+        h('span', {}, h('strong', {}, count(account.statuses_count)), ' posts'),
         link(`${base}/following`, {}, h('strong', {}, count(account.following_count)), ' following'),
         link(`${base}/followers`, {}, followers, ' followers'),
       ),
-      me && me.id !== account.id ? followButton(account, me, followers, signal) : '',
+      me && me.id !== account.id ? followButton(account, followers, signal) : '',
       me && me.id === account.id
         ? h(
             'button',
@@ -132,19 +119,19 @@ export function accountView(tab: Tab) {
         ),
       ),
     );
-    const path = `/accounts/${encodeURIComponent(account.handle)}`;
+    const path = `/api/v1/accounts/${account.id}`;
     const list =
       tab === 'tweets'
-        ? tweetList(`${path}/tweets`, signal, {
-            empty: `@${account.handle} has not posted yet.`,
+        ? tweetList(`${path}/statuses`, signal, {
+            empty: `@${account.acct} has not posted yet.`,
             doing: 'load the posts',
-            label: `Posts by @${account.handle}`,
+            label: `Posts by @${account.acct}`,
           })
         : accountList(`${path}/${tab}`, signal, {
             empty: tab === 'followers' ? 'No followers yet.' : 'Not following anyone yet.',
             doing: `load the ${tab} list`,
             label:
-              tab === 'followers' ? `Followers of @${account.handle}` : `Accounts @${account.handle} follows`,
+              tab === 'followers' ? `Followers of @${account.acct}` : `Accounts @${account.acct} follows`,
           });
     root.append(profile, tabs, list.element);
     list.start();

@@ -1,8 +1,7 @@
-import { call, type SessionJson } from '../api.js';
 import { alertLine, describeError } from '../components/notice.js';
 import { h, link } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
-import { saveSession } from '../session.js';
+import { signIn, signUp } from '../sign-in.js';
 
 function field(label: string, input: HTMLInputElement, hint?: string): HTMLElement {
   return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', {}, hint) : '');
@@ -51,18 +50,16 @@ export function authView(mode: 'login' | 'signup') {
             submit.disabled = true;
             error.show(null);
             try {
-              const body =
-                mode === 'signup'
-                  ? {
-                      handle: handle.value.trim(),
-                      password: password.value,
-                      ...(displayName.value.trim() ? { display_name: displayName.value.trim() } : {}),
-                    }
-                  : { handle: handle.value.trim(), password: password.value };
-              const session = await call<SessionJson>('POST', mode === 'signup' ? '/accounts' : '/sessions', {
-                body,
-              });
-              saveSession({ token: session.token, account: session.account });
+              if (mode === 'signup') {
+                const name = displayName.value.trim();
+                await signUp({
+                  handle: handle.value.trim(),
+                  password: password.value,
+                  ...(name ? { displayName: name } : {}),
+                });
+              } else {
+                await signIn(handle.value.trim(), password.value);
+              }
               const next = query.get('next');
               navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
             } catch (failure) {

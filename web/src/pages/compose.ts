@@ -1,4 +1,4 @@
-import { call, type TweetJson } from '../api.js';
+import { call, type StatusJson } from '../api.js';
 import { composer } from '../components/composer.js';
 import { describeError, errorPanel } from '../components/notice.js';
 import { tweetCard } from '../components/tweet-card.js';
@@ -13,10 +13,10 @@ export async function composeView({ root, query, signal }: ViewContext) {
     return;
   }
   const replyToId = query.get('reply_to');
-  let replyTo: TweetJson | undefined;
+  let replyTo: StatusJson | undefined;
   if (replyToId && /^[0-9]{1,20}$/.test(replyToId)) {
     try {
-      replyTo = await call<TweetJson>('GET', `/tweets/${replyToId}`, { signal });
+      replyTo = await call<StatusJson>('GET', `/api/v1/statuses/${replyToId}`, { signal });
     } catch (failure) {
       root.append(errorPanel(describeError('load the post you are replying to', failure)));
       return;
@@ -31,7 +31,7 @@ export async function composeView({ root, query, signal }: ViewContext) {
       composer({
         autofocus: true,
         ...(replyTo ? { replyTo } : {}),
-        onPosted: (tweet) => navigate(replyTo ? tweetPath(replyTo.id) : tweetPath(tweet.id)),
+        onPosted: (status) => navigate(replyTo ? tweetPath(replyTo.id) : tweetPath(status.id)),
       }),
     ),
   );

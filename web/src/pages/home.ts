@@ -12,7 +12,7 @@ export async function homeView({ root, signal }: ViewContext) {
     navigate('/login?next=%2F', { replace: true });
     return;
   }
-  const list = tweetList('/timelines/home', signal, {
+  const list = tweetList('/api/v1/timelines/home', signal, {
     empty: 'Nothing here yet. Follow someone, or say something.',
     doing: 'load your timeline',
     label: 'Home timeline',

@@ -1,15 +1,19 @@
-import { tweetList } from '../components/tweet-list.js';
+import type { StatusJson } from '../api.js';
+import { statusList } from '../components/tweet-list.js';
 import { h } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
+import { searchPage } from './search.js';
 
-/** `/mentions`: posts that @mention the reader. */
+/** `/mentions`: posts that @mention the reader (a search for their handle). */
 export function mentionsView({ root, signal }: ViewContext) {
-  if (!currentSession()) {
+  const session = currentSession();
+  if (!session) {
     navigate(`/login?next=${encodeURIComponent('/mentions')}`, { replace: true });
     return;
   }
-  const list = tweetList('/timelines/mentions', signal, {
+  const q = `@${session.account.acct}`;
+  const list = statusList((cursor, abort) => searchPage<StatusJson>('statuses', q, cursor, abort), signal, {
     empty: 'No one has mentioned you yet.',
     doing: 'load your mentions',
     label: 'Mentions',

@@ -1,10 +1,28 @@
-import { accountList } from '../components/account-row.js';
-import { tweetList } from '../components/tweet-list.js';
+import { PAGE_SIZE, request, type SearchResults } from '../api.js';
+import { accountPager } from '../components/account-row.js';
+import type { PageOf } from '../components/paged-list.js';
+import { statusList } from '../components/tweet-list.js';
 import { h, link } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 
 const searchPath = (q: string, type: 'tweets' | 'accounts') =>
   `/search?q=${encodeURIComponent(q)}${type === 'accounts' ? '&type=accounts' : ''}`;
+
+/** One page of `GET /api/v2/search` of one kind, paged by offset (the cursor is the next offset). */
+export async function searchPage<T>(
+  type: 'statuses' | 'accounts',
+  q: string,
+  cursor: string | null,
+  signal: AbortSignal,
+): Promise<PageOf<T>> {
+  const offset = Number(cursor ?? 0);
+  const { body } = await request<SearchResults>('GET', '/api/v2/search', {
+    query: { q, type, limit: PAGE_SIZE, offset },
+    signal,
+  });
+  const items = body[type] as T[];
+  return { items, next: items.length < PAGE_SIZE ? null : String(offset + items.length) };
+}
 
 /** `/search?q=…[&type=accounts]`: posts (words, #hashtags, @handles, "phrases") or people. */
 export function searchView({ root, query, signal }: ViewContext) {
@@ -47,14 +65,12 @@ export function searchView({ root, query, signal }: ViewContext) {
   );
   const list =
     type === 'tweets'
-      ? tweetList('/search/tweets', signal, {
-          query: { q },
+      ? statusList((cursor, abort) => searchPage('statuses', q, cursor, abort), signal, {
           empty: 'No posts match.',
           doing: 'search posts',
           label: 'Matching posts',
         })
-      : accountList('/search/accounts', signal, {
-          query: { q },
+      : accountPager((cursor, abort) => searchPage('accounts', q, cursor, abort), signal, {
           empty: 'No one matches.',
           doing: 'search people',
           label: 'Matching people',

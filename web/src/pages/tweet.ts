@@ -1,53 +1,78 @@
-import { call, type TweetJson } from '../api.js';
+import { call, type StatusJson } from '../api.js';
 import { composer } from '../components/composer.js';
 import { describeError, errorPanel } from '../components/notice.js';
 import { tweetCard } from '../components/tweet-card.js';
-import { tweetList } from '../components/tweet-list.js';
 import { h, link, tweetPath } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
 
-/** `/tweets/:id`: the tweet, a reply box, and its replies. A retweet's page is its original's. */
+interface Thread {
+  ancestors: StatusJson[];
+  descendants: StatusJson[];
+}
+
+/**
+ * `/tweets/:id` (and `/@handle/:id`, a post's address on the server): the thread it is in — what it answers, up to
+ * the first post — the post itself, a reply box, and the replies below it. A boost's page is its original's.
+ */
 export async function tweetView({ root, params, signal }: ViewContext) {
   const id = params.id ?? '';
-  let tweet: TweetJson;
+  let status: StatusJson;
+  let thread: Thread;
   try {
-    tweet = await call<TweetJson>('GET', `/tweets/${encodeURIComponent(id)}`, { signal });
+    [status, thread] = await Promise.all([
+      call<StatusJson>('GET', `/api/v1/statuses/${encodeURIComponent(id)}`, { signal }),
+      call<Thread>('GET', `/api/v1/statuses/${encodeURIComponent(id)}/context`, { signal }),
+    ]);
   } catch (failure) {
     root.append(errorPanel(describeError('load the post', failure)));
     return;
   }
-  if (tweet.retweet_of) {
-    navigate(tweetPath(tweet.retweet_of.id), { replace: true });
+  if (status.reblog) {
+    navigate(tweetPath(status.reblog.id), { replace: true });
     return;
   }
-  const replies = tweetList(`/tweets/${tweet.id}/replies`, signal, {
-    empty: 'No replies yet.',
-    doing: 'load the replies',
-    label: 'Replies',
-  });
+  const replies = h('ol', { class: 'items', attrs: { 'aria-label': 'Replies' } });
+  const addReply = (reply: StatusJson, top = false) => {
+    const item = h(
+      'li',
+      { dataset: { key: reply.id } },
+      tweetCard(reply, { onRemoved: () => item.remove() }),
+    );
+    if (top) replies.prepend(item);
+    else replies.append(item);
+  };
+  for (const reply of thread.descendants) addReply(reply);
   const reply = currentSession()
     ? h(
         'div',
         { class: 'card', attrs: { id: 'reply' } },
         composer({
-          replyTo: tweet,
+          replyTo: status,
           autofocus: window.location.hash === '#reply',
-          onPosted: (posted) => replies.prepend([posted]),
+          onPosted: (posted) => addReply(posted, true),
         }),
       )
     : h(
         'p',
         { class: 'card muted' },
-        link(`/login?next=${encodeURIComponent(tweetPath(tweet.id))}`, {}, 'Sign in'),
+        link(`/login?next=${encodeURIComponent(tweetPath(status.id))}`, {}, 'Sign in'),
         ' to reply.',
       );
+  const ancestors = thread.ancestors.length
+    ? h(
+        'ol',
+        { class: 'items thread', attrs: { 'aria-label': 'Earlier in the thread' } },
+        ...thread.ancestors.map((a) => h('li', { dataset: { key: a.id } }, tweetCard(a))),
+      )
+    : '';
   root.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Post')),
-    tweetCard(tweet, { detailed: true, onRemoved: () => navigate('/') }),
+    ancestors,
+    tweetCard(status, { detailed: true, onRemoved: () => navigate('/') }),
     reply,
     h('h2', { class: 'section-title' }, 'Replies'),
-    replies.element,
+    thread.descendants.length ? '' : h('p', { class: 'empty' }, 'No replies yet.'),
+    h('section', { class: 'paged-list' }, replies),
   );
-  replies.start();
 }

@@ -1,0 +1,23 @@
+import { tweetList } from '../components/tweet-list.js';
+import { h, link } from '../dom.js';
+import type { ViewContext } from '../router.js';
+
+/** `/tags/:tag`: the public posts with a hashtag, newest first. */
+export function tagView({ root, params, signal }: ViewContext) {
+  const tag = params.tag ?? '';
+  const list = tweetList(`/api/v1/timelines/tag/${encodeURIComponent(tag)}`, signal, {
+    empty: `No posts with #${tag} yet.`,
+    doing: `load #${tag}`,
+    label: `Posts with #${tag}`,
+  });
+  root.append(
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, `#${tag}`),
+      link(`/search?q=${encodeURIComponent(`#${tag}`)}`, { class: 'muted' }, 'Search'),
+    ),
+    list.element,
+  );
+  list.start();
+}
