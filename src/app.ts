@@ -153,6 +153,7 @@ async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Prom
     servers: config.natsUrl.split(',').map((server) => server.trim()),
     prefix: config.namespace,
     settings: DEFAULT_LOG_SETTINGS,
+    replicas: config.natsReplicas,
   });
 }
 
@@ -306,6 +307,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       : undefined,
     operationsOnly: options.role === 'fanout',
     feed,
+    trustProxy: config.trustProxy,
   });
 
   return {

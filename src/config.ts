@@ -13,6 +13,13 @@ export interface Config {
   redisUrl: string | undefined;
   redisClusterNodes: string[] | undefined;
   natsUrl: string | undefined;
+  /** Copies JetStream keeps of each stream (1, or 3/5 on a NATS cluster); applied when the streams are created. */
+  natsReplicas: number;
+  /**
+   * Which proxies in front are believed about the client's address (X-Forwarded-For): Fastify's `trustProxy`, a
+   * comma list of addresses or CIDR ranges, or `true`. Unset: nobody, the address is the socket's.
+   */
+  trustProxy: string | boolean | undefined;
   /** Prefix of every Redis key and NATS stream and subject, so several deployments can share the servers. */
   namespace: string;
   celebrityThreshold: number;
@@ -84,6 +91,12 @@ function namespace(value: string): string {
   return value;
 }
 
+/** `true`/`false` as such; anything else is Fastify's list of trusted addresses and ranges. */
+function trustProxy(value: string | undefined): string | boolean | undefined {
+  if (value === undefined || value === 'false') return undefined;
+  return value === 'true' ? true : value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const workerId = text(env, 'STARLING_WORKER_ID');
   return {
@@ -97,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ?.split(',')
       .map((node) => node.trim()),
     natsUrl: text(env, 'NATS_URL'),
+    natsReplicas: integer(env, 'STARLING_NATS_REPLICAS', 1, 1, 5),
+    trustProxy: trustProxy(text(env, 'STARLING_TRUST_PROXY')),
     namespace: namespace(text(env, 'STARLING_NAMESPACE') ?? 'starling'),
     celebrityThreshold: integer(env, 'STARLING_CELEBRITY_THRESHOLD', 10_000, 1, 2 ** 31 - 1),
     activeDays: integer(env, 'STARLING_ACTIVE_DAYS', 30, 1, 3_650),

@@ -34,6 +34,8 @@ export interface HttpOptions {
   operationsOnly?: boolean;
   /** Live home-timeline changes for `GET /api/v1/streaming/home`; the route exists only with one. */
   feed?: TimelineFeed | undefined;
+  /** Proxies believed about the client's address (X-Forwarded-For), as Fastify's `trustProxy`; none when absent. */
+  trustProxy?: string | boolean | undefined;
 }
 
 /** A client's request id is kept if it is short and plain; otherwise one is made. */
@@ -81,6 +83,8 @@ export function createHttpServer(options: HttpOptions): Api {
         serializers: { ...childOptions.serializers, req: requestForLogs },
       }),
     bodyLimit,
+    // Behind a load balancer every socket is the balancer's: rate limits and logs need the client's address instead.
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     requestTimeout: 30_000,
     ajv: undefined,
   }).withTypeProvider<TypeBoxTypeProvider>();

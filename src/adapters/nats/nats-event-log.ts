@@ -40,6 +40,11 @@ export interface NatsLogOptions {
   partitions?: number;
   /** How long a publish may wait for the server before it fails (the relay then retries later). */
   publishTimeoutMs?: number;
+  /**
+   * Copies of each stream the cluster keeps (R1 on a single server; R3 on a three-node cluster survives the loss of
+   * a node). The consumers follow their stream's count. Raising it on existing streams rescales them in place.
+   */
+  replicas?: number;
 }
 
 const STREAMS: readonly EventStream[] = ['fanout', 'celebrity'];
@@ -67,7 +72,12 @@ export class NatsEventLog implements EventLog {
   ) {}
 
   static async open(options: NatsLogOptions): Promise<NatsEventLog> {
-    const full: Required<NatsLogOptions> = { partitions: 16, publishTimeoutMs: 2_000, ...options };
+    const full: Required<NatsLogOptions> = {
+      partitions: 16,
+      publishTimeoutMs: 2_000,
+      replicas: 1,
+      ...options,
+    };
     const nc = await connect({
       servers: full.servers,
       name: `${full.prefix}-event-log`,
@@ -97,7 +107,7 @@ export class NatsEventLog implements EventLog {
 
   /** Streams and consumers, created or brought up to date; safe when several processes start at once. */
   private async ensureTopology(): Promise<void> {
-    const { prefix, settings } = this.options;
+    const { prefix, settings, replicas } = this.options;
     await this.upsertStream({
       name: this.eventsStream,
       subjects: [`${prefix}.events.>`],
@@ -105,6 +115,7 @@ export class NatsEventLog implements EventLog {
       storage: StorageType.File,
       max_age: nanos(RETENTION_MS),
       duplicate_window: nanos(settings.duplicateWindowMs),
+      num_replicas: replicas,
     });
     await this.upsertStream({
       name: this.deadStream,
@@ -112,6 +123,7 @@ export class NatsEventLog implements EventLog {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos(RETENTION_MS),
+      num_replicas: replicas,
     });
     for (const stream of STREAMS) {
       const config = {
