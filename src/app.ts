@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
+import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
 import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
 import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
@@ -10,6 +11,7 @@ import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
@@ -46,6 +48,7 @@ import { createAuthorDirectory } from './services/authors.js';
 import { createCelebrityDirectory } from './services/celebrities.js';
 import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
+import { createFollowerLists, DEFAULT_FOLLOWER_LIST_SETTINGS } from './services/follower-lists.js';
 import { createFollowService } from './services/follows.js';
 import { createSearchService } from './services/search.js';
 import { createTimelineService } from './services/timeline.js';
@@ -90,7 +93,6 @@ export interface App {
 const DAY_MS = 86_400_000;
 /** Tweets per followee a rebuild reads at most; with the floor rule this bounds heavy readers' rebuilds. */
 const REBUILD_PER_AUTHOR = 200;
-const FANOUT_PAGE_SIZE = 1_000;
 /** A celebrity stays one until their followers fall this fraction below the threshold (no flapping). */
 const CELEBRITY_MARGIN = 0.1;
 /** Each celebrity's recent-tweets list: capped, and dropped an hour after its last read. */
@@ -197,7 +199,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     celebrityThreshold: config.celebrityThreshold,
     timelineMax: config.timelineMax,
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
-    pageSize: FANOUT_PAGE_SIZE,
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
@@ -238,10 +239,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           },
         })
       : new MemoryTimelineFeed());
+  const followerVersions = redis
+    ? new RedisFollowerVersions({ redis, prefix: config.namespace })
+    : new MemoryFollowerVersions();
   const fanout = createFanoutService({
     tweets,
     accounts,
     graph,
+    followers: createFollowerLists(graph, followerVersions, DEFAULT_FOLLOWER_LIST_SETTINGS),
     cache,
     celebrityLists,
     tweetCache,

@@ -25,7 +25,16 @@ export interface TimelineCache {
   beginRebuild(userId: bigint): Promise<void>;
   /** Merges what the source of truth returned and marks the timeline complete down to `floor`. */
   completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void>;
-  /** Fanout: adds the entry to each listed reader's timeline that exists; returns how many received it. */
+  /**
+   * The readers among `userIds` who may have a timeline: every reader who has one, perhaps a few whose timeline just
+   * expired. One question per page, however many readers it lists (per node of a cluster), so fanout spends nothing
+   * per inactive follower.
+   */
+  activeAmong(userIds: readonly bigint[]): Promise<bigint[]>;
+  /**
+   * Fanout: adds the entry to each listed reader's timeline that exists; returns how many received it. Readers without
+   * a timeline cost nothing each (see {@link activeAmong}).
+   */
   insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number>;
   /** Adds entries to the reader's timeline if it exists, ignoring those below its floor (they would leave a gap). */
   merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void>;

@@ -43,6 +43,7 @@ export function publishingTo(
     read: (userId, window) => cache.read(userId, window),
     beginRebuild: (userId) => cache.beginRebuild(userId),
     completeRebuild: (userId, entries, floor) => cache.completeRebuild(userId, entries, floor),
+    activeAmong: (userIds) => cache.activeAmong(userIds),
     async insert(userIds: readonly bigint[], entry: TimelineEntry) {
       const received = await cache.insert(userIds, entry);
       if (received > 0) await tell({ kind: 'update', tweetId: entry.tweetId, readerIds: userIds });

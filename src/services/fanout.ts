@@ -6,11 +6,10 @@ import type { TimelineCache } from '../ports/timeline-cache.js';
 import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
+import type { FollowerLists } from './follower-lists.js';
 
 export interface FanoutSettings {
   timelineMax: number;
-  /** Followers read (and written) per batch. */
-  pageSize: number;
   /** Tweets of a demoted celebrity merged into each follower's timeline. */
   rebuildPerAuthor: number;
 }
@@ -19,6 +18,8 @@ export interface FanoutDeps {
   tweets: TweetStore;
   accounts: AccountStore;
   graph: GraphStore;
+  /** Each author's followers, in pages (kept in memory for authors who post often). */
+  followers: FollowerLists;
   cache: TimelineCache;
   celebrityLists: TimelineCache;
   tweetCache?: TweetCache | undefined;
@@ -43,6 +44,7 @@ export function createFanoutService({
   tweets,
   accounts,
   graph,
+  followers,
   cache: timelines,
   celebrityLists,
   tweetCache,
@@ -50,27 +52,7 @@ export function createFanoutService({
   feed,
 }: FanoutDeps) {
   const cache = feed ? publishingTo(feed, timelines) : timelines;
-  /**
-   * Runs `write` over the author's followers in keyset pages: one batched cache call per page, with the next page
-   * read from the database while this one is written.
-   */
-  async function eachFollowerPage(
-    authorId: bigint,
-    write: (ids: bigint[]) => Promise<number>,
-  ): Promise<number> {
-    const after = async (page: bigint[]): Promise<bigint[]> =>
-      page.length < settings.pageSize
-        ? []
-        : graph.followerIds(authorId, page.at(-1) ?? null, settings.pageSize);
-    let total = 0;
-    let page = await graph.followerIds(authorId, null, settings.pageSize);
-    while (page.length > 0) {
-      const [written, next] = await Promise.all([write(page), after(page)]);
-      total += written;
-      page = next;
-    }
-    return total;
-  }
+  const eachFollowerPage = followers.eachPage;
 
   async function modeOf(authorId: bigint) {
     return (await accounts.byIds([authorId])).get(authorId)?.fanoutMode ?? 'push';
@@ -110,9 +92,10 @@ export function createFanoutService({
     if ((await modeOf(authorId)) !== 'demoting') return NOTHING;
     const recent = await tweets.byAuthors([authorId], { limit: settings.rebuildPerAuthor });
     const deliveries = await eachFollowerPage(authorId, async (ids) => {
-      let written = 0;
-      for (const entry of recent) written += await cache.insert(ids, entry);
-      return written;
+      // One question for the page, then one merge of every recent tweet per follower with a timeline.
+      const active = await cache.activeAmong(ids);
+      await Promise.all(active.map((id) => cache.merge(id, recent)));
+      return active.length;
     });
     await graph.completeDemotion(authorId);
     return { deliveries };
@@ -133,6 +116,7 @@ export function createFanoutService({
           return NOTHING;
         case 'follow.created': {
           const { followerId, followeeId } = event;
+          await followers.changed(followeeId);
           if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
           if ((await modeOf(followeeId)) === 'pull') return NOTHING;
           const recent = await tweets.byAuthors([followeeId], { limit: settings.timelineMax });
@@ -141,6 +125,7 @@ export function createFanoutService({
         }
         case 'follow.deleted': {
           const { followerId, followeeId } = event;
+          await followers.changed(followeeId);
           if ((await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
           await cache.removeAuthor(followerId, followeeId);
           return { deliveries: 1 };

@@ -9,6 +9,11 @@ export interface CacheFixture {
   cache: TimelineCache;
   /** Milliseconds the reader's timeline has left before it expires, or null if it does not exist. */
   ttlRemaining(userId: bigint): Promise<number | null>;
+  /**
+   * Runs `work` and counts what it cost the cache per reader: commands sent to Redis, or, in process, operations on
+   * single readers' timelines.
+   */
+  commandsDuring<T>(work: () => Promise<T>): Promise<{ result: T; commands: number }>;
   /** Lets `ms` of the cache's time pass (an implementation on real time may not support it). */
   elapse?(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +137,25 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       expect(await cache.read(readers[1] as bigint, all)).toBeNull();
       await cache.remove(readers, BASE + 1n);
       expect((await cache.read(active[5] as bigint, all))?.entries).toEqual([]);
+    });
+
+    it('costs nothing per follower without a timeline: fanout asks once per page, then writes to the active', async () => {
+      const active = Array.from({ length: 10 }, (_, i) => 20_000n + BigInt(i) * 7n);
+      for (const userId of active) await activate(userId);
+      const inactive = (n: number) => Array.from({ length: n }, (_, i) => 30_000n + BigInt(i));
+      expect(await cache.activeAmong([...inactive(50), ...active])).toEqual(expect.arrayContaining(active));
+      const costOf = async (followers: bigint[], offset: number) => {
+        const inserted = await fx.commandsDuring(() => cache.insert(followers, entry(offset)));
+        expect(inserted.result).toBe(active.length);
+        const removed = await fx.commandsDuring(() => cache.remove(followers, BASE + BigInt(offset)));
+        return inserted.commands + removed.commands;
+      };
+      const few = await costOf([...inactive(100), ...active], 1);
+      const many = await costOf([...inactive(1_000), ...active], 2);
+      // Ten times the inactive followers, the same cost: what is paid is per active reader (and per index shard).
+      expect(many).toBe(few);
+      expect(few).toBeLessThanOrEqual(2 * active.length + 2 * 16);
+      expect(ids((await cache.read(active[3] as bigint, all))?.entries ?? [])).toEqual([]);
     });
 
     it('removes a tweet, and every entry of an unfollowed author', async () => {

@@ -23,6 +23,8 @@ interface Timeline {
  */
 export class MemoryTimelineCache implements TimelineCache {
   private readonly timelines = new Map<bigint, Timeline>();
+  /** Operations on one reader's timeline (what would each be a command against Redis): for tests and operators. */
+  operations = 0;
 
   constructor(
     private readonly settings: TimelineCacheSettings,
@@ -80,11 +82,17 @@ export class MemoryTimelineCache implements TimelineCache {
     this.trim(timeline);
   }
 
+  async activeAmong(userIds: readonly bigint[]): Promise<bigint[]> {
+    return [...new Set(userIds)].filter((userId) => this.live(userId) !== undefined);
+  }
+
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
     let inserted = 0;
     for (const userId of userIds) {
       const timeline = this.live(userId);
-      if (!timeline || entry.tweetId < timeline.floor) continue;
+      if (!timeline) continue;
+      this.operations += 1;
+      if (entry.tweetId < timeline.floor) continue;
       add(timeline, entry);
       this.trim(timeline);
       inserted += 1;
@@ -102,7 +110,9 @@ export class MemoryTimelineCache implements TimelineCache {
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
     for (const userId of userIds) {
       const timeline = this.live(userId);
-      if (timeline) timeline.entries = timeline.entries.filter((e) => e.tweetId !== tweetId);
+      if (!timeline) continue;
+      this.operations += 1;
+      timeline.entries = timeline.entries.filter((e) => e.tweetId !== tweetId);
     }
   }
 

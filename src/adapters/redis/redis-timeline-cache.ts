@@ -1,4 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 import {
@@ -9,6 +10,10 @@ import {
   withDeadline,
 } from './redis-connection.js';
 import {
+  ACTIVE_SHARDS,
+  activeReadersKey,
+  activeReadersPattern,
+  activeShardOf,
   checkPrefix,
   type TimelineEntriesKey,
   type TimelineKeys,
@@ -48,6 +53,16 @@ const parsePairs = (items: string[]): TimelineEntry[] => {
   }
   return out;
 };
+
+/**
+ * How often a process renews a reader's place in the active-reader index while that reader keeps reading. Members
+ * are pruned only once their expiry is {@link PRUNE_GRACE_MS} past, which is more than this: a member whose timeline
+ * still lives is never pruned, even with clocks apart by less than the difference.
+ */
+const VOUCH_EVERY_MS = 3_600_000;
+const PRUNE_GRACE_MS = 2 * VOUCH_EVERY_MS;
+/** How often a process that fans out sweeps expired members out of the index. */
+const PRUNE_EVERY_MS = 600_000;
 
 /** The Lua scripts of timeline-scripts.ts as commands (ioredis sends EVALSHA, and the script once per connection). */
 interface TimelineScripts {
@@ -98,13 +113,22 @@ const SCRIPTS = {
 /**
  * Cached timelines in Redis (standalone or Cluster), with the contract of the in-process cache: exact id order above
  * 2^53, one entry per tweet, a cap with a floor, expiry refreshed only by reads, inserts only into timelines that
- * exist. Each operation on one timeline is one Lua script on one node; a fanout batch costs one pipelined round trip
- * per Redis node, however many readers it touches.
+ * exist. Each operation on one timeline is one Lua script on one node.
+ *
+ * Most followers have no timeline (they have not read lately), so fanout first asks an index of active readers: a
+ * sorted set per shard (see ACTIVE_SHARDS) of readers whose timeline may exist, scored by when that claim runs out.
+ * A page of a thousand followers costs one ZMSCORE per shard — one pipelined round trip per node — and then one
+ * script per active reader; an inactive follower costs no command of its own. The index is a superset of the
+ * timelines that exist: a reader joins it before their timeline is created, renews it while reading, and leaves it
+ * only well after the timeline expired.
  */
 export class RedisTimelineCache implements TimelineCache {
   private readonly redis: RedisClient & TimelineScripts;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  /** Readers this process put in the active index lately, so a read renews it at most once per VOUCH_EVERY_MS. */
+  private readonly vouched = new LRUCache<bigint, true>({ max: 1_000_000, ttl: VOUCH_EVERY_MS });
+  private lastPrune = 0;
 
   constructor(private readonly options: RedisTimelineCacheOptions) {
     this.prefix = checkPrefix(options.prefix);
@@ -125,7 +149,70 @@ export class RedisTimelineCache implements TimelineCache {
     return withDeadline(work, this.timeoutMs, `timeline cache ${what}`);
   }
 
+  /** Claims a place in the active index for the reader until the timeline could expire (never shortening one). */
+  private vouch(userId: bigint): Promise<unknown> {
+    this.vouched.set(userId, true);
+    const until = Date.now() + this.options.ttlMs;
+    return this.redis.zadd(
+      activeReadersKey(this.prefix, activeShardOf(userId)),
+      'GT',
+      until,
+      userId.toString(),
+    );
+  }
+
+  async activeAmong(userIds: readonly bigint[]): Promise<bigint[]> {
+    if (userIds.length === 0) return [];
+    const shards = new Map<number, bigint[]>();
+    for (const userId of new Set(userIds)) {
+      const shard = activeShardOf(userId);
+      const members = shards.get(shard);
+      if (members) members.push(userId);
+      else shards.set(shard, [userId]);
+    }
+    const asked = [...shards];
+    const replies = await this.bounded(
+      pipelinePerNode(this.redis, asked, {
+        key: ([shard]) => activeReadersKey(this.prefix, shard),
+        add: (pipeline, [shard, members]) =>
+          pipeline.zmscore(activeReadersKey(this.prefix, shard), ...members.map(String)),
+      }),
+      'activeAmong',
+    );
+    this.pruneNowAndThen();
+    return asked.flatMap(([, members], i) => {
+      const scores = (replies[i] ?? []) as (string | null)[];
+      return members.filter((_, j) => scores[j] != null);
+    });
+  }
+
+  /** Sweeps members whose claim ran out long ago; best effort, off the caller's path. */
+  private pruneNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const shards = Array.from({ length: ACTIVE_SHARDS }, (_, shard) => shard);
+    pipelinePerNode(this.redis, shards, {
+      key: (shard) => activeReadersKey(this.prefix, shard),
+      add: (pipeline, shard) =>
+        pipeline.zremrangebyscore(activeReadersKey(this.prefix, shard), '-inf', now - PRUNE_GRACE_MS),
+    }).catch(() => undefined);
+  }
+
   async read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
+    // A reader of a timeline renews their place in the index now and then, beside the read (never on a miss: the
+    // rebuild does it first).
+    if (!this.vouched.has(userId)) {
+      const [found] = await Promise.all([
+        this.readWindow(userId, window),
+        this.bounded(this.vouch(userId), 'read'),
+      ]);
+      return found;
+    }
+    return this.readWindow(userId, window);
+  }
+
+  private async readWindow(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
     const { entries, meta } = this.keys(userId);
     // Both bounds exclusive; no id is below 0, so `before` 0 (or less) leaves nothing.
     const before = window.before === undefined ? '' : (window.before < 0n ? 0n : window.before).toString();
@@ -142,6 +229,8 @@ export class RedisTimelineCache implements TimelineCache {
 
   async beginRebuild(userId: bigint): Promise<void> {
     const { entries, meta } = this.keys(userId);
+    // In the index before the timeline exists, so no fanout can find the timeline but not the reader.
+    await this.bounded(this.vouch(userId), 'beginRebuild');
     await this.bounded(this.redis.timelineBegin(entries, meta, this.options.ttlMs), 'beginRebuild');
   }
 
@@ -156,8 +245,9 @@ export class RedisTimelineCache implements TimelineCache {
 
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
     const [tweetId, authorId] = pair(entry) as [string, string];
+    const active = await this.activeAmong(userIds);
     const replies = await this.bounded(
-      pipelinePerNode(this.redis, userIds, {
+      pipelinePerNode(this.redis, active, {
         key: (userId) => this.keys(userId).meta,
         add: (pipeline, userId) => {
           const { entries, meta } = this.keys(userId);
@@ -180,8 +270,9 @@ export class RedisTimelineCache implements TimelineCache {
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
     const id = tweetId.toString();
+    const active = await this.activeAmong(userIds);
     await this.bounded(
-      pipelinePerNode(this.redis, userIds, {
+      pipelinePerNode(this.redis, active, {
         key: (userId) => this.keys(userId).entries,
         add: (pipeline, userId) => scripted(pipeline).timelineRemove(this.keys(userId).entries, id),
       }),
@@ -203,6 +294,8 @@ export class RedisTimelineCache implements TimelineCache {
   /** Deletes this cache's keys (only those under its prefix) on every node; not bounded, it walks the keyspace. */
   async clear(): Promise<void> {
     await unlinkMatching(this.redis, timelinePattern(this.prefix));
+    await unlinkMatching(this.redis, activeReadersPattern(this.prefix));
+    this.vouched.clear();
   }
 
   /** Resolves if Redis (every master of a cluster) answers within `timeoutMs` (default 1 s); for readiness probes. */
