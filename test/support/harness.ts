@@ -3,6 +3,7 @@ import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { type App, createApp } from '../../src/app.js';
+import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { TestClock } from './clock.js';
 import { resetDatabase, sharedPglite, sharedPostgres } from './database.js';
@@ -44,14 +45,24 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Where a harness runs: embedded (PGlite, in-process cache and log) or services (PostgreSQL, Redis, NATS). */
 export interface Backend {
   name: 'embedded' | 'services';
-  open(config: Config, clock: TestClock): Promise<{ app: App; cleanUp: () => Promise<void> }>;
+  open(
+    config: Config,
+    clock: TestClock,
+    options?: HarnessOptions,
+  ): Promise<{ app: App; cleanUp: () => Promise<void> }>;
+}
+
+export interface HarnessOptions {
+  /** Wraps the database the app is given (to watch its statements, say). */
+  wrapSql?: (sql: SqlClient) => SqlClient;
 }
 
 const embedded: Backend = {
   name: 'embedded',
-  async open(config, clock) {
-    const sql = await sharedPglite();
-    await resetDatabase(sql);
+  async open(config, clock, options = {}) {
+    const shared = await sharedPglite();
+    await resetDatabase(shared);
+    const sql = options.wrapSql ? options.wrapSql(shared) : shared;
     const app = await createApp(config, { role: 'all', sql, clock, logger: false });
     return { app, cleanUp: async () => undefined };
   },
@@ -66,9 +77,10 @@ let redis: RedisClient | undefined;
 function services(postgres: string, redisUrl: string, natsUrl: string): Backend {
   return {
     name: 'services',
-    async open(config, clock) {
-      const sql = await sharedPostgres(postgres);
-      await resetDatabase(sql);
+    async open(config, clock, options = {}) {
+      const shared = await sharedPostgres(postgres);
+      await resetDatabase(shared);
+      const sql = options.wrapSql ? options.wrapSql(shared) : shared;
       redis ??= openRedis({ url: redisUrl });
       const prefix = `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
       const lists = (kind: string, maxEntries: number, ttlMs: number) =>
@@ -120,8 +132,9 @@ export async function startHarness(
   overrides: Partial<Config> = {},
   clock = new TestClock(),
   backend: Backend = embedded,
+  options: HarnessOptions = {},
 ): Promise<Harness> {
-  const { app, cleanUp } = await backend.open(testConfig(overrides), clock);
+  const { app, cleanUp } = await backend.open(testConfig(overrides), clock, options);
   const harness = harnessFor(app, clock);
   return {
     ...harness,

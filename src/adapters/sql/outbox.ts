@@ -1,6 +1,7 @@
 import { decodeEvent, type EventStream, encodeEvent } from '../../domain/events.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
+import type { AuthorEvent, Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
+import { streamOfAuthor } from './fanout-modes.js';
 import { idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
 const CHANNEL = 'starling_outbox';
@@ -13,6 +14,27 @@ export const outboxCte = (first: number) =>
   `queued AS (INSERT INTO outbox (stream, payload) VALUES ($${first}, $${first + 1}) RETURNING id)`;
 export const outboxNotify = (first: number) => `SELECT pg_notify($${first + 2}, '') FROM queued`;
 export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), CHANNEL];
+
+/**
+ * An author's event as part of a larger statement, on the stream the author's fanout mode routes it to (read in the
+ * same statement, so posting asks nothing first): a CTE named `queued`, written once per row of `from` (a CTE of the
+ * statement; every row when omitted). Parameters: `$first` the payload, `$first + 1` the channel; see
+ * {@link authorOutboxParams}.
+ */
+export const authorOutboxCte = (first: number, author: string, from?: string) =>
+  `queued AS (INSERT INTO outbox (stream, payload) SELECT ${streamOfAuthor(author)}, $${first}${
+    from ? ` FROM ${from}` : ''
+  } RETURNING id)`;
+export const authorOutboxNotify = (first: number) => `SELECT pg_notify($${first + 1}, '') FROM queued`;
+export const authorOutboxParams = (event: AuthorEvent) => [encodeEvent(event), CHANNEL];
+
+/** Writes an author's event inside the caller's transaction, on the stream the author's mode routes it to. */
+export async function enqueueForAuthor(tx: SqlExecutor, event: AuthorEvent): Promise<void> {
+  await tx.query(`WITH ${authorOutboxCte(1, '$3::bigint')} ${authorOutboxNotify(1)}`, [
+    ...authorOutboxParams(event),
+    event.authorId.toString(),
+  ]);
+}
 
 /** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
 export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {

@@ -1,5 +1,5 @@
 import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
-import type { OutboxEntry } from '../../ports/outbox.js';
+import type { AuthorEvent, OutboxEntry } from '../../ports/outbox.js';
 import type {
   CreateOutcome,
   Engagement,
@@ -11,7 +11,7 @@ import type {
   RebuiltTimeline,
   TweetStore,
 } from '../../ports/tweet-store.js';
-import { enqueue, outboxCte, outboxNotify, outboxParams } from './outbox.js';
+import { authorOutboxCte, authorOutboxNotify, authorOutboxParams, enqueue, enqueueForAuthor } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
 import {
   idParam,
@@ -85,25 +85,34 @@ export class SqlTweetStore implements TweetStore {
   constructor(private readonly db: SqlClient) {}
 
   /**
-   * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row — atomic without
-   * a transaction, in one round trip. With an idempotency key, the key is claimed first, in a transaction with it.
+   * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row (on the stream the
+   * author's fanout mode routes it to) — atomic without a transaction, in one round trip, and nothing is written when
+   * the tweet replies to one that is not active. It returns what a read would: the handles it linked and the tags, in
+   * the order {@link TWEET_COLUMNS} gives them. With an idempotency key, the key is claimed first, in a transaction
+   * with it.
    */
-  create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
-    const id = idParam(tweet.id);
-    const write = (db: SqlExecutor) =>
-      db.query(
+  create(tweet: NewTweet, event: AuthorEvent, idempotency?: IdempotencyClaim): Promise<CreateOutcome | null> {
+    const write = async (db: SqlExecutor): Promise<CreateOutcome | null> => {
+      const [row] = await db.query<{ created: boolean; mentions: string[]; hashtags: string[] }>(
         `WITH tweet AS (
            INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search)
-           VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT})
+           SELECT $1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT}
+            WHERE $4::bigint IS NULL OR EXISTS (SELECT 1 FROM tweets WHERE id = $4::bigint AND status = 'ACTIVE')
+           RETURNING id
          ), mentions AS (
            INSERT INTO tweet_mentions (tweet_id, account_id)
-           SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
+           SELECT tweet.id, a.id FROM tweet, accounts a WHERE lower(a.handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
          ), hashtags AS (
-           INSERT INTO tweet_hashtags (tweet_id, tag) SELECT $1::bigint, unnest($7::text[]) ON CONFLICT DO NOTHING
-         ), ${outboxCte(9)}
-         ${outboxNotify(9)}`,
+           INSERT INTO tweet_hashtags (tweet_id, tag) SELECT tweet.id, tag FROM tweet, unnest($7::text[]) tag
+           ON CONFLICT DO NOTHING
+         ), ${authorOutboxCte(9, '$2::bigint', 'tweet')}
+         SELECT EXISTS (SELECT 1 FROM tweet) AS created,
+                ARRAY(SELECT lower(a.handle) FROM accounts a WHERE lower(a.handle) = ANY($8::text[])
+                       ORDER BY a.handle) AS mentions,
+                ARRAY(SELECT DISTINCT tag FROM unnest($7::text[]) tag ORDER BY tag) AS hashtags,
+                (${authorOutboxNotify(9)}) AS notified`,
         [
-          id,
+          idParam(tweet.id),
           idParam(tweet.authorId),
           tweet.text,
           tweet.replyToId === null ? null : idParam(tweet.replyToId),
@@ -111,16 +120,31 @@ export class SqlTweetStore implements TweetStore {
           tweet.createdAt,
           tweet.hashtags,
           tweet.mentions,
-          ...outboxParams(event),
+          ...authorOutboxParams(event),
         ],
       );
-    const created: CreateOutcome = { created: true, tweetId: tweet.id };
-    if (!idempotency) return write(this.db).then(() => created);
-    return this.db.transaction(async (tx): Promise<CreateOutcome> => {
+      if (!row?.created) return null;
+      const written: Tweet = {
+        id: tweet.id,
+        authorId: tweet.authorId,
+        text: tweet.text,
+        status: 'ACTIVE',
+        replyToId: tweet.replyToId,
+        retweetOfId: tweet.retweetOfId,
+        likeCount: 0,
+        retweetCount: 0,
+        replyCount: 0,
+        createdAt: tweet.createdAt,
+        mentions: row.mentions,
+        hashtags: row.hashtags,
+      };
+      return { created: true, tweet: written };
+    };
+    if (!idempotency) return write(this.db);
+    return this.db.transaction(async (tx): Promise<CreateOutcome | null> => {
       const earlier = await claimKey(tx, tweet, idempotency);
       if (earlier) return earlier;
-      await write(tx);
-      return created;
+      return write(tx);
     });
   }
 
@@ -133,7 +157,7 @@ export class SqlTweetStore implements TweetStore {
     return new Map(rows.map((row) => [toBigInt(row.id), toTweet(row)]));
   }
 
-  markDeleted(authorId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+  markDeleted(authorId: bigint, tweetId: bigint, event: AuthorEvent): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const updated = await tx.query(
         `UPDATE tweets SET status = 'DELETED'
@@ -141,7 +165,7 @@ export class SqlTweetStore implements TweetStore {
         [idParam(tweetId), idParam(authorId)],
       );
       if (updated.length === 0) return false;
-      await enqueue(tx, event);
+      await enqueueForAuthor(tx, event);
       return true;
     });
   }
@@ -195,7 +219,7 @@ export class SqlTweetStore implements TweetStore {
     return { entries, floor };
   }
 
-  retweet(retweet: NewRetweet, event: OutboxEntry): Promise<{ created: boolean; tweetId: bigint } | null> {
+  retweet(retweet: NewRetweet, event: AuthorEvent): Promise<{ created: boolean; tweetId: bigint } | null> {
     return this.db.transaction(async (tx) => {
       const [author, original] = [idParam(retweet.authorId), idParam(retweet.retweetOfId)];
       // The partial unique index admits one live retweet per account and original; a concurrent second one waits
@@ -209,7 +233,7 @@ export class SqlTweetStore implements TweetStore {
         [idParam(retweet.id), author, original, retweet.createdAt],
       );
       if (inserted.length > 0) {
-        await enqueue(tx, event);
+        await enqueueForAuthor(tx, event);
         return { created: true, tweetId: retweet.id };
       }
       const [existing] = await tx.query<{ id: unknown }>(
@@ -223,7 +247,7 @@ export class SqlTweetStore implements TweetStore {
   undoRetweet(
     authorId: bigint,
     originalId: bigint,
-    eventFor: (retweetId: bigint) => OutboxEntry,
+    eventFor: (retweetId: bigint) => AuthorEvent,
   ): Promise<bigint | null> {
     return this.db.transaction(async (tx) => {
       const [undone] = await tx.query<{ id: unknown }>(
@@ -233,7 +257,7 @@ export class SqlTweetStore implements TweetStore {
       );
       if (!undone) return null;
       const retweetId = toBigInt(undone.id);
-      await enqueue(tx, eventFor(retweetId));
+      await enqueueForAuthor(tx, eventFor(retweetId));
       return retweetId;
     });
   }
