@@ -78,6 +78,8 @@ export interface AppOptions {
 export interface App {
   config: Config;
   http: Api;
+  /** `/metrics`, `/readyz` and `/healthz` on a port of their own (`STARLING_METRICS_PORT`), apart from the API's. */
+  ops: Api | undefined;
   workers: WorkerRunner;
   sql: SqlClient;
   cache: TimelineCache;
@@ -100,7 +102,15 @@ const CELEBRITY_LIST_MAX = 200;
 const CELEBRITY_LIST_TTL_MS = 3_600_000;
 
 async function openDatabase(config: Config): Promise<SqlClient> {
-  if (config.databaseUrl) return openPgClient({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) {
+    return openPgClient({
+      connectionString: config.databaseUrl,
+      timeouts: {
+        connectMs: config.timeouts.databaseConnectMs,
+        statementMs: config.timeouts.databaseStatementMs,
+      },
+    });
+  }
   await mkdir(config.dataDir, { recursive: true });
   return openPgliteClient(config.dataDir);
 }
@@ -139,6 +149,7 @@ async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.
 /** Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share it. */
 function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient | undefined {
   const options = {
+    timeoutMs: config.timeouts.redisMs,
     onError: (error: Error) => {
       if (logger) logger.warn({ err: error }, 'redis connection error');
     },
@@ -150,11 +161,13 @@ function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient 
 
 /** NATS JetStream when configured (and this process runs the workers); otherwise the in-process log. */
 async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Promise<EventLog> {
-  if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock);
+  const settings = { ...DEFAULT_LOG_SETTINGS, ackWaitMs: config.timeouts.ackWaitMs };
+  if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock, settings);
   return NatsEventLog.open({
     servers: config.natsUrl.split(',').map((server) => server.trim()),
     prefix: config.namespace,
-    settings: DEFAULT_LOG_SETTINGS,
+    settings,
+    timeoutMs: config.timeouts.natsMs,
     replicas: config.natsReplicas,
   });
 }
@@ -293,9 +306,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
   }
 
-  const http = createHttpServer({
-    services,
-    logger: logger === false ? false : logger,
+  const operations = {
     readiness: [
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
       // Every master of a cluster, not just the node one PING happens to reach.
@@ -306,6 +317,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       contentType: metrics.registry.contentType,
       body: await metrics.registry.metrics(),
     }),
+  };
+  const httpLogger = logger === false ? false : logger;
+  // A fanout process serves only the operations routes; an api process, on a port of their own when one is set.
+  const separateOps = options.role !== 'fanout' && config.metricsPort !== undefined;
+  const http = createHttpServer({
+    services,
+    logger: httpLogger,
+    ...operations,
+    operations: !separateOps,
     observeRequest: (request) => observeHttp(metrics, request),
     rateLimits: config.rateLimits
       ? { ...config.rateLimits, ...(redis ? { redis, namespace: config.namespace } : {}) }
@@ -314,10 +334,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     feed,
     trustProxy: config.trustProxy,
   });
+  const ops = separateOps
+    ? createHttpServer({ services, logger: httpLogger, ...operations, operationsOnly: true })
+    : undefined;
 
   return {
     config,
     http,
+    ops,
     workers,
     sql,
     cache,
@@ -336,6 +360,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await log.close();
       await stopping;
       await http.close();
+      await ops?.close();
       await feed.close();
       await cache.close();
       await redis?.quit().catch(() => undefined);

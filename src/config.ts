@@ -6,8 +6,13 @@ import { OWASP_SCRYPT, type ScryptCost } from './services/passwords.js';
 export interface Config {
   port: number;
   host: string;
-  /** Where a `fanout` process serves /metrics, /healthz and /readyz. */
-  metricsPort: number;
+  /**
+   * Where /metrics and /readyz are served (with /healthz): a `fanout` process's only port (default 9464); an `api`
+   * or `start` process serves them on the public port unless this is set.
+   */
+  metricsPort: number | undefined;
+  /** The interface the metrics port listens on (default: `host`). */
+  metricsHost: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -31,6 +36,21 @@ export interface Config {
   /** Budgets per IP and per account, or null when limits are off (`STARLING_RATE_LIMITS=off`). */
   rateLimits: RateLimitBudgets | null;
   scrypt: ScryptCost;
+  timeouts: DependencyTimeouts;
+}
+
+/** Bounds on every call to a dependency: a lost one is an error within these, never a hang. */
+export interface DependencyTimeouts {
+  /** Opening a PostgreSQL connection, or waiting for a free one. */
+  databaseConnectMs: number;
+  /** One SQL statement (cancelled by the server, and abandoned by the client). */
+  databaseStatementMs: number;
+  /** Connecting to Redis, and each command. */
+  redisMs: number;
+  /** A request to NATS (publish acknowledgement, consumer info). */
+  natsMs: number;
+  /** An unacknowledged log delivery is handed to another worker after this long (a live worker extends it). */
+  ackWaitMs: number;
 }
 
 export interface RateLimitBudgets {
@@ -102,7 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
-    metricsPort: integer(env, 'STARLING_METRICS_PORT', 9464, 0, 65_535),
+    metricsPort: text(env, 'STARLING_METRICS_PORT')
+      ? integer(env, 'STARLING_METRICS_PORT', 0, 0, 65_535)
+      : undefined,
+    metricsHost: text(env, 'STARLING_METRICS_HOST'),
     dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL'),
     redisUrl: text(env, 'REDIS_URL'),
@@ -120,5 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     rateLimits: rateLimits(env),
     scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
+    timeouts: {
+      databaseConnectMs: integer(env, 'STARLING_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
+      databaseStatementMs: integer(env, 'STARLING_DB_STATEMENT_TIMEOUT_MS', 2_000, 100, 3_600_000),
+      redisMs: integer(env, 'STARLING_REDIS_TIMEOUT_MS', 1_000, 50, 60_000),
+      natsMs: integer(env, 'STARLING_NATS_TIMEOUT_MS', 2_000, 100, 60_000),
+      ackWaitMs: integer(env, 'STARLING_ACK_WAIT_MS', 3_000, 1_000, 3_600_000),
+    },
   };
 }

@@ -30,8 +30,10 @@ export interface HttpOptions {
   observeRequest?: (request: { route: string; method: string; status: number; seconds: number }) => void;
   /** Budgets per IP and account; none when absent. */
   rateLimits?: RateLimitSettings | undefined;
-  /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
+  /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port, or an api process's metrics port). */
   operationsOnly?: boolean;
+  /** Whether `/readyz` and `/metrics` are served here too (default); not when they have a port of their own. */
+  operations?: boolean;
   /** Live home-timeline changes for `GET /api/v1/streaming/home`; the route exists only with one. */
   feed?: TimelineFeed | undefined;
   /** Proxies believed about the client's address (X-Forwarded-For), as Fastify's `trustProxy`; none when absent. */
@@ -118,8 +120,9 @@ export function createHttpServer(options: HttpOptions): Api {
       .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
   );
 
-  healthRoutes(app, readiness);
-  if (metrics) {
+  const operations = options.operations ?? true;
+  healthRoutes(app, operations ? readiness : undefined);
+  if (metrics && operations) {
     app.get('/metrics', async (_request, reply) => {
       const { contentType, body } = await metrics();
       return reply.type(contentType).send(body);
