@@ -17,6 +17,7 @@ import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
+import { SqlFanoutModes } from './adapters/sql/fanout-modes.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
@@ -45,7 +46,6 @@ import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createAuthorDirectory } from './services/authors.js';
-import { createCelebrityDirectory } from './services/celebrities.js';
 import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowerLists, DEFAULT_FOLLOWER_LIST_SETTINGS } from './services/follower-lists.js';
@@ -202,7 +202,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
   const runsWorkers = options.role !== 'api';
   const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
-  const celebrities = createCelebrityDirectory(graph, clock, { ttlMs: 10_000, maxReaders: 100_000 });
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
     : undefined;
@@ -218,7 +217,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const authors = createAuthorDirectory(accounts);
   const services = {
     accounts: accountService,
-    follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
+    follows: createFollowService({
+      accounts,
+      accountService,
+      graph,
+      ids,
+      clock,
+      timelines: cache,
+      onCacheError: (error) => {
+        if (logger) logger.warn({ err: error }, 'timeline cache failed while following');
+      },
+    }),
     tweets: instrumentPosting(
       createTweetService({ tweets, authors, tweetCache, accountService, ids, clock }),
       metrics,
@@ -228,10 +237,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       tweets,
       authors,
       tweetCache,
-      graph,
       cache,
       celebrityLists,
-      celebrities,
       settings,
       observe: (read) => {
         observeTimelineRead(metrics, read);
@@ -257,7 +264,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     : new MemoryFollowerVersions();
   const fanout = createFanoutService({
     tweets,
-    accounts,
+    modes: new SqlFanoutModes(sql, celebrityRule),
     graph,
     followers: createFollowerLists(graph, followerVersions, DEFAULT_FOLLOWER_LIST_SETTINGS),
     cache,
@@ -269,8 +276,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const counters = createCounterService({
     tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
-    // Readers here see the new mode at once; other processes within the celebrity sets' 10 s lifetime.
-    onModeChanged: () => celebrities.invalidateAll(),
   });
 
   const workers = createWorkerRunner({

@@ -27,6 +27,8 @@ export interface RebuiltTimeline {
   entries: TimelineEntry[];
   /** Below this id the per-author bound may have cut tweets out; 0n if nothing was cut. */
   floor: bigint;
+  /** The followees whose tweets the reader merges at read time (they are left out of `entries`). */
+  pulled: bigint[];
 }
 
 /** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
@@ -50,7 +52,7 @@ export interface TweetStore {
   byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]>;
   /** The pull model of a home timeline: the reader's own and followees' active tweets in the window, newest first. */
   home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
-  /** One bounded query that rebuilds a reader's cached timeline (pushed authors only). */
+  /** One bounded query that rebuilds a reader's cached timeline (pushed authors only) and their pulled set. */
   rebuild(query: RebuildQuery): Promise<RebuiltTimeline>;
   /**
    * Stores a retweet (a tweet with `retweetOfId` and no text) and enqueues `event` atomically, unless the author

@@ -76,7 +76,10 @@ export function createTweetService(deps: TweetDeps) {
       if (!outcome) throw notFound('tweet');
       if (!outcome.created) {
         if (outcome.requestHash !== requestHash) {
-          throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+          throw new AppError(
+            'idempotency_key_reused',
+            'this Idempotency-Key was used for a different request',
+          );
         }
         return { view: await view(outcome.tweetId, authorId), created: false };
       }
@@ -93,7 +96,11 @@ export function createTweetService(deps: TweetDeps) {
 
     /** Only the author can delete; to anyone else the tweet does not exist. */
     async delete(authorId: bigint, id: bigint): Promise<void> {
-      const deleted = await tweets.markDeleted(authorId, id, { type: 'tweet.deleted', tweetId: id, authorId });
+      const deleted = await tweets.markDeleted(authorId, id, {
+        type: 'tweet.deleted',
+        tweetId: id,
+        authorId,
+      });
       if (!deleted) throw notFound('tweet');
       // Readers stop seeing it at once; the fanout worker forgets it again, after any read that raced this one.
       await deps.tweetCache?.invalidate([id]).catch(() => undefined);

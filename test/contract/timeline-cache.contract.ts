@@ -165,9 +165,53 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       await cache.remove([reader, other], BASE + 2n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([4n, 3n, 1n]);
       expect(ids((await cache.read(other, all))?.entries ?? [])).toEqual([1n]);
-      await cache.removeAuthor(reader, 7n);
+      await cache.unfollowed(reader, 7n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([4n]);
       expect(ids((await cache.read(other, all))?.entries ?? [])).toEqual([1n]);
+    });
+
+    it('keeps an unfollowed author out of everything still on its way, until followed again', async () => {
+      await activate(reader, [entry(1, 7n), entry(2, 8n)]);
+      await cache.unfollowed(reader, 7n);
+      // Fanout that read the follower list before the unfollow, a follow merge, and a rebuild that raced it.
+      expect(await cache.insert([reader], entry(3, 7n))).toBe(0);
+      await cache.merge(reader, [entry(4, 7n), entry(5, 8n)]);
+      expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([5n, 2n]);
+      // Kept out even across a new timeline: a reader without one when they unfollowed, who reads afterwards.
+      const later = 3_000n;
+      await cache.unfollowed(later, 7n);
+      await cache.beginRebuild(later);
+      expect(await cache.insert([later], entry(6, 7n))).toBe(0);
+      await cache.completeRebuild(later, [entry(1, 7n), entry(2, 8n)], 0n, [7n, 9n]);
+      const rebuilt = await cache.read(later, all);
+      expect(ids(rebuilt?.entries ?? [])).toEqual([2n]);
+      expect(rebuilt?.pulled).toEqual([9n]);
+      await cache.followed(reader, 7n, false);
+      expect(await cache.insert([reader], entry(7, 7n))).toBe(1);
+      expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([7n, 5n, 2n]);
+    });
+
+    it('keeps the authors a reader pulls beside the timeline, through rebuilds, crossings and follows', async () => {
+      const pulledOf = async (userId: bigint) => ((await cache.read(userId, all))?.pulled ?? []).sort();
+      await cache.beginRebuild(reader);
+      // A crossing that lands while the rebuild reads is kept, as fanout is.
+      await cache.setPulled([reader, 4_000n], 70n, true);
+      await cache.completeRebuild(reader, [], 0n, [71n]);
+      expect(await pulledOf(reader)).toEqual([70n, 71n]);
+      expect(await cache.read(4_000n, all)).toBeNull();
+      await cache.followed(reader, 72n, true);
+      await cache.setPulled([reader], 71n, false);
+      expect(await pulledOf(reader)).toEqual([70n, 72n]);
+      await cache.unfollowed(reader, 70n);
+      expect(await pulledOf(reader)).toEqual([72n]);
+      await cache.followed(reader, 72n, false);
+      expect(await pulledOf(reader)).toEqual([]);
+      // A forgotten timeline misses, and comes back with nothing of the old one.
+      await cache.followed(reader, 73n, true);
+      await cache.forget(reader);
+      expect(await cache.read(reader, all)).toBeNull();
+      await activate(reader);
+      expect(await cache.read(reader, all)).toEqual({ entries: [], floor: 0n, pulled: [] });
     });
 
     it('never mistakes an author id for a tweet id', async () => {
@@ -191,7 +235,7 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
         [4n, 7n],
         [3n, 5n],
       ]);
-      await cache.removeAuthor(reader, BASE + 5n);
+      await cache.unfollowed(reader, BASE + 5n);
       expect(await read()).toEqual([
         [9n, 3n],
         [4n, 7n],

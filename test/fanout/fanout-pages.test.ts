@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryFollowerVersions } from '../../src/adapters/memory/memory-follower-versions.js';
 import { MemoryTimelineCache } from '../../src/adapters/memory/memory-timeline-cache.js';
-import type { AccountStore } from '../../src/ports/account-store.js';
+import type { FanoutModes } from '../../src/ports/fanout-modes.js';
 import type { GraphStore } from '../../src/ports/graph-store.js';
 import type { TweetStore } from '../../src/ports/tweet-store.js';
 import { createFanoutService } from '../../src/services/fanout.js';
@@ -26,9 +26,10 @@ describe('fanout over many follower pages', () => {
         new Map(ids.map((id) => [id, aTweet(id, { authorId: author })])),
       byAuthors: async () => [],
     } as unknown as TweetStore;
-    const accounts = {
-      byIds: async (ids: readonly bigint[]) => new Map(ids.map((id) => [id, { id, fanoutMode: 'push' }])),
-    } as unknown as AccountStore;
+    const modes: FanoutModes = {
+      modeOf: async () => 'push',
+      finishCrossing: async () => null,
+    };
     const clock = new TestClock();
     const cache = new MemoryTimelineCache({ maxEntries: 10, ttlMs: 3_600_000 }, clock);
     const celebrityLists = new MemoryTimelineCache({ maxEntries: 10, ttlMs: 3_600_000 }, clock);
@@ -44,7 +45,7 @@ describe('fanout over many follower pages', () => {
     });
     const fanout = createFanoutService({
       tweets,
-      accounts,
+      modes,
       graph,
       followers,
       cache,

@@ -9,10 +9,18 @@ import calculateSlot from 'cluster-key-slot';
  */
 export type TimelineEntriesKey = `${string}:{u:${bigint}}:list`;
 export type TimelineMetaKey = `${string}:{u:${bigint}}:state`;
+export type TimelinePulledKey = `${string}:{u:${bigint}}:pulled`;
+export type TimelineKeptOutKey = `${string}:{u:${bigint}}:out`;
 export type TweetBodyKey = `${string}:tweet:${bigint}`;
 /** One shard of the readers who have (or may have) a timeline under a prefix: a sorted set, see activeReadersKey. */
 export type ActiveReadersKey = `${string}:active:{a:${number}}`;
-export type CacheKey = TimelineEntriesKey | TimelineMetaKey | TweetBodyKey | ActiveReadersKey;
+export type CacheKey =
+  | TimelineEntriesKey
+  | TimelineMetaKey
+  | TimelinePulledKey
+  | TimelineKeptOutKey
+  | TweetBodyKey
+  | ActiveReadersKey;
 
 export interface TimelineKeys {
   /**
@@ -22,6 +30,10 @@ export interface TimelineKeys {
   entries: TimelineEntriesKey;
   /** Hash of `floor` and `complete`; its existence and expiry are the timeline's. */
   meta: TimelineMetaKey;
+  /** Set of the authors the reader pulls at read time; absent when empty, expires with the timeline. */
+  pulled: TimelinePulledKey;
+  /** Hash of the authors kept out after an unfollow; on its own expiry, timeline or not. */
+  keptOut: TimelineKeptOutKey;
 }
 
 /**
@@ -38,6 +50,8 @@ export function checkPrefix(prefix: string): string {
 export const timelineKeys = (prefix: string, userId: bigint): TimelineKeys => ({
   entries: `${prefix}:{u:${userId}}:list`,
   meta: `${prefix}:{u:${userId}}:state`,
+  pulled: `${prefix}:{u:${userId}}:pulled`,
+  keptOut: `${prefix}:{u:${userId}}:out`,
 });
 
 /**

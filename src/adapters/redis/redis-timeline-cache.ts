@@ -16,13 +16,25 @@ import {
   activeShardOf,
   checkPrefix,
   type TimelineEntriesKey,
+  type TimelineKeptOutKey,
   type TimelineKeys,
   type TimelineMetaKey,
+  type TimelinePulledKey,
   timelineKeys,
   timelinePattern,
 } from './redis-keys.js';
 import { pipelinePerNode, unlinkMatching } from './redis-nodes.js';
-import { BEGIN, COMPLETE, INSERT, MERGE, READ, REMOVE, REMOVE_AUTHOR } from './timeline-scripts.js';
+import {
+  BEGIN,
+  COMPLETE,
+  FOLLOWED,
+  INSERT,
+  MERGE,
+  READ,
+  REMOVE,
+  SET_PULLED,
+  UNFOLLOWED,
+} from './timeline-scripts.js';
 
 export interface RedisTimelineCacheOptions {
   /** A connection from `openRedis`, standalone or cluster. */
@@ -69,6 +81,7 @@ interface TimelineScripts {
   timelineInsert(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    keptOut: TimelineKeptOutKey,
     max: number,
     tweetId: string,
     authorId: string,
@@ -76,38 +89,69 @@ interface TimelineScripts {
   timelineRead(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
     before: string,
     after: string,
     limit: number,
     ttl: number,
-  ): Promise<[string, string[]] | null>;
-  timelineBegin(entries: TimelineEntriesKey, meta: TimelineMetaKey, ttl: number): Promise<number>;
+  ): Promise<[string, string[], string[]] | null>;
+  timelineBegin(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    ttl: number,
+  ): Promise<number>;
   timelineComplete(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
     floor: string,
     max: number,
     ttl: number,
-    ...pairs: string[]
+    ...pulledAndPairs: (string | number)[]
   ): Promise<number>;
   timelineMerge(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    keptOut: TimelineKeptOutKey,
     max: number,
     ...pairs: string[]
   ): Promise<number>;
   timelineRemove(entries: TimelineEntriesKey, tweetId: string): Promise<number>;
-  timelineRemoveAuthor(entries: TimelineEntriesKey, meta: TimelineMetaKey, authorId: string): Promise<number>;
+  timelineUnfollowed(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
+    authorId: string,
+    ttl: number,
+  ): Promise<number>;
+  timelineFollowed(
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
+    authorId: string,
+    flag: '1' | '0',
+  ): Promise<number>;
+  timelineSetPulled(
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    authorId: string,
+    flag: '1' | '0',
+  ): Promise<number>;
 }
 
 const SCRIPTS = {
-  timelineInsert: [INSERT, 2],
-  timelineRead: [READ, 2],
-  timelineBegin: [BEGIN, 2],
-  timelineComplete: [COMPLETE, 2],
-  timelineMerge: [MERGE, 2],
+  timelineInsert: [INSERT, 3],
+  timelineRead: [READ, 3],
+  timelineBegin: [BEGIN, 3],
+  timelineComplete: [COMPLETE, 4],
+  timelineMerge: [MERGE, 3],
   timelineRemove: [REMOVE, 1],
-  timelineRemoveAuthor: [REMOVE_AUTHOR, 2],
+  timelineUnfollowed: [UNFOLLOWED, 4],
+  timelineFollowed: [FOLLOWED, 3],
+  timelineSetPulled: [SET_PULLED, 2],
 } as const satisfies Record<keyof TimelineScripts, readonly [string, number]>;
 
 /**
@@ -213,32 +257,49 @@ export class RedisTimelineCache implements TimelineCache {
   }
 
   private async readWindow(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
-    const { entries, meta } = this.keys(userId);
+    const { entries, meta, pulled } = this.keys(userId);
     // Both bounds exclusive; no id is below 0, so `before` 0 (or less) leaves nothing.
     const before = window.before === undefined ? '' : (window.before < 0n ? 0n : window.before).toString();
     const after = window.after === undefined || window.after < 0n ? '' : window.after.toString();
     const limit = Math.max(0, Math.floor(window.limit));
     const found = await this.bounded(
-      this.redis.timelineRead(entries, meta, before, after, limit, this.options.ttlMs),
+      this.redis.timelineRead(entries, meta, pulled, before, after, limit, this.options.ttlMs),
       'read',
     );
     if (!found) return null;
-    const [floor, items] = found;
-    return { entries: parsePairs(items), floor: BigInt(floor) };
+    const [floor, items, authors] = found;
+    return { entries: parsePairs(items), floor: BigInt(floor), pulled: authors.map((id) => BigInt(id)) };
   }
 
   async beginRebuild(userId: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
+    const { entries, meta, pulled } = this.keys(userId);
     // In the index before the timeline exists, so no fanout can find the timeline but not the reader.
     await this.bounded(this.vouch(userId), 'beginRebuild');
-    await this.bounded(this.redis.timelineBegin(entries, meta, this.options.ttlMs), 'beginRebuild');
+    await this.bounded(this.redis.timelineBegin(entries, meta, pulled, this.options.ttlMs), 'beginRebuild');
   }
 
-  async completeRebuild(userId: bigint, rebuilt: readonly TimelineEntry[], floor: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
+  async completeRebuild(
+    userId: bigint,
+    rebuilt: readonly TimelineEntry[],
+    floor: bigint,
+    pulledAuthors: readonly bigint[] = [],
+  ): Promise<void> {
+    const { entries, meta, pulled, keptOut } = this.keys(userId);
     const { maxEntries, ttlMs } = this.options;
+    const authors = [...new Set(pulledAuthors)].map(String);
     await this.bounded(
-      this.redis.timelineComplete(entries, meta, floor.toString(), maxEntries, ttlMs, ...pairs(rebuilt)),
+      this.redis.timelineComplete(
+        entries,
+        meta,
+        pulled,
+        keptOut,
+        floor.toString(),
+        maxEntries,
+        ttlMs,
+        authors.length,
+        ...authors,
+        ...pairs(rebuilt),
+      ),
       'completeRebuild',
     );
   }
@@ -250,8 +311,15 @@ export class RedisTimelineCache implements TimelineCache {
       pipelinePerNode(this.redis, active, {
         key: (userId) => this.keys(userId).meta,
         add: (pipeline, userId) => {
-          const { entries, meta } = this.keys(userId);
-          scripted(pipeline).timelineInsert(entries, meta, this.options.maxEntries, tweetId, authorId);
+          const { entries, meta, keptOut } = this.keys(userId);
+          scripted(pipeline).timelineInsert(
+            entries,
+            meta,
+            keptOut,
+            this.options.maxEntries,
+            tweetId,
+            authorId,
+          );
         },
       }),
       'insert',
@@ -261,9 +329,9 @@ export class RedisTimelineCache implements TimelineCache {
 
   async merge(userId: bigint, merged: readonly TimelineEntry[]): Promise<void> {
     if (merged.length === 0) return;
-    const { entries, meta } = this.keys(userId);
+    const { entries, meta, keptOut } = this.keys(userId);
     await this.bounded(
-      this.redis.timelineMerge(entries, meta, this.options.maxEntries, ...pairs(merged)),
+      this.redis.timelineMerge(entries, meta, keptOut, this.options.maxEntries, ...pairs(merged)),
       'merge',
     );
   }
@@ -280,9 +348,39 @@ export class RedisTimelineCache implements TimelineCache {
     );
   }
 
-  async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
-    await this.bounded(this.redis.timelineRemoveAuthor(entries, meta, authorId.toString()), 'removeAuthor');
+  async setPulled(userIds: readonly bigint[], authorId: bigint, pulled: boolean): Promise<void> {
+    const author = authorId.toString();
+    await this.bounded(
+      pipelinePerNode(this.redis, userIds, {
+        key: (userId) => this.keys(userId).meta,
+        add: (pipeline, userId) => {
+          const keys = this.keys(userId);
+          scripted(pipeline).timelineSetPulled(keys.meta, keys.pulled, author, pulled ? '1' : '0');
+        },
+      }),
+      'setPulled',
+    );
+  }
+
+  async unfollowed(userId: bigint, authorId: bigint): Promise<void> {
+    const { entries, meta, pulled, keptOut } = this.keys(userId);
+    await this.bounded(
+      this.redis.timelineUnfollowed(entries, meta, pulled, keptOut, authorId.toString(), this.options.ttlMs),
+      'unfollowed',
+    );
+  }
+
+  async followed(userId: bigint, authorId: bigint, pulls: boolean): Promise<void> {
+    const { meta, pulled, keptOut } = this.keys(userId);
+    await this.bounded(
+      this.redis.timelineFollowed(meta, pulled, keptOut, authorId.toString(), pulls ? '1' : '0'),
+      'followed',
+    );
+  }
+
+  async forget(userId: bigint): Promise<void> {
+    const { entries, meta, pulled } = this.keys(userId);
+    await this.bounded(this.redis.unlink(entries, meta, pulled), 'forget');
   }
 
   /** Milliseconds the reader's timeline has left, or null if it has none (for operators and tests). */

@@ -1,10 +1,10 @@
 import { decodeEvent, type EventStream, encodeEvent } from '../../domain/events.js';
 import type { Clock } from '../../ports/clock.js';
-import type { AuthorEvent, Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
-import { streamOfAuthor } from './fanout-modes.js';
+import type { Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
 import { idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
-const CHANNEL = 'starling_outbox';
+/** Relays LISTEN here; every outbox write notifies it (delivered at commit). */
+export const OUTBOX_CHANNEL = 'starling_outbox';
 
 /**
  * The outbox write as part of a larger statement: a data-modifying CTE named `queued`, and the notification, to be
@@ -13,28 +13,7 @@ const CHANNEL = 'starling_outbox';
 export const outboxCte = (first: number) =>
   `queued AS (INSERT INTO outbox (stream, payload) VALUES ($${first}, $${first + 1}) RETURNING id)`;
 export const outboxNotify = (first: number) => `SELECT pg_notify($${first + 2}, '') FROM queued`;
-export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), CHANNEL];
-
-/**
- * An author's event as part of a larger statement, on the stream the author's fanout mode routes it to (read in the
- * same statement, so posting asks nothing first): a CTE named `queued`, written once per row of `from` (a CTE of the
- * statement; every row when omitted). Parameters: `$first` the payload, `$first + 1` the channel; see
- * {@link authorOutboxParams}.
- */
-export const authorOutboxCte = (first: number, author: string, from?: string) =>
-  `queued AS (INSERT INTO outbox (stream, payload) SELECT ${streamOfAuthor(author)}, $${first}${
-    from ? ` FROM ${from}` : ''
-  } RETURNING id)`;
-export const authorOutboxNotify = (first: number) => `SELECT pg_notify($${first + 1}, '') FROM queued`;
-export const authorOutboxParams = (event: AuthorEvent) => [encodeEvent(event), CHANNEL];
-
-/** Writes an author's event inside the caller's transaction, on the stream the author's mode routes it to. */
-export async function enqueueForAuthor(tx: SqlExecutor, event: AuthorEvent): Promise<void> {
-  await tx.query(`WITH ${authorOutboxCte(1, '$3::bigint')} ${authorOutboxNotify(1)}`, [
-    ...authorOutboxParams(event),
-    event.authorId.toString(),
-  ]);
-}
+export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), OUTBOX_CHANNEL];
 
 /** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
 export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {
@@ -100,7 +79,7 @@ export class SqlOutbox implements Outbox {
 
   async waitForWork(timeoutMs: number) {
     if (this.unlisten === null) {
-      this.unlisten = await this.db.listen(CHANNEL, () => {
+      this.unlisten = await this.db.listen(OUTBOX_CHANNEL, () => {
         this.notified = true;
         this.wake?.();
       });

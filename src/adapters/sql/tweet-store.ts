@@ -11,7 +11,15 @@ import type {
   RebuiltTimeline,
   TweetStore,
 } from '../../ports/tweet-store.js';
-import { authorOutboxCte, authorOutboxNotify, authorOutboxParams, enqueue, enqueueForAuthor } from './outbox.js';
+import {
+  authorOutboxCte,
+  authorOutboxNotify,
+  authorOutboxParams,
+  enqueueForAuthor,
+  isPulledSql,
+  NOT_PUSHED,
+} from './fanout-modes.js';
+import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
 import {
   idParam,
@@ -191,13 +199,13 @@ export class SqlTweetStore implements TweetStore {
 
   async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
     // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
-    // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Celebrities come
-    // from their partial index (a handful of rows), not from a join that would scan every account.
-    const rows = await this.db.query<EntryRow & { floor: unknown }>(
+    // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Pulled authors
+    // come from their partial index (a handful of rows), not from a join that would scan every account; the same
+    // statement names the followees the reader pulls, in one more row.
+    const rows = await this.db.query<EntryRow & { floor: unknown; pulled: unknown[] | null }>(
       `WITH sources AS (
          SELECT f.followee_id AS author_id FROM follows f
-          WHERE f.follower_id = $1::bigint
-            AND f.followee_id NOT IN (SELECT id FROM accounts WHERE fanout_mode = 'pull')
+          WHERE f.follower_id = $1::bigint AND f.followee_id NOT IN (${NOT_PUSHED})
          UNION ALL SELECT $1::bigint
        ), recent AS (
          SELECT t.id, t.author_id, t.rn FROM sources s
@@ -208,15 +216,22 @@ export class SqlTweetStore implements TweetStore {
            ) newest
          ) t
        )
-       SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor
-         FROM recent ORDER BY id DESC LIMIT $3`,
+       (SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor, NULL::bigint[] AS pulled
+          FROM recent ORDER BY id DESC LIMIT $3)
+       UNION ALL
+       SELECT NULL, NULL, NULL, ARRAY(
+         SELECT f.followee_id FROM follows f
+          WHERE f.follower_id = $1::bigint
+            AND f.followee_id IN (SELECT id FROM accounts WHERE ${isPulledSql('fanout_mode')}))`,
       [idParam(readerId), perAuthor, limit],
     );
-    let floor = rows[0]?.floor == null ? 0n : toBigInt(rows[0].floor);
-    const last = rows.at(-1);
-    if (rows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
-    const entries = rows.map(toEntry).filter((e) => e.tweetId >= floor);
-    return { entries, floor };
+    const pulledRow = rows.find((row) => row.pulled !== null);
+    const entryRows = rows.filter((row) => row.pulled === null);
+    let floor = entryRows[0]?.floor == null ? 0n : toBigInt(entryRows[0].floor);
+    const last = entryRows.at(-1);
+    if (entryRows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
+    const entries = entryRows.map(toEntry).filter((e) => e.tweetId >= floor);
+    return { entries, floor, pulled: (pulledRow?.pulled ?? []).map(toBigInt) };
   }
 
   retweet(retweet: NewRetweet, event: AuthorEvent): Promise<{ created: boolean; tweetId: bigint } | null> {
