@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
+import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
 import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
 import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
@@ -11,12 +12,14 @@ import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlAppStore } from './adapters/sql/app-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
+import { SqlFanoutModes } from './adapters/sql/fanout-modes.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
@@ -46,9 +49,9 @@ import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
 import { createAuthorDirectory } from './services/authors.js';
-import { createCelebrityDirectory } from './services/celebrities.js';
 import { createCounterService } from './services/counters.js';
 import { createFanoutService } from './services/fanout.js';
+import { createFollowerLists, DEFAULT_FOLLOWER_LIST_SETTINGS } from './services/follower-lists.js';
 import { createFollowService } from './services/follows.js';
 import { createInstanceService } from './services/instance.js';
 import { createListService } from './services/lists.js';
@@ -81,6 +84,8 @@ export interface AppOptions {
 export interface App {
   config: Config;
   http: Api;
+  /** `/metrics`, `/readyz` and `/healthz` on a port of their own (`STARLING_METRICS_PORT`), apart from the API's. */
+  ops: Api | undefined;
   workers: WorkerRunner;
   sql: SqlClient;
   cache: TimelineCache;
@@ -100,7 +105,6 @@ const STARLING_VERSION = (
 ).version;
 /** Tweets per followee a rebuild reads at most; with the floor rule this bounds heavy readers' rebuilds. */
 const REBUILD_PER_AUTHOR = 200;
-const FANOUT_PAGE_SIZE = 1_000;
 /** A celebrity stays one until their followers fall this fraction below the threshold (no flapping). */
 const CELEBRITY_MARGIN = 0.1;
 /** Each celebrity's recent-tweets list: capped, and dropped an hour after its last read. */
@@ -108,7 +112,15 @@ const CELEBRITY_LIST_MAX = 200;
 const CELEBRITY_LIST_TTL_MS = 3_600_000;
 
 async function openDatabase(config: Config): Promise<SqlClient> {
-  if (config.databaseUrl) return openPgClient({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) {
+    return openPgClient({
+      connectionString: config.databaseUrl,
+      timeouts: {
+        connectMs: config.timeouts.databaseConnectMs,
+        statementMs: config.timeouts.databaseStatementMs,
+      },
+    });
+  }
   await mkdir(config.dataDir, { recursive: true });
   return openPgliteClient(config.dataDir);
 }
@@ -147,6 +159,7 @@ async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.
 /** Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share it. */
 function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient | undefined {
   const options = {
+    timeoutMs: config.timeouts.redisMs,
     onError: (error: Error) => {
       if (logger) logger.warn({ err: error }, 'redis connection error');
     },
@@ -158,11 +171,14 @@ function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient 
 
 /** NATS JetStream when configured (and this process runs the workers); otherwise the in-process log. */
 async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Promise<EventLog> {
-  if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock);
+  const settings = { ...DEFAULT_LOG_SETTINGS, ackWaitMs: config.timeouts.ackWaitMs };
+  if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock, settings);
   return NatsEventLog.open({
     servers: config.natsUrl.split(',').map((server) => server.trim()),
     prefix: config.namespace,
-    settings: DEFAULT_LOG_SETTINGS,
+    settings,
+    timeoutMs: config.timeouts.natsMs,
+    replicas: config.natsReplicas,
   });
 }
 
@@ -196,7 +212,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
   const runsWorkers = options.role !== 'api';
   const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
-  const celebrities = createCelebrityDirectory(graph, clock, { ttlMs: 10_000, maxReaders: 100_000 });
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
     : undefined;
@@ -206,14 +221,23 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     celebrityThreshold: config.celebrityThreshold,
     timelineMax: config.timelineMax,
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
-    pageSize: FANOUT_PAGE_SIZE,
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
   const authors = createAuthorDirectory(accounts, clock);
   const services = {
     accounts: accountService,
-    follows: createFollowService({ accounts, accountService, graph, ids, clock, celebrities }),
+    follows: createFollowService({
+      accounts,
+      accountService,
+      graph,
+      ids,
+      clock,
+      timelines: cache,
+      onCacheError: (error) => {
+        if (logger) logger.warn({ err: error }, 'timeline cache failed while following');
+      },
+    }),
     lists: createListService({ tweets, authors, tweetCache, lists: new SqlTweetLists(sql), accounts }),
     oauth: createOAuthService({ apps: new SqlAppStore(sql), accountService, ids, clock }),
     instance: createInstanceService(accounts, clock, {
@@ -231,10 +255,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       tweets,
       authors,
       tweetCache,
-      graph,
       cache,
       celebrityLists,
-      celebrities,
       settings,
       observe: (read) => {
         observeTimelineRead(metrics, read);
@@ -255,10 +277,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           },
         })
       : new MemoryTimelineFeed());
+  const followerVersions = redis
+    ? new RedisFollowerVersions({ redis, prefix: config.namespace })
+    : new MemoryFollowerVersions();
   const fanout = createFanoutService({
     tweets,
-    accounts,
+    modes: new SqlFanoutModes(sql, celebrityRule),
     graph,
+    followers: createFollowerLists(graph, followerVersions, DEFAULT_FOLLOWER_LIST_SETTINGS),
     cache,
     celebrityLists,
     tweetCache,
@@ -268,8 +294,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const counters = createCounterService({
     tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
-    // Readers here see the new mode at once; other processes within the celebrity sets' 10 s lifetime.
-    onModeChanged: () => celebrities.invalidateAll(),
   });
 
   const workers = createWorkerRunner({
@@ -305,9 +329,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
   }
 
-  const http = createHttpServer({
-    services,
-    logger: logger === false ? false : logger,
+  const operations = {
     readiness: [
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
       // Every master of a cluster, not just the node one PING happens to reach.
@@ -318,6 +340,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       contentType: metrics.registry.contentType,
       body: await metrics.registry.metrics(),
     }),
+  };
+  const httpLogger = logger === false ? false : logger;
+  // A fanout process serves only the operations routes; an api process, on a port of their own when one is set.
+  const separateOps = options.role !== 'fanout' && config.metricsPort !== undefined;
+  const http = createHttpServer({
+    services,
+    logger: httpLogger,
+    ...operations,
+    operations: !separateOps,
     observeRequest: (request) => observeHttp(metrics, request),
     rateLimits: config.rateLimits
       ? { ...config.rateLimits, ...(redis ? { redis, namespace: config.namespace } : {}) }
@@ -327,10 +358,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
+  const ops = separateOps
+    ? createHttpServer({ services, logger: httpLogger, ...operations, operationsOnly: true })
+    : undefined;
 
   return {
     config,
     http,
+    ops,
     workers,
     sql,
     cache,
@@ -349,6 +384,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await log.close();
       await stopping;
       await http.close();
+      await ops?.close();
       await feed.close();
       await cache.close();
       await redis?.quit().catch(() => undefined);

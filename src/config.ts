@@ -6,13 +6,25 @@ import { OWASP_SCRYPT, type ScryptCost } from './services/passwords.js';
 export interface Config {
   port: number;
   host: string;
-  /** Where a `fanout` process serves /metrics, /healthz and /readyz. */
-  metricsPort: number;
+  /**
+   * Where /metrics and /readyz are served (with /healthz): a `fanout` process's only port (default 9464); an `api`
+   * or `start` process serves them on the public port unless this is set.
+   */
+  metricsPort: number | undefined;
+  /** The interface the metrics port listens on (default: `host`). */
+  metricsHost: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisClusterNodes: string[] | undefined;
   natsUrl: string | undefined;
+  /** Copies JetStream keeps of each stream (1, or 3/5 on a NATS cluster); applied when the streams are created. */
+  natsReplicas: number;
+  /**
+   * Which proxies in front are believed about the client's address and protocol (X-Forwarded-*): a hop count, a comma
+   * list of addresses or CIDR ranges, or `true` (everyone). Unset: nobody, the address is the socket's.
+   */
+  trustProxy: TrustProxy;
   /** Prefix of every Redis key and NATS stream and subject, so several deployments can share the servers. */
   namespace: string;
   celebrityThreshold: number;
@@ -24,16 +36,29 @@ export interface Config {
   /** Budgets per IP and per account, or null when limits are off (`STARLING_RATE_LIMITS=off`). */
   rateLimits: RateLimitBudgets | null;
   scrypt: ScryptCost;
+  timeouts: DependencyTimeouts;
   /** The origin clients reach this server at (`https://example.social`); unset: taken from each request. */
   publicUrl: string | undefined;
-  /** Which proxies' forwarded headers to believe for the client's address and protocol. */
-  trustProxy: TrustProxy;
   /** The server's name, as clients show it. */
   title: string;
 }
 
-/** Fastify's trust-proxy forms: off, a number of hops, or the proxies' addresses and subnets. */
-export type TrustProxy = false | number | string[];
+/** Bounds on every call to a dependency: a lost one is an error within these, never a hang. */
+export interface DependencyTimeouts {
+  /** Opening a PostgreSQL connection, or waiting for a free one. */
+  databaseConnectMs: number;
+  /** One SQL statement (cancelled by the server, and abandoned by the client). */
+  databaseStatementMs: number;
+  /** Connecting to Redis, and each command. */
+  redisMs: number;
+  /** A request to NATS (publish acknowledgement, consumer info). */
+  natsMs: number;
+  /** An unacknowledged log delivery is handed to another worker after this long (a live worker extends it). */
+  ackWaitMs: number;
+}
+
+/** Fastify's trust-proxy forms: nobody or everybody, a number of hops, or the proxies' addresses and subnets. */
+export type TrustProxy = boolean | number | string[];
 
 export interface RateLimitBudgets {
   requests: Budget;
@@ -79,6 +104,7 @@ function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
 
 function trustProxy(raw: string | undefined): TrustProxy {
   if (raw === undefined || raw === 'off' || raw === 'false') return false;
+  if (raw === 'true') return true;
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
   const addresses = raw
     .split(',')
@@ -140,7 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
-    metricsPort: integer(env, 'STARLING_METRICS_PORT', 9464, 0, 65_535),
+    metricsPort: text(env, 'STARLING_METRICS_PORT')
+      ? integer(env, 'STARLING_METRICS_PORT', 0, 0, 65_535)
+      : undefined,
+    metricsHost: text(env, 'STARLING_METRICS_HOST'),
     dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL'),
     redisUrl: text(env, 'REDIS_URL'),
@@ -148,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ?.split(',')
       .map((node) => node.trim()),
     natsUrl: text(env, 'NATS_URL'),
+    natsReplicas: integer(env, 'STARLING_NATS_REPLICAS', 1, 1, 5),
+    trustProxy: trustProxy(text(env, 'STARLING_TRUST_PROXY')),
     namespace: namespace(text(env, 'STARLING_NAMESPACE') ?? 'starling'),
     celebrityThreshold: integer(env, 'STARLING_CELEBRITY_THRESHOLD', 10_000, 1, 2 ** 31 - 1),
     activeDays: integer(env, 'STARLING_ACTIVE_DAYS', 30, 1, 3_650),
@@ -157,7 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: rateLimits(env),
     scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
     publicUrl: publicUrl(text(env, 'STARLING_PUBLIC_URL')),
-    trustProxy: trustProxy(text(env, 'STARLING_TRUST_PROXY')),
     title: text(env, 'STARLING_TITLE') ?? 'Starling',
+    timeouts: {
+      databaseConnectMs: integer(env, 'STARLING_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
+      databaseStatementMs: integer(env, 'STARLING_DB_STATEMENT_TIMEOUT_MS', 2_000, 100, 3_600_000),
+      redisMs: integer(env, 'STARLING_REDIS_TIMEOUT_MS', 1_000, 50, 60_000),
+      natsMs: integer(env, 'STARLING_NATS_TIMEOUT_MS', 2_000, 100, 60_000),
+      ackWaitMs: integer(env, 'STARLING_ACK_WAIT_MS', 3_000, 1_000, 3_600_000),
+    },
   };
 }

@@ -76,39 +76,79 @@ export function createMetrics() {
       registers,
     }),
 
-    /** Gauges read from the log and the outbox when scraped (only in processes that run the workers). */
+    /**
+     * Gauges read from the log and the outbox when scraped, each within {@link GAUGE_DEADLINE_MS}: a dependency that is
+     * down or slow never holds up the scrape. Then the gauge keeps its last value, and
+     * `starling_worker_gauge_age_seconds` says how old the value served is (0 when read by this scrape).
+     */
     watchWorkers(sources: {
       pending: (stream: EventStream) => Promise<number>;
       deadLettered: () => Promise<number>;
       backlog: () => Promise<number>;
     }) {
-      new client.Gauge({
+      const pending = new client.Gauge({
         name: 'starling_log_consumer_pending',
         help: 'Log messages published and not yet acknowledged by the fanout consumers (consumer lag), by stream.',
         labelNames: ['stream'] as const,
         registers,
-        async collect() {
-          for (const stream of ['fanout', 'celebrity'] as const) {
-            await settle(sources.pending(stream), (value) => this.set({ stream }, value));
-          }
-        },
+        collect: () => sampled(),
       });
-      new client.Gauge({
+      const dead = new client.Gauge({
         name: 'starling_log_dead_lettered',
         help: 'Events moved to the dead-letter place after failing every delivery.',
         registers,
-        async collect() {
-          await settle(sources.deadLettered(), (value) => this.set(value));
-        },
+        collect: () => sampled(),
       });
-      new client.Gauge({
+      const backlog = new client.Gauge({
         name: 'starling_outbox_backlog',
         help: 'Committed events whose fanout is not yet acknowledged (grows while the log is unreachable).',
         registers,
-        async collect() {
-          await settle(sources.backlog(), (value) => this.set(value));
-        },
+        collect: () => sampled(),
       });
+      const age = new client.Gauge({
+        name: 'starling_worker_gauge_age_seconds',
+        help: 'Age of the oldest value the log gauges (source "log": NATS) or the outbox gauge (source "outbox": PostgreSQL) serve: 0 when read by this scrape, growing while the source does not answer.',
+        labelNames: ['source'] as const,
+        registers,
+        collect: () => sampled(),
+      });
+      // When each series was last read, by source (NaN until it has been read once).
+      const lastRead = { log: new Map<string, number>(), outbox: new Map<string, number>() };
+      const read = async (
+        scrape: number,
+        source: keyof typeof lastRead,
+        series: string,
+        value: Promise<number>,
+        set: (value: number) => void,
+      ) => {
+        const reads = lastRead[source];
+        if (await settle(value, set)) reads.set(series, scrape);
+        else if (!reads.has(series)) reads.set(series, Number.NaN);
+      };
+      // One round of reads per scrape, shared by the four gauges' collects (prom-client runs them at once).
+      let inFlight: Promise<void> | null = null;
+      const sampled = () => {
+        inFlight ??= (async () => {
+          const scrape = Date.now();
+          await Promise.all([
+            ...(['fanout', 'celebrity'] as const).map((stream) =>
+              read(scrape, 'log', `pending:${stream}`, sources.pending(stream), (v) =>
+                pending.set({ stream }, v),
+              ),
+            ),
+            read(scrape, 'log', 'dead', sources.deadLettered(), (v) => dead.set(v)),
+            read(scrape, 'outbox', 'backlog', sources.backlog(), (v) => backlog.set(v)),
+          ]);
+          const end = Date.now();
+          for (const [source, reads] of Object.entries(lastRead)) {
+            const ages = [...reads.values()].map((at) => (at === scrape ? 0 : (end - at) / 1_000));
+            age.set({ source }, Math.max(...ages));
+          }
+        })().finally(() => {
+          inFlight = null;
+        });
+        return inFlight;
+      };
     },
   };
   return metrics;
@@ -116,15 +156,30 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** How long a scrape waits for a gauge's source. */
+const GAUGE_DEADLINE_MS = 500;
+
 /**
- * A gauge read from a dependency keeps its last value while that dependency is down, so one unreachable server
- * never fails the whole scrape (the outage shows in /readyz and in the other series).
+ * A gauge read from a dependency keeps its last value while that dependency is down or slow, so one unreachable
+ * server never fails or delays the whole scrape (the outage shows in /readyz and in the gauges' age). Says whether
+ * the value was read.
  */
-async function settle(value: Promise<number>, set: (value: number) => void): Promise<void> {
+async function settle(value: Promise<number>, set: (value: number) => void): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), GAUGE_DEADLINE_MS);
+  });
   try {
-    set(await value);
+    const read = await Promise.race([value, deadline]);
+    if (read === null) return false;
+    set(read);
+    return true;
   } catch {
-    // Left as it was.
+    return false;
+  } finally {
+    clearTimeout(timer);
+    // A source that answers after the deadline, or fails then, is ignored.
+    value.catch(() => undefined);
   }
 }
 

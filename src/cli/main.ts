@@ -15,7 +15,12 @@ commands:
 
 Configuration comes from the environment: PORT, HOST, STARLING_DATA_DIR, DATABASE_URL, REDIS_URL,
 REDIS_CLUSTER_NODES, NATS_URL, STARLING_CELEBRITY_THRESHOLD, STARLING_ACTIVE_DAYS, STARLING_TIMELINE_MAX,
-STARLING_WORKER_ID, STARLING_METRICS_PORT (fanout), LOG_LEVEL.`;
+STARLING_WORKER_ID, STARLING_METRICS_PORT, STARLING_METRICS_HOST, LOG_LEVEL, and the timeouts
+STARLING_DB_CONNECT_TIMEOUT_MS, STARLING_DB_STATEMENT_TIMEOUT_MS, STARLING_REDIS_TIMEOUT_MS,
+STARLING_NATS_TIMEOUT_MS, STARLING_ACK_WAIT_MS (see the README).`;
+
+/** Where a fanout process serves its operations routes when `STARLING_METRICS_PORT` is not set. */
+const FANOUT_METRICS_PORT = 9464;
 
 const ROLES: Record<string, Role> = { start: 'all', api: 'api', fanout: 'fanout' };
 
@@ -23,11 +28,19 @@ async function serve(role: Role): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config, { role });
   await app.start();
+  const metricsHost = config.metricsHost ?? config.host;
   if (role !== 'fanout') {
     const address = await app.http.listen({ port: config.port, host: config.host });
     app.http.log.info(`Starling ${role === 'all' ? '' : 'api '}listening on ${address}`);
+    if (app.ops) {
+      const ops = await app.ops.listen({ port: config.metricsPort ?? 0, host: metricsHost });
+      app.http.log.info(`metrics and readiness on ${ops}`);
+    }
   } else {
-    const address = await app.http.listen({ port: config.metricsPort, host: config.host });
+    const address = await app.http.listen({
+      port: config.metricsPort ?? FANOUT_METRICS_PORT,
+      host: metricsHost,
+    });
     app.http.log.info(`Starling fanout workers running; metrics and health on ${address}`);
   }
   let closing = false;

@@ -7,6 +7,7 @@ export type DomainEvent =
   | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
   | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
   | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint }
+  | { type: 'author.promoted'; authorId: bigint }
   | { type: 'author.demoted'; authorId: bigint }
   | { type: 'tweet.liked'; tweetId: bigint; accountId: bigint }
   | { type: 'tweet.unliked'; tweetId: bigint; accountId: bigint };
@@ -35,6 +36,7 @@ const FIELDS: Record<EventType, readonly string[]> = {
   'tweet.deleted': ['tweetId', 'authorId'],
   'follow.created': ['followerId', 'followeeId'],
   'follow.deleted': ['followerId', 'followeeId'],
+  'author.promoted': ['authorId'],
   'author.demoted': ['authorId'],
   'tweet.liked': ['tweetId', 'accountId'],
   'tweet.unliked': ['tweetId', 'accountId'],

@@ -1,20 +1,8 @@
 /** The records the services trade in. Ids are bigint inside; only the HTTP layer turns them into strings. */
 
-/**
- * How an author's tweets reach followers: `push` into their cached timelines, `pull` at read time (a celebrity), or
- * `demoting` — on the way back to push, pulled until fanout has merged the author's recent tweets everywhere.
- */
-export type FanoutMode = 'push' | 'pull' | 'demoting';
+import type { FanoutMode } from './fanout-mode.js';
 
-/**
- * When an author's tweets switch between push and pull. An author becomes a celebrity at `threshold` followers and
- * stops being one only below `threshold - margin`, so an author hovering at the threshold doesn't flap.
- */
-export interface CelebrityRule {
-  threshold: number;
-  /** Followers below the threshold an author must fall to before being pushed again. */
-  margin: number;
-}
+export type { CelebrityRule, FanoutMode } from './fanout-mode.js';
 
 export interface Account {
   id: bigint;

@@ -27,13 +27,63 @@ const UNAVAILABLE_CODES = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
-  '57P01',
-  '57P03',
-  '53300',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  // PostgreSQL: a statement cancelled by statement_timeout, a transaction ended for idling in it.
+  '57014',
+  '25P03',
   // A deadlock or serialization failure: the transaction was rolled back whole; trying again is safe.
   '40P01',
   '40001',
 ]);
+
+/**
+ * SQLSTATE classes of a server that cannot serve: 08 connection exceptions, 53 insufficient resources (too many
+ * connections, out of memory or disk), 57P operator intervention (shutting down, restarting, not accepting yet).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+
+/**
+ * What the drivers throw when their server is gone or silent, by class name: ioredis (`MaxRetriesPerRequestError`,
+ * `ClusterAllFailedError`, the adapters' own `RedisTimeoutError`) and NATS (`TimeoutError`, the connection errors,
+ * `NoResponders`, `RequestError`).
+ */
+const UNAVAILABLE_NAMES = new Set([
+  'MaxRetriesPerRequestError',
+  'ClusterAllFailedError',
+  'RedisTimeoutError',
+  'TimeoutError',
+  'ConnectionError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'NoResponders',
+  'RequestError',
+]);
+
+/** ...and by message, where a driver throws a plain Error: node-postgres and ioredis. */
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/, // pg: reset, or the connect timeout
+  /^timeout exceeded when trying to connect$/, // pg-pool: no free connection in time
+  /^Query read timeout$/, // pg: query_timeout
+  /is not queryable$/, // pg: a client whose connection failed
+  /^Connection is closed\.?$/, // ioredis
+  /^Command timed out$/, // ioredis: commandTimeout
+  /^Stream isn't writeable/, // ioredis: offline queue off
+];
+
+/** Whether `error` says a dependency (PostgreSQL, Redis, NATS) was lost or did not answer in time. */
+export function isDependencyLost(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (UNAVAILABLE_CODES.has(code) || (code.length === 5 && UNAVAILABLE_SQLSTATE.test(code)))
+  )
+    return true;
+  if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}
 
 /**
  * Maps anything thrown to what the client sees. Client mistakes keep their message; a 5xx never echoes internals.
@@ -47,7 +97,7 @@ export function toHttpError(error: unknown): HttpError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { status: 413, code: 'payload_too_large', message: 'request body is too large' };
   }
-  if (e.code !== undefined && UNAVAILABLE_CODES.has(e.code)) {
+  if (isDependencyLost(error)) {
     return { status: 503, code: 'unavailable', message: 'a dependency is unavailable; try again shortly' };
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;

@@ -42,8 +42,10 @@ export interface HttpOptions {
   observeRequest?: (request: { route: string; method: string; status: number; seconds: number }) => void;
   /** Budgets per IP and account; none when absent. */
   rateLimits?: RateLimitSettings | undefined;
-  /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port). */
+  /** Only `/healthz`, `/readyz` and `/metrics` (a fanout process's own port, or an api process's metrics port). */
   operationsOnly?: boolean;
+  /** Whether `/readyz` and `/metrics` are served here too (default); not when they have a port of their own. */
+  operations?: boolean;
   /** Live home-timeline changes for the streaming API; the routes exist only with one. */
   feed?: TimelineFeed | undefined;
   /** The origin clients reach the server at; unset, each request's own (protocol and Host, through trusted proxies). */
@@ -103,6 +105,7 @@ export function createHttpServer(options: HttpOptions): Api {
       }),
     bodyLimit,
     requestTimeout: 30_000,
+    // Behind a load balancer every socket is the balancer's: rate limits and logs need the client's address instead.
     // A hop count trusts that many proxies nearest the server (Fastify's types take it as a function).
     trustProxy:
       typeof options.trustProxy === 'number'
@@ -140,8 +143,9 @@ export function createHttpServer(options: HttpOptions): Api {
       .send({ error: `no route for ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' }),
   );
 
-  healthRoutes(app, readiness);
-  if (metrics) {
+  const operations = options.operations ?? true;
+  healthRoutes(app, operations ? readiness : undefined);
+  if (metrics && operations) {
     app.get('/metrics', async (_request, reply) => {
       const { contentType, body } = await metrics();
       return reply.type(contentType).send(body);

@@ -16,7 +16,7 @@ export interface CountedChanges {
 export interface CounterOutcome {
   /** Events whose changes were applied now; the others had been applied already (their outbox rows were gone). */
   applied: bigint[];
-  /** Accounts whose fanout mode moved with their follower count. */
+  /** Accounts whose fanout mode moved with their follower count (a crossing started). */
   modeChanged: bigint[];
 }
 

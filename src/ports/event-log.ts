@@ -14,6 +14,11 @@ export interface LogMessage {
   readonly deliveries: number;
   /** Done: never deliver again. */
   ack(): Promise<void>;
+  /**
+   * Still being applied: restarts the ack deadline, so a live worker keeps a long batch while a dead one's is
+   * delivered to another worker after one ack wait.
+   */
+  working(): void;
   /** Failed: deliver again after a backoff, or dead-letter once the delivery limit is reached (and say which). */
   retry(): Promise<'retrying' | 'dead-lettered'>;
 }
@@ -26,6 +31,8 @@ export interface LogMessage {
 export interface EventLog {
   /** Whether published events survive a restart of this process. */
   readonly durable: boolean;
+  /** How long a delivery may go unacknowledged (and without {@link LogMessage.working}) before it is redelivered. */
+  readonly ackWaitMs: number;
   publish(events: readonly PublishedEvent[]): Promise<void>;
   /** Up to `max` messages of `stream`; waits at most `waitMs` for the first one, and returns [] if none came. */
   fetch(stream: EventStream, max: number, waitMs: number): Promise<LogMessage[]>;

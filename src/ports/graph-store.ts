@@ -1,4 +1,5 @@
 import type { IdWindow } from '../domain/model.js';
+import type { FanoutMode } from '../domain/fanout-mode.js';
 import type { OutboxEntry } from './outbox.js';
 
 export interface FollowEdge {
@@ -17,11 +18,15 @@ export interface FollowListItem {
 
 /**
  * The follow graph, indexed both ways. Follower and following counts, and the followee's fanout mode with them,
- * change later, through the log (see CounterStore).
+ * change later, through the log (see CounterStore and FanoutModes).
  */
 export interface GraphStore {
-  /** Creates the edge and enqueues `event` atomically; false, and nothing enqueued, if it already existed. */
-  follow(edge: FollowEdge, event: OutboxEntry): Promise<boolean>;
+  /**
+   * Creates the edge and enqueues `event` atomically, and returns the followee's fanout mode as the edge committed (no
+   * crossing of the followee's can start or finish between the two: see modeForNewFollow); null, and nothing
+   * enqueued, if the edge already existed.
+   */
+  follow(edge: FollowEdge, event: OutboxEntry): Promise<FanoutMode | null>;
   /** Removes the edge and enqueues `event` atomically; false, and nothing enqueued, if there was none. */
   unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean>;
   /** Followers of `followeeId` with ids above `after`, ascending, for fanout's keyset pages. */
@@ -34,8 +39,4 @@ export interface GraphStore {
   followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
   /** The subset of `candidates` that follow `followeeId`. */
   followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
-  /** Accounts `followerId` follows whose tweets are pulled at read time (fanout mode `pull` or `demoting`). */
-  celebritiesFollowedBy(followerId: bigint): Promise<bigint[]>;
-  /** Moves a `demoting` author to `push` once fanout has merged their recent tweets; false if it was not demoting. */
-  completeDemotion(authorId: bigint): Promise<boolean>;
 }

@@ -6,6 +6,12 @@ export interface OutboxEntry {
   event: DomainEvent;
 }
 
+/**
+ * An event about an author's tweets: the store enqueues it on the stream the author's fanout mode routes it to,
+ * decided in the statement that writes it.
+ */
+export type AuthorEvent = Extract<DomainEvent, { authorId: bigint }>;
+
 export interface OutboxRecord extends OutboxEntry {
   id: bigint;
 }

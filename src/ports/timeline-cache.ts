@@ -8,6 +8,11 @@ export interface CachedTimeline {
    * a rebuild loaded) and must come from the source of truth. `0n` means the cache holds the whole timeline.
    */
   floor: bigint;
+  /**
+   * Authors the reader follows whose tweets the reader merges at read time (celebrities, and authors crossing the
+   * threshold either way): kept beside the timeline by fanout, the follow path and rebuilds, so a read asks no one else.
+   */
+  pulled: bigint[];
 }
 
 /**
@@ -23,16 +28,46 @@ export interface TimelineCache {
    * Reads still miss until {@link completeRebuild}.
    */
   beginRebuild(userId: bigint): Promise<void>;
-  /** Merges what the source of truth returned and marks the timeline complete down to `floor`. */
-  completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void>;
-  /** Fanout: adds the entry to each listed reader's timeline that exists; returns how many received it. */
+  /**
+   * Merges what the source of truth returned (entries and pulled authors, leaving out authors kept out; see
+   * {@link unfollowed}) into what fanout wrote meanwhile, and marks the timeline complete down to `floor`.
+   */
+  completeRebuild(
+    userId: bigint,
+    entries: readonly TimelineEntry[],
+    floor: bigint,
+    pulled?: readonly bigint[],
+  ): Promise<void>;
+  /**
+   * The readers among `userIds` who may have a timeline: every reader who has one, perhaps a few whose timeline just
+   * expired. One question per page, however many readers it lists (per node of a cluster), so fanout spends nothing
+   * per inactive follower.
+   */
+  activeAmong(userIds: readonly bigint[]): Promise<bigint[]>;
+  /**
+   * Fanout: adds the entry to each listed reader's timeline that exists; returns how many received it. Readers without
+   * a timeline cost nothing each (see {@link activeAmong}).
+   */
   insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number>;
-  /** Adds entries to the reader's timeline if it exists, ignoring those below its floor (they would leave a gap). */
+  /**
+   * Adds entries to the reader's timeline if it exists, ignoring those below its floor (they would leave a gap) and
+   * those of authors kept out.
+   */
   merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void>;
   /** Removes a tweet from each listed reader's timeline. */
   remove(userIds: readonly bigint[], tweetId: bigint): Promise<void>;
-  /** Removes every entry by `authorId` from the reader's timeline (after an unfollow). */
-  removeAuthor(userId: bigint, authorId: bigint): Promise<void>;
+  /** Puts the author in (or out of) the pulled set of each listed reader whose timeline exists, complete or not. */
+  setPulled(userIds: readonly bigint[], authorId: bigint, pulled: boolean): Promise<void>;
+  /**
+   * The reader unfollowed the author: every entry by them goes, they leave the pulled set, and their entries are kept
+   * out — of inserts, merges and rebuilds, whatever is still on its way — until {@link followed}, for as long as a
+   * timeline lives and whether or not the reader has one now. So a read needs no "still followed?" question.
+   */
+  unfollowed(userId: bigint, authorId: bigint): Promise<void>;
+  /** The reader follows the author (again): their entries are let in, and they join (or leave) the pulled set. */
+  followed(userId: bigint, authorId: bigint, pulled: boolean): Promise<void>;
+  /** Drops the reader's timeline (kept-out authors stay kept out); the next read rebuilds it. */
+  forget(userId: bigint): Promise<void>;
   /** Drops every cached timeline (an operator's flush; also what a cache restart looks like). */
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -42,7 +42,9 @@ export function publishingTo(
   return {
     read: (userId, window) => cache.read(userId, window),
     beginRebuild: (userId) => cache.beginRebuild(userId),
-    completeRebuild: (userId, entries, floor) => cache.completeRebuild(userId, entries, floor),
+    completeRebuild: (userId, entries, floor, pulled) =>
+      cache.completeRebuild(userId, entries, floor, pulled),
+    activeAmong: (userIds) => cache.activeAmong(userIds),
     async insert(userIds: readonly bigint[], entry: TimelineEntry) {
       const received = await cache.insert(userIds, entry);
       if (received > 0) await tell({ kind: 'update', tweetId: entry.tweetId, readerIds: userIds });
@@ -53,7 +55,10 @@ export function publishingTo(
       await cache.remove(userIds, tweetId);
       if (userIds.length > 0) await tell({ kind: 'delete', tweetId, readerIds: userIds });
     },
-    removeAuthor: (userId, authorId) => cache.removeAuthor(userId, authorId),
+    setPulled: (userIds, authorId, pulled) => cache.setPulled(userIds, authorId, pulled),
+    unfollowed: (userId, authorId) => cache.unfollowed(userId, authorId),
+    followed: (userId, authorId, pulled) => cache.followed(userId, authorId, pulled),
+    forget: (userId) => cache.forget(userId),
     clear: () => cache.clear(),
     close: () => cache.close(),
   };

@@ -1,5 +1,5 @@
 import type { IdWindow, TimelineEntry, Tweet, Visibility } from '../domain/model.js';
-import type { OutboxEntry } from './outbox.js';
+import type { AuthorEvent, OutboxEntry } from './outbox.js';
 
 export interface NewTweet {
   id: bigint;
@@ -31,35 +31,39 @@ export interface RebuiltTimeline {
   entries: TimelineEntry[];
   /** Below this id the per-author bound may have cut tweets out; 0n if nothing was cut. */
   floor: bigint;
+  /** The followees whose tweets the reader merges at read time (they are left out of `entries`). */
+  pulled: bigint[];
 }
 
 /** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
 export interface TweetStore {
   /**
-   * Stores the tweet with its mentions, hashtags and search document, and enqueues `event`, atomically. With an idempotency key, the key is claimed first in the same
-   * transaction: if the author used it within `keyTtlMs` already, nothing is written and the earlier tweet is
-   * returned with the earlier request's hash (the caller decides whether the retry matches).
+   * Stores the tweet with its mentions, hashtags and search document, and enqueues `event` (on the stream its author's
+   * fanout mode routes it to), atomically, and returns the tweet as stored, exactly as {@link byIds} would. Null, and
+   * nothing written, when it replies to a tweet that is not active. With an idempotency key, the key is claimed first
+   * in the same transaction: if the author used it within `keyTtlMs` already, nothing is written and the earlier
+   * tweet's id is returned with the earlier request's hash (the caller decides whether the retry matches).
    */
-  create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome>;
+  create(tweet: NewTweet, event: AuthorEvent, idempotency?: IdempotencyClaim): Promise<CreateOutcome | null>;
   /** Tweets by id, whatever their status; absent ids are absent from the map. */
   byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>>;
   /**
-   * Marks the author's active tweet deleted and enqueues `event` atomically; false if `authorId` has no such active
+   * Marks the author's active tweet deleted and enqueues `event` (routed by the author's mode) atomically; false if `authorId` has no such active
    * tweet (so nobody can delete, or learn of, another author's tweet).
    */
-  markDeleted(authorId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean>;
+  markDeleted(authorId: bigint, tweetId: bigint, event: AuthorEvent): Promise<boolean>;
   /** Active tweets (and retweets) of these authors in the window, newest first. */
   byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]>;
   /** The pull model of a home timeline: the reader's own and followees' active tweets in the window, newest first. */
   home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
-  /** One bounded query that rebuilds a reader's cached timeline (pushed authors only). */
+  /** One bounded query that rebuilds a reader's cached timeline (pushed authors only) and their pulled set. */
   rebuild(query: RebuildQuery): Promise<RebuiltTimeline>;
   /**
    * Stores a retweet (a tweet with `retweetOfId` and no text) and enqueues `event` atomically, unless the author
    * already has a live retweet of that original: then nothing is written and that retweet is returned. Null when the
    * original is not an active tweet.
    */
-  retweet(retweet: NewRetweet, event: OutboxEntry): Promise<{ created: boolean; tweetId: bigint } | null>;
+  retweet(retweet: NewRetweet, event: AuthorEvent): Promise<{ created: boolean; tweetId: bigint } | null>;
   /**
    * Marks the author's live retweet of `originalId` deleted and enqueues the event `eventFor` makes of its id,
    * atomically; null if there was no live retweet.
@@ -67,7 +71,7 @@ export interface TweetStore {
   undoRetweet(
     authorId: bigint,
     originalId: bigint,
-    eventFor: (retweetId: bigint) => OutboxEntry,
+    eventFor: (retweetId: bigint) => AuthorEvent,
   ): Promise<bigint | null>;
   /**
    * Records the like and enqueues `event` atomically; `already` (and nothing enqueued) if the account liked it before,
@@ -121,5 +125,5 @@ export interface IdempotencyClaim {
 }
 
 export type CreateOutcome =
-  | { created: true; tweetId: bigint }
+  | { created: true; tweet: Tweet }
   | { created: false; tweetId: bigint; requestHash: string };

@@ -5,8 +5,6 @@ import type { TweetStore } from '../ports/tweet-store.js';
 export interface CounterDeps {
   tweets: Pick<TweetStore, 'byIds'>;
   counters: CounterStore;
-  /** Told when accounts' fanout modes moved with their follower counts (readers' celebrity sets are then stale). */
-  onModeChanged?: (accountIds: bigint[]) => void;
 }
 
 /** An event as the log delivered it: its outbox id makes applying its counters idempotent. */
@@ -18,10 +16,10 @@ export interface CountedEvent {
 /**
  * Counters that follow the log: an account's tweets, followers and following, and a tweet's likes, retweets and
  * replies. A worker's batch of events is counted at once (see {@link CounterStore}): exactly once per event, whatever
- * the redeliveries, so the counters are exact once the workers drain. An author's fanout mode moves with the follower
- * count, in the same transaction: the celebrity rule always reads the count it changes.
+ * the redeliveries, so the counters are exact once the workers drain. A crossing of the celebrity threshold starts with
+ * the follower count, in the same transaction: the celebrity rule always reads the count it changes.
  */
-export function createCounterService({ tweets, counters, onModeChanged }: CounterDeps) {
+export function createCounterService({ tweets, counters }: CounterDeps) {
   /** The tweets that created and deleted events are about, in one lookup for the whole batch. */
   async function tweetsOf(events: readonly CountedEvent[]) {
     const ids = events.flatMap(({ event }) =>
@@ -59,6 +57,7 @@ export function createCounterService({ tweets, counters, onModeChanged }: Counte
           { counter: 'followers_count', accountId: event.followeeId, delta },
         ];
       }
+      case 'author.promoted':
       case 'author.demoted':
         return [];
     }
@@ -72,8 +71,7 @@ export function createCounterService({ tweets, counters, onModeChanged }: Counte
         .map(({ id, event }) => ({ eventId: id, changes: changesFor(event, found) }))
         .filter((entry) => entry.changes.length > 0);
       if (batch.length === 0) return;
-      const { modeChanged } = await counters.applyOnce(batch);
-      if (modeChanged.length > 0) onModeChanged?.(modeChanged);
+      await counters.applyOnce(batch);
     },
   };
 }

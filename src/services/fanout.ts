@@ -1,24 +1,27 @@
 import type { DomainEvent, EventStream } from '../domain/events.js';
+import { pulls, pushes } from '../domain/fanout-mode.js';
 import type { TimelineEntry } from '../domain/model.js';
-import type { AccountStore } from '../ports/account-store.js';
+import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
+import { createCrossings } from './crossings.js';
+import type { FollowerLists } from './follower-lists.js';
 
 export interface FanoutSettings {
   timelineMax: number;
-  /** Followers read (and written) per batch. */
-  pageSize: number;
   /** Tweets of a demoted celebrity merged into each follower's timeline. */
   rebuildPerAuthor: number;
 }
 
 export interface FanoutDeps {
   tweets: TweetStore;
-  accounts: AccountStore;
+  modes: FanoutModes;
   graph: GraphStore;
+  /** Each author's followers, in pages (kept in memory for authors who post often). */
+  followers: FollowerLists;
   cache: TimelineCache;
   celebrityLists: TimelineCache;
   tweetCache?: TweetCache | undefined;
@@ -41,8 +44,9 @@ const NOTHING: FanoutResult = { deliveries: 0 };
  */
 export function createFanoutService({
   tweets,
-  accounts,
+  modes,
   graph,
+  followers,
   cache: timelines,
   celebrityLists,
   tweetCache,
@@ -50,40 +54,25 @@ export function createFanoutService({
   feed,
 }: FanoutDeps) {
   const cache = feed ? publishingTo(feed, timelines) : timelines;
-  /**
-   * Runs `write` over the author's followers in keyset pages: one batched cache call per page, with the next page
-   * read from the database while this one is written.
-   */
-  async function eachFollowerPage(
-    authorId: bigint,
-    write: (ids: bigint[]) => Promise<number>,
-  ): Promise<number> {
-    const after = async (page: bigint[]): Promise<bigint[]> =>
-      page.length < settings.pageSize
-        ? []
-        : graph.followerIds(authorId, page.at(-1) ?? null, settings.pageSize);
-    let total = 0;
-    let page = await graph.followerIds(authorId, null, settings.pageSize);
-    while (page.length > 0) {
-      const [written, next] = await Promise.all([write(page), after(page)]);
-      total += written;
-      page = next;
-    }
-    return total;
-  }
-
-  async function modeOf(authorId: bigint) {
-    return (await accounts.byIds([authorId])).get(authorId)?.fanoutMode ?? 'push';
-  }
+  const eachFollowerPage = followers.eachPage;
+  const modeOf = (authorId: bigint) => modes.modeOf(authorId);
+  const crossings = createCrossings({
+    tweets,
+    modes,
+    followers,
+    cache,
+    celebrityLists,
+    rebuildPerAuthor: settings.rebuildPerAuthor,
+  });
 
   async function tweetCreated(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
     // The author's mode now, not when the tweet was routed: a celebrity's tweet goes to their recent list only, and
-    // readers pull it; a demoting author's tweets are pushed already (readers also still pull them, once).
+    // readers pull it; a crossing author's tweets are pushed (readers also pull them, once).
     const [found, mode] = await Promise.all([tweets.byIds([tweetId]), modeOf(authorId)]);
     if (found.get(tweetId)?.status !== 'ACTIVE') return NOTHING;
     const entry: TimelineEntry = { tweetId, authorId };
     let deliveries = await cache.insert([authorId], entry);
-    if (mode === 'pull') {
+    if (!pushes(mode)) {
       await celebrityLists.insert([authorId], entry);
       return { deliveries };
     }
@@ -105,19 +94,6 @@ export function createFanoutService({
     return { deliveries: deliveries + 1 };
   }
 
-  /** An author stopped being a celebrity: their recent tweets go into followers' timelines, then pushing resumes. */
-  async function authorDemoted(authorId: bigint): Promise<FanoutResult> {
-    if ((await modeOf(authorId)) !== 'demoting') return NOTHING;
-    const recent = await tweets.byAuthors([authorId], { limit: settings.rebuildPerAuthor });
-    const deliveries = await eachFollowerPage(authorId, async (ids) => {
-      let written = 0;
-      for (const entry of recent) written += await cache.insert(ids, entry);
-      return written;
-    });
-    await graph.completeDemotion(authorId);
-    return { deliveries };
-  }
-
   return {
     async apply(event: DomainEvent, stream: EventStream): Promise<FanoutResult> {
       switch (event.type) {
@@ -125,24 +101,39 @@ export function createFanoutService({
           return tweetCreated(event.tweetId, event.authorId);
         case 'tweet.deleted':
           return tweetDeleted(event.tweetId, event.authorId, stream);
+        case 'author.promoted':
+          return crossings.promote(event.authorId);
         case 'author.demoted':
-          return authorDemoted(event.authorId);
+          return crossings.demote(event.authorId);
         case 'tweet.liked':
         case 'tweet.unliked':
           // Counters only; timelines hold no likes.
           return NOTHING;
         case 'follow.created': {
           const { followerId, followeeId } = event;
-          if (!(await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
-          if ((await modeOf(followeeId)) === 'pull') return NOTHING;
-          const recent = await tweets.byAuthors([followeeId], { limit: settings.timelineMax });
-          await cache.merge(followerId, recent);
+          const follows = async () => (await graph.followedAmong(followerId, [followeeId])).has(followeeId);
+          // The list's version moves before the merge below reads the followee's tweets (see FollowerVersions).
+          await followers.changed(followeeId);
+          if (!(await follows())) return NOTHING;
+          // Again after the api did, in case it could not: let the followee in, pulled or pushed by their mode now.
+          const mode = await modeOf(followeeId);
+          await cache.followed(followerId, followeeId, pulls(mode));
+          if (pushes(mode)) {
+            await cache.merge(
+              followerId,
+              await tweets.byAuthors([followeeId], { limit: settings.timelineMax }),
+            );
+          }
+          // An unfollow that committed while this ran kept the followee out before this let them in: again.
+          if (!(await follows())) await cache.unfollowed(followerId, followeeId);
           return { deliveries: 1 };
         }
         case 'follow.deleted': {
           const { followerId, followeeId } = event;
+          await followers.changed(followeeId);
           if ((await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
-          await cache.removeAuthor(followerId, followeeId);
+          // Again after the api did, in case it could not.
+          await cache.unfollowed(followerId, followeeId);
           return { deliveries: 1 };
         }
       }

@@ -1,10 +1,11 @@
-import { validationFailed } from '../domain/errors.js';
+import { unavailable, validationFailed } from '../domain/errors.js';
+import { pulls } from '../domain/fanout-mode.js';
 import type { Account, IdWindow } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
 import type { FollowListItem, GraphStore } from '../ports/graph-store.js';
+import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { AccountService } from './accounts.js';
-import type { CelebrityDirectory } from './celebrities.js';
 import { type Page, toPage } from './pages.js';
 
 export interface FollowDeps {
@@ -13,7 +14,10 @@ export interface FollowDeps {
   graph: GraphStore;
   ids: IdGenerator;
   clock: Clock;
-  celebrities: Pick<CelebrityDirectory, 'invalidate'>;
+  /** The readers' cached timelines, told of follows and unfollows before the request answers. */
+  timelines: Pick<TimelineCache, 'followed' | 'unfollowed'>;
+  /** Told when the cache could not be told of a follow (the log's event tells it again). */
+  onCacheError?: (error: unknown) => void;
 }
 
 /** How the viewer and an account stand to each other in the follow graph. */
@@ -31,16 +35,9 @@ export function createFollowService({
   graph,
   ids,
   clock,
-  celebrities,
+  timelines,
+  onCacheError = () => undefined,
 }: FollowDeps) {
-  /**
-   * The reader's set of followed celebrities may have changed. (When the followee's fanout mode moves with the
-   * count, the counter worker drops everyone's sets.)
-   */
-  function forget(readerId: bigint, changed: boolean) {
-    if (changed) celebrities.invalidate(readerId);
-  }
-
   async function target(followerId: bigint, followeeId: bigint): Promise<Account> {
     const followee = await accountService.byId(followeeId);
     if (followee.id === followerId) throw validationFailed('you cannot follow yourself');
@@ -67,24 +64,39 @@ export function createFollowService({
   }
 
   return {
-    /** Idempotent: following again changes nothing and emits nothing. Answers how the two now stand. */
+    /**
+     * Idempotent: following again changes nothing and emits nothing. The reader's cached timeline lets the followee in
+     * at once, pulled or not by the mode the follow committed with; their recent tweets follow through the log.
+     * Answers how the two now stand.
+     */
     async follow(followerId: bigint, followeeId: bigint): Promise<Relationship> {
       const followee = await target(followerId, followeeId);
-      const changed = await graph.follow(
+      const mode = await graph.follow(
         { id: await ids.next(), followerId, followeeId: followee.id, createdAt: new Date(clock.now()) },
         { stream: 'fanout', event: { type: 'follow.created', followerId, followeeId: followee.id } },
       );
-      forget(followerId, changed);
+      // Best effort: the follow's event does the same (and merges the followee's tweets) once the cache answers.
+      if (mode !== null) await timelines.followed(followerId, followee.id, pulls(mode)).catch(onCacheError);
       return (await relationships(followerId, [followee.id]))[0] as Relationship;
     },
 
+    /**
+     * Idempotent. Answers only once the reader's cached timeline has let the followee go (their entries removed and
+     * kept out), so no read after it shows them; if the cache cannot be told, the unfollow stands in the database and
+     * the request fails as unavailable, to be retried (a retry tells the cache again).
+     */
     async unfollow(followerId: bigint, followeeId: bigint): Promise<Relationship> {
       const followee = await target(followerId, followeeId);
-      const changed = await graph.unfollow(followerId, followee.id, {
+      await graph.unfollow(followerId, followee.id, {
         stream: 'fanout',
         event: { type: 'follow.deleted', followerId, followeeId: followee.id },
       });
-      forget(followerId, changed);
+      try {
+        await timelines.unfollowed(followerId, followee.id);
+      } catch (error) {
+        onCacheError(error);
+        throw unavailable('the timeline cache did not answer; the unfollow is saved, try again');
+      }
       return (await relationships(followerId, [followee.id]))[0] as Relationship;
     },
 

@@ -1,7 +1,5 @@
 import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from '../domain/model.js';
-import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
-import type { CelebrityDirectory } from './celebrities.js';
 import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 import { createSingleFlight } from './single-flight.js';
@@ -16,12 +14,10 @@ export interface TimelineSettings {
 }
 
 export interface TimelineDeps extends HydrateDeps {
-  graph: GraphStore;
-  /** Home timelines of active readers (pushed authors and the reader's own tweets). */
+  /** Home timelines of active readers (pushed authors and the reader's own tweets), each with its pulled authors. */
   cache: TimelineCache;
   /** Each celebrity's recent tweets, merged by readers at read time. */
   celebrityLists: TimelineCache;
-  celebrities: CelebrityDirectory;
   settings: TimelineSettings;
   /** Told of every home read: where its skeleton came from and how long the whole read took. */
   observe?: (read: TimelineRead) => void;
@@ -48,17 +44,25 @@ export function mergeEntries(lists: TimelineEntry[][], window: IdWindow): Timeli
 
 /** Where a cached list comes from when it is missing, and what answers below its floor or when the cache fails. */
 interface ListSource {
-  rebuild(): Promise<{ entries: TimelineEntry[]; floor: bigint }>;
+  rebuild(): Promise<{ entries: TimelineEntry[]; floor: bigint; pulled?: bigint[] }>;
+  /** The window from the database alone: for a home timeline, the pull model, pulled authors included. */
   fromDatabase(window: IdWindow): Promise<TimelineEntry[]>;
+}
+
+/** A window of a list, and the authors whose lists a reader merges with it (none when it came from the database). */
+interface ListWindow {
+  entries: TimelineEntry[];
+  pulled: bigint[];
 }
 
 /**
  * The home timeline read path: skeleton (cached ids of pushed authors, rebuilt on a miss, merged with the recent ids
- * of followed celebrities) → hydrate (batched) → rules (deleted and unfollowed out) → present, refilled to a full
- * page.
+ * of the authors the reader pulls, which the cached timeline names) → hydrate (batched) → rules (deleted out) →
+ * present, refilled to a full page. An unfollow clears the cached timeline before it answers (see
+ * TimelineCache.unfollowed), so the read asks the graph nothing.
  */
 export function createTimelineService(deps: TimelineDeps) {
-  const { tweets, graph, cache, celebrityLists, celebrities, settings, observe } = deps;
+  const { tweets, cache, celebrityLists, settings, observe } = deps;
   const rebuilds = createSingleFlight<string, void>();
 
   /**
@@ -72,7 +76,7 @@ export function createTimelineService(deps: TimelineDeps) {
     window: IdWindow,
     source: ListSource,
     read: Omit<TimelineRead, 'seconds'>,
-  ): Promise<TimelineEntry[]> {
+  ): Promise<ListWindow> {
     let cached: Awaited<ReturnType<TimelineCache['read']>>;
     try {
       cached = await list.read(key, window);
@@ -81,8 +85,8 @@ export function createTimelineService(deps: TimelineDeps) {
         await rebuilds.run(`${list === cache ? 'home' : 'celebrity'}:${key}`, async () => {
           // The list exists (incomplete) before the query, so fanout racing the rebuild lands in it.
           await list.beginRebuild(key);
-          const { entries, floor } = await source.rebuild();
-          await list.completeRebuild(key, entries, floor);
+          const { entries, floor, pulled } = await source.rebuild();
+          await list.completeRebuild(key, entries, floor, pulled);
         });
         cached = await list.read(key, window);
       }
@@ -91,18 +95,17 @@ export function createTimelineService(deps: TimelineDeps) {
       read.error = error;
       cached = null;
     }
-    if (!cached) return source.fromDatabase(window);
-    const { entries, floor } = cached;
+    if (!cached) return { entries: await source.fromDatabase(window), pulled: [] };
+    const { entries, floor, pulled } = cached;
     // Taken from the oldest end, the page starts at `after`: the cache answers only if it holds everything above it.
     if (fromOldest(window)) {
       const complete = floor === 0n || (window.after !== undefined && window.after >= floor);
-      return complete ? entries : source.fromDatabase(window);
+      return { entries: complete ? entries : await source.fromDatabase(window), pulled };
     }
-    if (entries.length >= window.limit || floor === 0n) return entries;
+    if (entries.length >= window.limit || floor === 0n) return { entries, pulled };
     const before = entries.at(-1)?.tweetId ?? window.before;
-    return entries.concat(
-      await source.fromDatabase({ ...window, before, limit: window.limit - entries.length }),
-    );
+    const older = await source.fromDatabase({ ...window, before, limit: window.limit - entries.length });
+    return { entries: entries.concat(older), pulled };
   }
 
   const homeSource = (readerId: bigint): ListSource => ({
@@ -131,30 +134,23 @@ export function createTimelineService(deps: TimelineDeps) {
           async skeleton(w) {
             const outcome = first ? read : { ...read };
             first = false;
-            const followed = await celebrities.followedBy(readerId);
-            // Every list is read at once; against Redis the commands share one pipelined round trip per node.
-            const lists = await Promise.all([
-              cachedWindow(cache, readerId, w, homeSource(readerId), outcome),
-              ...followed.map((authorId) =>
-                cachedWindow(celebrityLists, authorId, w, celebritySource(authorId), { ...outcome }),
-              ),
-            ]);
-            return mergeEntries(lists, w);
+            // The reader's timeline names the authors they pull; their lists are read at once (against Redis, in
+            // one pipelined round trip per node).
+            const home = await cachedWindow(cache, readerId, w, homeSource(readerId), outcome);
+            const lists = await Promise.all(
+              home.pulled.map(async (authorId) => {
+                const pulled = celebritySource(authorId);
+                return (await cachedWindow(celebrityLists, authorId, w, pulled, { ...outcome })).entries;
+              }),
+            );
+            return mergeEntries([home.entries, ...lists], w);
           },
-          async present(entries) {
-            // A cache may still hold an author the reader just unfollowed: the graph decides. Each entry names its
-            // author (the retweeter, for a retweet), so that question is asked while the page is hydrated.
-            const authors = [...new Set(entries.map((e) => e.authorId))].filter((id) => id !== readerId);
-            const [views, following] = await Promise.all([
-              presentInOrder(
-                deps,
-                entries.map((e) => e.tweetId),
-                readerId,
-              ),
-              graph.followedAmong(readerId, authors),
-            ]);
-            return views.filter((v) => v.tweet.authorId === readerId || following.has(v.tweet.authorId));
-          },
+          present: (entries) =>
+            presentInOrder(
+              deps,
+              entries.map((e) => e.tweetId),
+              readerId,
+            ),
         },
         window,
         (v) => v.tweet.id,

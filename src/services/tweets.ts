@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../domain/errors.js';
-import type { EventStream } from '../domain/events.js';
 import type { Tweet, Visibility } from '../domain/model.js';
 import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -8,7 +7,7 @@ import type { AccountService } from './accounts.js';
 import { type HydrateDeps, hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
 
 export interface TweetDeps extends HydrateDeps {
-  accountService: Pick<AccountService, 'byHandle' | 'byId'>;
+  accountService: Pick<AccountService, 'byHandle'>;
   ids: IdGenerator;
   clock: Clock;
 }
@@ -29,12 +28,6 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export function createTweetService(deps: TweetDeps) {
   const { tweets, accountService, ids, clock } = deps;
-
-  /** Celebrities' events travel on their own stream, so their bursts never queue ahead of ordinary fanout. */
-  async function streamFor(authorId: bigint): Promise<EventStream> {
-    const author = await accountService.byId(authorId);
-    return author.fanoutMode === 'pull' ? 'celebrity' : 'fanout';
-  }
 
   async function visibleTweet(id: bigint): Promise<Tweet> {
     const tweet = (await tweets.byIds([id])).get(id);
@@ -74,7 +67,6 @@ export function createTweetService(deps: TweetDeps) {
       // A content warning marks the post sensitive, as Mastodon does.
       const sensitive = (input.sensitive ?? false) || spoilerText !== '';
       const replyToId = input.replyToId ?? null;
-      if (replyToId !== null) await visibleTweet(replyToId);
       const id = await ids.next();
       const requestHash = createHash('sha256')
         .update(
@@ -103,15 +95,31 @@ export function createTweetService(deps: TweetDeps) {
           mentions: text.mentions,
           hashtags: text.hashtags,
         },
-        { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: id, authorId } },
+        { type: 'tweet.created', tweetId: id, authorId },
         idempotencyKey === undefined
           ? undefined
           : { key: idempotencyKey, requestHash, keyTtlMs: IDEMPOTENCY_TTL_MS },
       );
-      if (!outcome.created && outcome.requestHash !== requestHash) {
-        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+      // Nothing was written: the tweet it replies to is not (or no longer) there.
+      if (!outcome) throw notFound('tweet');
+      if (!outcome.created) {
+        if (outcome.requestHash !== requestHash) {
+          throw new AppError(
+            'idempotency_key_reused',
+            'this Idempotency-Key was used for a different request',
+          );
+        }
+        return { view: await view(outcome.tweetId, authorId), created: false };
       }
-      return { view: await view(outcome.tweetId, authorId), created: outcome.created };
+      // The answer is what was written: a new tweet has no likes, retweets or replies, and its accounts are known.
+      const accounts = await deps.authors.byIds([authorId, ...outcome.tweet.mentionIds]);
+      const author = accounts.get(authorId);
+      if (!author) throw notFound('account');
+      const mentions = outcome.tweet.mentionIds.flatMap((mentioned) => accounts.get(mentioned) ?? []);
+      return {
+        view: { tweet: outcome.tweet, author, mentions, retweetOf: null, liked: false, retweeted: false },
+        created: true,
+      };
     },
 
     get: (id: bigint, viewerId: bigint | null): Promise<TweetView> => view(id, viewerId),
@@ -123,8 +131,9 @@ export function createTweetService(deps: TweetDeps) {
     async delete(authorId: bigint, id: bigint): Promise<TweetView> {
       const before = await view(id, authorId);
       const deleted = await tweets.markDeleted(authorId, id, {
-        stream: await streamFor(authorId),
-        event: { type: 'tweet.deleted', tweetId: id, authorId },
+        type: 'tweet.deleted',
+        tweetId: id,
+        authorId,
       });
       if (!deleted) throw notFound('tweet');
       // Readers stop seeing it at once; the fanout worker forgets it again, after any read that raced this one.
@@ -145,7 +154,7 @@ export function createTweetService(deps: TweetDeps) {
       const retweetId = await ids.next();
       const outcome = await tweets.retweet(
         { id: retweetId, authorId, retweetOfId: originalId, visibility, createdAt: new Date(clock.now()) },
-        { stream: await streamFor(authorId), event: { type: 'tweet.created', tweetId: retweetId, authorId } },
+        { type: 'tweet.created', tweetId: retweetId, authorId },
       );
       if (!outcome) throw notFound('tweet');
       return { view: await view(outcome.tweetId, authorId), created: outcome.created };
@@ -156,10 +165,10 @@ export function createTweetService(deps: TweetDeps) {
       const tweet = (await tweets.byIds([id])).get(id);
       if (!tweet) throw notFound('tweet');
       const originalId = tweet.retweetOfId ?? id;
-      const stream = await streamFor(authorId);
       await tweets.undoRetweet(authorId, originalId, (retweetId) => ({
-        stream,
-        event: { type: 'tweet.deleted', tweetId: retweetId, authorId },
+        type: 'tweet.deleted',
+        tweetId: retweetId,
+        authorId,
       }));
       return view(originalId, authorId);
     },

@@ -6,7 +6,7 @@ import type { EventLog, LogMessage } from '../../src/ports/event-log.js';
 export const CONTRACT_LOG_SETTINGS = {
   maxDeliver: 3,
   backoffMs: [100],
-  ackWaitMs: 1_000,
+  ackWaitMs: 2_000,
   duplicateWindowMs: 60_000,
 } as const;
 
@@ -125,6 +125,23 @@ export function eventLogContract(name: string, open: () => Promise<LogFixture>) 
       await fx.elapse(CONTRACT_LOG_SETTINGS.ackWaitMs);
       const [second] = await fetchAll('fanout', 1);
       expect(second?.event).toEqual(tweet(4n));
+      expect(second?.deliveries).toBe(2);
+      await second?.ack();
+    });
+
+    it('keeps a message from other consumers while its worker says it is still working on it', async () => {
+      await log.publish([{ id: id(), stream: 'fanout', event: tweet(8n) }]);
+      const [first] = await fetchAll('fanout', 1);
+      // Three waits of half an ack wait or more, each after a heartbeat: together longer than the ack wait.
+      for (let beat = 0; beat < 3; beat++) {
+        first?.working();
+        await fx.elapse(CONTRACT_LOG_SETTINGS.ackWaitMs * 0.75);
+        expect(await log.fetch('fanout', 10, CONTRACT_LOG_SETTINGS.ackWaitMs / 2)).toEqual([]);
+      }
+      // Once the heartbeats stop, the next ack wait hands it to whoever asks.
+      await fx.elapse(CONTRACT_LOG_SETTINGS.ackWaitMs);
+      const [second] = await fetchAll('fanout', 1);
+      expect(second?.event).toEqual(tweet(8n));
       expect(second?.deliveries).toBe(2);
       await second?.ack();
     });

@@ -8,6 +8,11 @@ timelineCacheContract('in-process', async () => {
   return {
     cache,
     ttlRemaining: async (userId) => cache.ttlRemaining(userId),
+    async commandsDuring(work) {
+      const before = cache.operations;
+      const result = await work();
+      return { result, commands: cache.operations - before };
+    },
     elapse: async (ms) => clock.advance(ms),
     close: () => cache.close(),
   };

@@ -5,6 +5,7 @@ import { openRedis, type RedisClient, RedisTimeoutError } from '../../src/adapte
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import { aTweet } from '../support/fixtures.js';
+import { redisCommandsDuring } from '../support/redis-commands.js';
 import { serverUrl } from '../support/servers.js';
 import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache.contract.js';
 
@@ -35,12 +36,14 @@ describe.skipIf(!url)('with Redis', () => {
   });
 
   timelineCacheContract('Redis', async () => {
-    const cache = new RedisTimelineCache({
-      redis: client(),
-      prefix: `${uniquePrefix()}:home`,
-      ...CONTRACT_CACHE_SETTINGS,
-    });
-    return { cache, ttlRemaining: (userId) => cache.ttlRemaining(userId), close: () => cache.clear() };
+    const prefix = `${uniquePrefix()}:home`;
+    const cache = new RedisTimelineCache({ redis: client(), prefix, ...CONTRACT_CACHE_SETTINGS });
+    return {
+      cache,
+      ttlRemaining: (userId) => cache.ttlRemaining(userId),
+      commandsDuring: (work) => redisCommandsDuring(prefix, work),
+      close: () => cache.clear(),
+    };
   });
 
   describe('RedisTimelineCache on a standalone server', () => {
@@ -75,15 +78,16 @@ describe.skipIf(!url)('with Redis', () => {
       }
     });
 
-    it('fans an entry out to a page of readers in one round trip', async () => {
+    it('fans an entry out to a page of readers in two round trips: the index, then the active timelines', async () => {
       const cache = open();
       const readers = Array.from({ length: 1_000 }, (_, i) => 50_000n + BigInt(i));
       for (const userId of readers.slice(0, 10)) await cache.beginRebuild(userId);
+      await cache.activeAmong([1n]); // the first question also sweeps the index, once
       const pipelines = vi.spyOn(client(), 'pipeline');
       try {
         expect(await cache.insert(readers, entry(1n))).toBe(10);
         await cache.remove(readers, 1n);
-        expect(pipelines).toHaveBeenCalledTimes(2);
+        expect(pipelines).toHaveBeenCalledTimes(4);
       } finally {
         pipelines.mockRestore();
         await cache.clear();

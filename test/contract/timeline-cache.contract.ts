@@ -9,6 +9,11 @@ export interface CacheFixture {
   cache: TimelineCache;
   /** Milliseconds the reader's timeline has left before it expires, or null if it does not exist. */
   ttlRemaining(userId: bigint): Promise<number | null>;
+  /**
+   * Runs `work` and counts what it cost the cache per reader: commands sent to Redis, or, in process, operations on
+   * single readers' timelines.
+   */
+  commandsDuring<T>(work: () => Promise<T>): Promise<{ result: T; commands: number }>;
   /** Lets `ms` of the cache's time pass (an implementation on real time may not support it). */
   elapse?(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -149,6 +154,25 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       expect((await cache.read(active[5] as bigint, all))?.entries).toEqual([]);
     });
 
+    it('costs nothing per follower without a timeline: fanout asks once per page, then writes to the active', async () => {
+      const active = Array.from({ length: 10 }, (_, i) => 20_000n + BigInt(i) * 7n);
+      for (const userId of active) await activate(userId);
+      const inactive = (n: number) => Array.from({ length: n }, (_, i) => 30_000n + BigInt(i));
+      expect(await cache.activeAmong([...inactive(50), ...active])).toEqual(expect.arrayContaining(active));
+      const costOf = async (followers: bigint[], offset: number) => {
+        const inserted = await fx.commandsDuring(() => cache.insert(followers, entry(offset)));
+        expect(inserted.result).toBe(active.length);
+        const removed = await fx.commandsDuring(() => cache.remove(followers, BASE + BigInt(offset)));
+        return inserted.commands + removed.commands;
+      };
+      const few = await costOf([...inactive(100), ...active], 1);
+      const many = await costOf([...inactive(1_000), ...active], 2);
+      // Ten times the inactive followers, the same cost: what is paid is per active reader (and per index shard).
+      expect(many).toBe(few);
+      expect(few).toBeLessThanOrEqual(2 * active.length + 2 * 16);
+      expect(ids((await cache.read(active[3] as bigint, all))?.entries ?? [])).toEqual([]);
+    });
+
     it('removes a tweet, and every entry of an unfollowed author', async () => {
       const other = 2_000n;
       await activate(reader, [entry(1, 7n), entry(2, 8n), entry(3, 7n), entry(4, 8n)]);
@@ -156,9 +180,53 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       await cache.remove([reader, other], BASE + 2n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([4n, 3n, 1n]);
       expect(ids((await cache.read(other, all))?.entries ?? [])).toEqual([1n]);
-      await cache.removeAuthor(reader, 7n);
+      await cache.unfollowed(reader, 7n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([4n]);
       expect(ids((await cache.read(other, all))?.entries ?? [])).toEqual([1n]);
+    });
+
+    it('keeps an unfollowed author out of everything still on its way, until followed again', async () => {
+      await activate(reader, [entry(1, 7n), entry(2, 8n)]);
+      await cache.unfollowed(reader, 7n);
+      // Fanout that read the follower list before the unfollow, a follow merge, and a rebuild that raced it.
+      expect(await cache.insert([reader], entry(3, 7n))).toBe(0);
+      await cache.merge(reader, [entry(4, 7n), entry(5, 8n)]);
+      expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([5n, 2n]);
+      // Kept out even across a new timeline: a reader without one when they unfollowed, who reads afterwards.
+      const later = 3_000n;
+      await cache.unfollowed(later, 7n);
+      await cache.beginRebuild(later);
+      expect(await cache.insert([later], entry(6, 7n))).toBe(0);
+      await cache.completeRebuild(later, [entry(1, 7n), entry(2, 8n)], 0n, [7n, 9n]);
+      const rebuilt = await cache.read(later, all);
+      expect(ids(rebuilt?.entries ?? [])).toEqual([2n]);
+      expect(rebuilt?.pulled).toEqual([9n]);
+      await cache.followed(reader, 7n, false);
+      expect(await cache.insert([reader], entry(7, 7n))).toBe(1);
+      expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([7n, 5n, 2n]);
+    });
+
+    it('keeps the authors a reader pulls beside the timeline, through rebuilds, crossings and follows', async () => {
+      const pulledOf = async (userId: bigint) => ((await cache.read(userId, all))?.pulled ?? []).sort();
+      await cache.beginRebuild(reader);
+      // A crossing that lands while the rebuild reads is kept, as fanout is.
+      await cache.setPulled([reader, 4_000n], 70n, true);
+      await cache.completeRebuild(reader, [], 0n, [71n]);
+      expect(await pulledOf(reader)).toEqual([70n, 71n]);
+      expect(await cache.read(4_000n, all)).toBeNull();
+      await cache.followed(reader, 72n, true);
+      await cache.setPulled([reader], 71n, false);
+      expect(await pulledOf(reader)).toEqual([70n, 72n]);
+      await cache.unfollowed(reader, 70n);
+      expect(await pulledOf(reader)).toEqual([72n]);
+      await cache.followed(reader, 72n, false);
+      expect(await pulledOf(reader)).toEqual([]);
+      // A forgotten timeline misses, and comes back with nothing of the old one.
+      await cache.followed(reader, 73n, true);
+      await cache.forget(reader);
+      expect(await cache.read(reader, all)).toBeNull();
+      await activate(reader);
+      expect(await cache.read(reader, all)).toEqual({ entries: [], floor: 0n, pulled: [] });
     });
 
     it('never mistakes an author id for a tweet id', async () => {
@@ -182,7 +250,7 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
         [4n, 7n],
         [3n, 5n],
       ]);
-      await cache.removeAuthor(reader, BASE + 5n);
+      await cache.unfollowed(reader, BASE + 5n);
       expect(await read()).toEqual([
         [9n, 3n],
         [4n, 7n],

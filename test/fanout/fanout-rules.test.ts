@@ -101,14 +101,42 @@ for (const backend of backends()) {
         await h.drain();
         // Pause the rebuild between its query and its completion, and run fanout for a new tweet in that gap.
         const original = h.app.cache.completeRebuild.bind(h.app.cache);
-        h.app.cache.completeRebuild = async (userId, entries, floor) => {
+        h.app.cache.completeRebuild = async (userId, entries, floor, pulled) => {
           await post(alice, 'during');
           await h.drain();
-          return original(userId, entries, floor);
+          return original(userId, entries, floor, pulled);
         };
         await home(bob);
         h.app.cache.completeRebuild = original;
         expect(texts(await home(bob))).toEqual(['during', 'before']);
+      });
+    });
+
+    describe('unfollow', () => {
+      it('clears the followee from the cached timeline before it answers, and keeps out entries still on their way', async () => {
+        h = await startHarness({}, undefined, current);
+        const [alice, bob] = [await h.signUp('alice'), await h.signUp('bob')];
+        await follow(bob, alice);
+        await post(alice, 'seen');
+        await post(bob, 'own');
+        await h.drain();
+        expect(texts(await home(bob))).toEqual(['own', 'seen']);
+        const late = await post(alice, 'in flight');
+        expect((await follow(bob, alice, 'DELETE')).status).toBe(200);
+        // Before any worker ran: the cached timeline itself has let alice go.
+        const reader = BigInt(bob.id);
+        const cached = await h.app.cache.read(reader, { limit: 100 });
+        expect(cached?.entries.map((e) => e.authorId)).toEqual([reader]);
+        // Fanout that read bob as a follower before the unfollow lands now: it is refused, and so is the log's tweet.
+        expect(
+          await h.app.cache.insert([reader], { tweetId: BigInt(late), authorId: BigInt(alice.id) }),
+        ).toBe(0);
+        await h.drain();
+        expect(texts(await home(bob))).toEqual(['own']);
+        // Following again lets her back in, old tweets and new.
+        await follow(bob, alice);
+        await h.drain();
+        expect(texts(await home(bob))).toEqual(['in flight', 'own', 'seen']);
       });
     });
 

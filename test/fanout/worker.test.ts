@@ -43,10 +43,12 @@ function oneBatchLog(events: DomainEvent[]) {
     event,
     deliveries: 1,
     ack: async () => void acked.push(String(i + 1)),
+    working: () => undefined,
     retry: async () => 'retrying' as const,
   }));
   let fetched = false;
   const log = {
+    ackWaitMs: 3_000,
     async fetch() {
       if (fetched) return [];
       fetched = true;

@@ -18,7 +18,8 @@ import {
  * Redis of the test's own, which it kills and restarts. Each scenario ends in the state the design promises.
  */
 const postgres = serverUrl('postgres');
-const DATABASE = 'starling_faults';
+/** Beside the test database (so two checkouts running the suite at once never share one). */
+const DATABASE = `${postgres ? new URL(postgres).pathname.slice(1) || 'test' : 'test'}_faults`;
 
 describe.skipIf(!postgres)('fault tolerance with real processes', () => {
   let env: Record<string, string>;
@@ -49,7 +50,8 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     return total;
   }
   const start = (role: 'api' | 'fanout') => {
-    const process = starling(role, env);
+    const { STARLING_METRICS_PORT, ...common } = env;
+    const process = starling(role, role === 'fanout' ? env : common);
     running.push(process);
     return process;
   };

@@ -54,6 +54,25 @@ describe('rate limits', () => {
     expect((await attempt('carol')).status).toBe(429);
   });
 
+  it('counts per client behind a trusted proxy, and ignores X-Forwarded-For from anyone else', async () => {
+    const attempt = (from: string) =>
+      h.call('POST', '/api/v1/sessions', {
+        body: { handle: 'carol', password: 'wrong password' },
+        headers: { 'x-forwarded-for': from },
+      });
+    h = await startHarness({ rateLimits: budgets({ logins: '2/5m' }), trustProxy: '127.0.0.1' });
+    expect((await attempt('198.51.100.1')).status).toBe(401);
+    expect((await attempt('198.51.100.1')).status).toBe(401);
+    expect((await attempt('198.51.100.1')).status).toBe(429);
+    expect((await attempt('198.51.100.2')).status).toBe(401);
+    await h.close();
+    // Untrusted, the header is the client's own claim: a new address per request must not buy a new budget.
+    h = await startHarness({ rateLimits: budgets({ logins: '2/5m' }) });
+    expect((await attempt('198.51.100.3')).status).toBe(401);
+    expect((await attempt('198.51.100.4')).status).toBe(401);
+    expect((await attempt('198.51.100.5')).status).toBe(429);
+  });
+
   it('limits follows per account, and all requests per IP', async () => {
     h = await startHarness({ rateLimits: budgets({ follows: '1/5m', requests: '8/5m' }) });
     const [dave] = [await h.signUp('dave'), await h.signUp('erin'), await h.signUp('fred')];

@@ -15,6 +15,7 @@ function breakableLog(clock: TestClock) {
   const state = { down: false };
   const log: EventLog = {
     durable: false,
+    ackWaitMs: inner.ackWaitMs,
     publish: (events) =>
       state.down ? Promise.reject(new Error('connect ECONNREFUSED')) : inner.publish(events),
     fetch: (stream, max, waitMs) => inner.fetch(stream, max, waitMs),

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
+import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
+import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { TestClock } from './clock.js';
@@ -10,6 +12,11 @@ import { serverUrl } from './servers.js';
 
 export interface Harness {
   app: App;
+  /**
+   * Another api process on the same servers (services mode only): its own caches' clients and memory, the same
+   * database, Redis keys and log. Closed with this harness.
+   */
+  anotherApi(): Promise<Harness>;
   clock: TestClock;
   /** Runs the relay and the fanout workers until the log is empty. */
   drain(): Promise<void>;
@@ -44,20 +51,31 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Where a harness runs: embedded (PGlite, in-process cache and log) or services (PostgreSQL, Redis, NATS). */
 export interface Backend {
   name: 'embedded' | 'services';
-  open(config: Config, clock: TestClock): Promise<{ app: App; cleanUp: () => Promise<void> }>;
+  open(
+    config: Config,
+    clock: TestClock,
+    options?: HarnessOptions,
+  ): Promise<{ app: App; cleanUp: () => Promise<void>; anotherApi?: () => Promise<App> }>;
+}
+
+export interface HarnessOptions {
+  /** Wraps the database the app is given (to watch its statements, say). */
+  wrapSql?: (sql: SqlClient) => SqlClient;
 }
 
 const embedded: Backend = {
   name: 'embedded',
-  async open(config, clock) {
-    const sql = await sharedPglite();
-    await resetDatabase(sql);
+  async open(config, clock, options = {}) {
+    const shared = await sharedPglite();
+    await resetDatabase(shared);
+    const sql = options.wrapSql ? options.wrapSql(shared) : shared;
     const app = await createApp(config, { role: 'all', sql, clock, logger: false });
     return { app, cleanUp: async () => undefined };
   },
 };
 
 let redis: RedisClient | undefined;
+let extraApis = 0;
 
 /**
  * The same app on real servers: this worker's own PostgreSQL schema (emptied first), and Redis keys and NATS streams
@@ -66,9 +84,10 @@ let redis: RedisClient | undefined;
 function services(postgres: string, redisUrl: string, natsUrl: string): Backend {
   return {
     name: 'services',
-    async open(config, clock) {
-      const sql = await sharedPostgres(postgres);
-      await resetDatabase(sql);
+    async open(config, clock, options = {}) {
+      const shared = await sharedPostgres(postgres);
+      await resetDatabase(shared);
+      const sql = options.wrapSql ? options.wrapSql(shared) : shared;
       redis ??= openRedis({ url: redisUrl });
       const prefix = `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
       const lists = (kind: string, maxEntries: number, ttlMs: number) =>
@@ -78,8 +97,10 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
           maxEntries,
           ttlMs,
         });
-      const cache = lists('home', config.timelineMax, config.activeDays * 86_400_000);
-      const celebrityLists = lists('celebrity', 200, 3_600_000);
+      const home = () => lists('home', config.timelineMax, config.activeDays * 86_400_000);
+      const celebrities = () => lists('celebrity', 200, 3_600_000);
+      const bodies = () => new RedisTweetCache({ redis: redis as RedisClient, prefix });
+      const [cache, celebrityLists, tweetCache] = [home(), celebrities(), bodies()];
       const log = await NatsEventLog.open({
         servers: natsUrl,
         prefix,
@@ -91,6 +112,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         clock,
         cache,
         celebrityLists,
+        tweetCache,
         log,
         logger: false,
       });
@@ -99,8 +121,23 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         async cleanUp() {
           await cache.clear();
           await celebrityLists.clear();
+          await tweetCache.clear();
           await log.destroy();
         },
+        // Its own Snowflake worker id, as a leased one would be: two processes minting at one instant differ.
+        anotherApi: () =>
+          createApp(
+            { ...config, workerId: (config.workerId ?? 0) + 1 + extraApis++ },
+            {
+              role: 'api',
+              sql,
+              clock,
+              cache: home(),
+              celebrityLists: celebrities(),
+              tweetCache: bodies(),
+              logger: false,
+            },
+          ),
       };
     },
   };
@@ -120,12 +157,21 @@ export async function startHarness(
   overrides: Partial<Config> = {},
   clock = new TestClock(),
   backend: Backend = embedded,
+  options: HarnessOptions = {},
 ): Promise<Harness> {
-  const { app, cleanUp } = await backend.open(testConfig(overrides), clock);
+  const { app, cleanUp, anotherApi } = await backend.open(testConfig(overrides), clock, options);
+  const others: App[] = [];
   const harness = harnessFor(app, clock);
   return {
     ...harness,
+    async anotherApi() {
+      if (!anotherApi) throw new Error(`${backend.name} mode runs one process`);
+      const other = await anotherApi();
+      others.push(other);
+      return harnessFor(other, clock);
+    },
     async close() {
+      for (const other of others) await other.close();
       await cleanUp();
       await app.close();
     },
@@ -170,6 +216,7 @@ export function harnessFor(app: App, clock: TestClock): Harness {
   return {
     app,
     clock,
+    anotherApi: () => Promise.reject(new Error('this harness runs one process')),
     drain: () => app.workers.drain(),
     call,
     async signUp(handle) {

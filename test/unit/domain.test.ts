@@ -3,6 +3,13 @@ import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/domain/cursor.js';
 import { type DomainEvent, decodeEvent, encodeEvent } from '../../src/domain/events.js';
+import {
+  modeAfterCrossing,
+  modeForFollowers,
+  pulls,
+  pushes,
+  streamOf,
+} from '../../src/domain/fanout-mode.js';
 import { MAX_ID, parseId } from '../../src/domain/ids.js';
 import { CONTROL_CHARACTERS, parseTweetText } from '../../src/domain/tweet-text.js';
 
@@ -91,5 +98,32 @@ describe('events', () => {
     for (const bad of ['{}', '{"type":"tweet.created","tweetId":1,"authorId":"2"}', '{"type":"x"}', 'null']) {
       expect(() => decodeEvent(bad)).toThrow();
     }
+  });
+});
+
+describe('the celebrity rule', () => {
+  const rule = { threshold: 10, margin: 2 };
+  it('starts a crossing at the threshold going up, and only below the margin going down', () => {
+    expect(modeForFollowers('push', 9, rule)).toBe('push');
+    expect(modeForFollowers('push', 10, rule)).toBe('promoting');
+    expect(modeForFollowers('pull', 8, rule)).toBe('pull');
+    expect(modeForFollowers('pull', 7, rule)).toBe('demoting');
+    // A crossing under way goes on whatever the count does; fanout finishes it.
+    expect(modeForFollowers('promoting', 0, rule)).toBe('promoting');
+    expect(modeForFollowers('demoting', 100, rule)).toBe('demoting');
+  });
+
+  it('lands a finished crossing at its goal, or starts the way back if the count moved past the other bound', () => {
+    expect(modeAfterCrossing('promoting', 10, rule)).toBe('pull');
+    expect(modeAfterCrossing('promoting', 7, rule)).toBe('demoting');
+    expect(modeAfterCrossing('demoting', 5, rule)).toBe('push');
+    expect(modeAfterCrossing('demoting', 12, rule)).toBe('promoting');
+  });
+
+  it('pushes and pulls a crossing author both ways, and routes only celebrities apart', () => {
+    const modes = ['push', 'promoting', 'pull', 'demoting'] as const;
+    expect(modes.map(pushes)).toEqual([true, true, false, true]);
+    expect(modes.map(pulls)).toEqual([false, true, true, true]);
+    expect(modes.map(streamOf)).toEqual(['fanout', 'fanout', 'celebrity', 'fanout']);
   });
 });

@@ -16,7 +16,7 @@ export interface LogSettings {
 export const DEFAULT_LOG_SETTINGS: LogSettings = {
   maxDeliver: 5,
   backoffMs: [1_000, 5_000, 30_000, 120_000],
-  ackWaitMs: 30_000,
+  ackWaitMs: 3_000,
   duplicateWindowMs: 10 * 60_000,
 };
 
@@ -47,6 +47,10 @@ export class MemoryEventLog implements EventLog {
     private readonly clock: Clock,
     private readonly settings: LogSettings = DEFAULT_LOG_SETTINGS,
   ) {}
+
+  get ackWaitMs(): number {
+    return this.settings.ackWaitMs;
+  }
 
   async publish(events: readonly PublishedEvent[]): Promise<void> {
     const now = this.clock.now();
@@ -115,6 +119,9 @@ export class MemoryEventLog implements EventLog {
       deliveries,
       ack: async () => {
         if (current()) queue.delete(stored.id);
+      },
+      working: () => {
+        if (current()) stored.availableAt = this.clock.now() + this.settings.ackWaitMs;
       },
       retry: async () => {
         if (!current()) return 'retrying';

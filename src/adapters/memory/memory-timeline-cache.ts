@@ -15,6 +15,8 @@ interface Timeline {
   floor: bigint;
   complete: boolean;
   expiresAt: number;
+  /** Authors the reader merges at read time. */
+  pulled: Set<bigint>;
 }
 
 /**
@@ -23,6 +25,10 @@ interface Timeline {
  */
 export class MemoryTimelineCache implements TimelineCache {
   private readonly timelines = new Map<bigint, Timeline>();
+  /** Per reader, the authors kept out after an unfollow and until when; lives apart from the timeline. */
+  private readonly keptOut = new Map<bigint, Map<bigint, number>>();
+  /** Operations on one reader's timeline (what would each be a command against Redis): for tests and operators. */
+  operations = 0;
 
   constructor(
     private readonly settings: TimelineCacheSettings,
@@ -48,7 +54,13 @@ export class MemoryTimelineCache implements TimelineCache {
     const stop = window.after === undefined ? all.length : positionOf(all, window.after);
     const from = fromOldest(window) ? Math.max(start, stop - window.limit) : start;
     const entries = all.slice(from, Math.max(from, Math.min(stop, from + window.limit)));
-    return { entries, floor: timeline.floor };
+    return { entries, floor: timeline.floor, pulled: [...timeline.pulled] };
+  }
+
+  /** Whether the reader keeps the author out now. */
+  private isKeptOut(userId: bigint, authorId: bigint): boolean {
+    const until = this.keptOut.get(userId)?.get(authorId);
+    return until !== undefined && until > this.clock.now();
   }
 
   /** Milliseconds before the reader's timeline expires, or null if there is none (for operators and tests). */
@@ -64,13 +76,20 @@ export class MemoryTimelineCache implements TimelineCache {
       floor: 0n,
       complete: false,
       expiresAt: this.clock.now() + this.settings.ttlMs,
+      pulled: new Set(),
     });
   }
 
-  async completeRebuild(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void> {
+  async completeRebuild(
+    userId: bigint,
+    entries: readonly TimelineEntry[],
+    floor: bigint,
+    pulled: readonly bigint[] = [],
+  ): Promise<void> {
     const timeline = this.live(userId);
     if (!timeline) return;
-    for (const entry of entries) add(timeline, entry);
+    for (const entry of entries) if (!this.isKeptOut(userId, entry.authorId)) add(timeline, entry);
+    for (const authorId of pulled) if (!this.isKeptOut(userId, authorId)) timeline.pulled.add(authorId);
     timeline.floor = floor > timeline.floor ? floor : timeline.floor;
     timeline.entries = timeline.entries.filter((e) => e.tweetId >= timeline.floor);
     timeline.complete = true;
@@ -78,11 +97,17 @@ export class MemoryTimelineCache implements TimelineCache {
     this.trim(timeline);
   }
 
+  async activeAmong(userIds: readonly bigint[]): Promise<bigint[]> {
+    return [...new Set(userIds)].filter((userId) => this.live(userId) !== undefined);
+  }
+
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
     let inserted = 0;
     for (const userId of userIds) {
       const timeline = this.live(userId);
-      if (!timeline || entry.tweetId < timeline.floor) continue;
+      if (!timeline) continue;
+      this.operations += 1;
+      if (entry.tweetId < timeline.floor || this.isKeptOut(userId, entry.authorId)) continue;
       add(timeline, entry);
       this.trim(timeline);
       inserted += 1;
@@ -93,29 +118,58 @@ export class MemoryTimelineCache implements TimelineCache {
   async merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void> {
     const timeline = this.live(userId);
     if (!timeline) return;
-    for (const entry of entries) if (entry.tweetId >= timeline.floor) add(timeline, entry);
+    for (const entry of entries) {
+      if (entry.tweetId >= timeline.floor && !this.isKeptOut(userId, entry.authorId)) add(timeline, entry);
+    }
     this.trim(timeline);
   }
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
     for (const userId of userIds) {
       const timeline = this.live(userId);
-      if (timeline) timeline.entries = timeline.entries.filter((e) => e.tweetId !== tweetId);
+      if (!timeline) continue;
+      this.operations += 1;
+      timeline.entries = timeline.entries.filter((e) => e.tweetId !== tweetId);
     }
   }
 
-  async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
+  async setPulled(userIds: readonly bigint[], authorId: bigint, pulled: boolean): Promise<void> {
+    for (const userId of userIds) {
+      const timeline = this.live(userId);
+      if (!timeline) continue;
+      if (pulled) timeline.pulled.add(authorId);
+      else timeline.pulled.delete(authorId);
+    }
+  }
+
+  async unfollowed(userId: bigint, authorId: bigint): Promise<void> {
+    const kept = this.keptOut.get(userId) ?? new Map<bigint, number>();
+    kept.set(authorId, this.clock.now() + this.settings.ttlMs);
+    this.keptOut.set(userId, kept);
     const timeline = this.live(userId);
     if (!timeline) return;
+    timeline.pulled.delete(authorId);
     timeline.entries = timeline.entries.filter((e) => e.authorId !== authorId);
+  }
+
+  async followed(userId: bigint, authorId: bigint, pulled: boolean): Promise<void> {
+    const kept = this.keptOut.get(userId);
+    kept?.delete(authorId);
+    if (kept?.size === 0) this.keptOut.delete(userId);
+    await this.setPulled([userId], authorId, pulled);
+  }
+
+  async forget(userId: bigint): Promise<void> {
+    this.timelines.delete(userId);
   }
 
   async clear(): Promise<void> {
     this.timelines.clear();
+    this.keptOut.clear();
   }
 
   async close(): Promise<void> {
-    this.timelines.clear();
+    await this.clear();
   }
 
   /** Keeps the newest `maxEntries`; what is trimmed raises the floor, so readers know to look further down. */

@@ -38,8 +38,16 @@ export interface NatsLogOptions {
   settings: NatsLogSettings;
   /** Subjects each stream is partitioned over, by author id. */
   partitions?: number;
-  /** How long a publish may wait for the server before it fails (the relay then retries later). */
-  publishTimeoutMs?: number;
+  /**
+   * How long a request to the server may wait (a publish's acknowledgement, consumer info, an ack's confirmation)
+   * before it fails: while NATS is away every call fails within this, and the relay and workers retry later.
+   */
+  timeoutMs?: number;
+  /**
+   * Copies of each stream the cluster keeps (R1 on a single server; R3 on a three-node cluster survives the loss of
+   * a node). The consumers follow their stream's count. Raising it on existing streams rescales them in place.
+   */
+  replicas?: number;
 }
 
 const STREAMS: readonly EventStream[] = ['fanout', 'celebrity'];
@@ -57,6 +65,7 @@ const MIN_EXPIRES_MS = 1_000;
  */
 export class NatsEventLog implements EventLog {
   readonly durable = true;
+  readonly ackWaitMs: number;
   private readonly consumers = new Map<EventStream, Consumer>();
 
   private constructor(
@@ -64,20 +73,27 @@ export class NatsEventLog implements EventLog {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly options: Required<NatsLogOptions>,
-  ) {}
+  ) {
+    this.ackWaitMs = options.settings.ackWaitMs;
+  }
 
   static async open(options: NatsLogOptions): Promise<NatsEventLog> {
-    const full: Required<NatsLogOptions> = { partitions: 16, publishTimeoutMs: 2_000, ...options };
+    const full: Required<NatsLogOptions> = {
+      partitions: 16,
+      timeoutMs: 2_000,
+      replicas: 1,
+      ...options,
+    };
     const nc = await connect({
       servers: full.servers,
       name: `${full.prefix}-event-log`,
       reconnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-      timeout: 2_000,
+      timeout: full.timeoutMs,
     });
-    const jsm = await jetstreamManager(nc);
-    const log = new NatsEventLog(nc, jetstream(nc), jsm, full);
+    const jsm = await jetstreamManager(nc, { timeout: full.timeoutMs });
+    const log = new NatsEventLog(nc, jetstream(nc, { timeout: full.timeoutMs }), jsm, full);
     await log.ensureTopology();
     return log;
   }
@@ -97,7 +113,7 @@ export class NatsEventLog implements EventLog {
 
   /** Streams and consumers, created or brought up to date; safe when several processes start at once. */
   private async ensureTopology(): Promise<void> {
-    const { prefix, settings } = this.options;
+    const { prefix, settings, replicas } = this.options;
     await this.upsertStream({
       name: this.eventsStream,
       subjects: [`${prefix}.events.>`],
@@ -105,6 +121,7 @@ export class NatsEventLog implements EventLog {
       storage: StorageType.File,
       max_age: nanos(RETENTION_MS),
       duplicate_window: nanos(settings.duplicateWindowMs),
+      num_replicas: replicas,
     });
     await this.upsertStream({
       name: this.deadStream,
@@ -112,6 +129,7 @@ export class NatsEventLog implements EventLog {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos(RETENTION_MS),
+      num_replicas: replicas,
     });
     for (const stream of STREAMS) {
       const config = {
@@ -142,7 +160,7 @@ export class NatsEventLog implements EventLog {
   }
 
   async publish(events: readonly PublishedEvent[]): Promise<void> {
-    const timeout = this.options.publishTimeoutMs;
+    const timeout = this.options.timeoutMs;
     await Promise.all(
       events.map(({ id, stream, event }) =>
         this.js.publish(this.subject(stream, event), encodeEvent(event), { msgID: id, timeout }),
@@ -152,7 +170,10 @@ export class NatsEventLog implements EventLog {
 
   /** Puts raw bytes on a stream, as a broken producer would. */
   async publishRaw(id: string, stream: EventStream, payload: string): Promise<void> {
-    await this.js.publish(this.subject(stream, null), payload, { msgID: id });
+    await this.js.publish(this.subject(stream, null), payload, {
+      msgID: id,
+      timeout: this.options.timeoutMs,
+    });
   }
 
   async fetch(stream: EventStream, max: number, waitMs: number): Promise<LogMessage[]> {
@@ -201,8 +222,9 @@ export class NatsEventLog implements EventLog {
       event,
       deliveries,
       ack: async () => {
-        await message.ackAck();
+        await message.ackAck({ timeout: this.options.timeoutMs });
       },
+      working: () => message.working(),
       retry: async () => {
         if (deliveries >= maxDeliver) {
           await this.deadLetter(stream, message, 'delivery limit reached');
@@ -219,11 +241,14 @@ export class NatsEventLog implements EventLog {
     h.set('Starling-Reason', reason);
     h.set('Starling-Original-Id', message.headers?.get('Nats-Msg-Id') || String(message.seq));
     h.set('Starling-Original-Subject', message.subject);
-    await this.js.publish(`${this.options.prefix}.dead.${stream}`, message.data, { headers: h });
+    await this.js.publish(`${this.options.prefix}.dead.${stream}`, message.data, {
+      headers: h,
+      timeout: this.options.timeoutMs,
+    });
     // A terminate sent as a request is confirmed by the server (as `ackAck` is for an ack), so the consumer's
     // counts are settled when this returns. NATS 2.9 takes no reason after +TERM; the dead letter carries it.
     const reply = (message as unknown as { reply?: string }).reply;
-    if (reply) await this.nc.request(reply, '+TERM', { timeout: 2_000 });
+    if (reply) await this.nc.request(reply, '+TERM', { timeout: this.options.timeoutMs });
     else message.term();
   }
 

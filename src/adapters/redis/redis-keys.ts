@@ -1,3 +1,5 @@
+import calculateSlot from 'cluster-key-slot';
+
 /**
  * Every key the Redis caches write, by shape. The prefix (`<namespace>:<kind>`) is spelled out in each key rather
  * than set as an ioredis `keyPrefix`, because Lua scripts receive their keys exactly as given.
@@ -7,8 +9,18 @@
  */
 export type TimelineEntriesKey = `${string}:{u:${bigint}}:list`;
 export type TimelineMetaKey = `${string}:{u:${bigint}}:state`;
+export type TimelinePulledKey = `${string}:{u:${bigint}}:pulled`;
+export type TimelineKeptOutKey = `${string}:{u:${bigint}}:out`;
 export type TweetBodyKey = `${string}:tweet:${bigint}`;
-export type CacheKey = TimelineEntriesKey | TimelineMetaKey | TweetBodyKey;
+/** One shard of the readers who have (or may have) a timeline under a prefix: a sorted set, see activeReadersKey. */
+export type ActiveReadersKey = `${string}:active:{a:${number}}`;
+export type CacheKey =
+  | TimelineEntriesKey
+  | TimelineMetaKey
+  | TimelinePulledKey
+  | TimelineKeptOutKey
+  | TweetBodyKey
+  | ActiveReadersKey;
 
 export interface TimelineKeys {
   /**
@@ -18,6 +30,10 @@ export interface TimelineKeys {
   entries: TimelineEntriesKey;
   /** Hash of `floor` and `complete`; its existence and expiry are the timeline's. */
   meta: TimelineMetaKey;
+  /** Set of the authors the reader pulls at read time; absent when empty, expires with the timeline. */
+  pulled: TimelinePulledKey;
+  /** Hash of the authors kept out after an unfollow; on its own expiry, timeline or not. */
+  keptOut: TimelineKeptOutKey;
 }
 
 /**
@@ -34,10 +50,26 @@ export function checkPrefix(prefix: string): string {
 export const timelineKeys = (prefix: string, userId: bigint): TimelineKeys => ({
   entries: `${prefix}:{u:${userId}}:list`,
   meta: `${prefix}:{u:${userId}}:state`,
+  pulled: `${prefix}:{u:${userId}}:pulled`,
+  keptOut: `${prefix}:{u:${userId}}:out`,
 });
+
+/**
+ * Shards of the active-reader index. A fanout page asks each shard once (ZMSCORE with that shard's readers), so a page
+ * costs at most this many commands whatever its size, spread over the nodes that own the shards — one round trip per
+ * node. Sixteen shards spread over a few masters evenly; a larger cluster would want more.
+ */
+export const ACTIVE_SHARDS = 16;
+
+/** A reader's shard: from the slot of the reader's hash tag, so the same reader always lands in the same shard. */
+export const activeShardOf = (userId: bigint): number => calculateSlot(`{u:${userId}}`) % ACTIVE_SHARDS;
+
+export const activeReadersKey = (prefix: string, shard: number): ActiveReadersKey =>
+  `${prefix}:active:{a:${shard}}`;
 
 export const tweetBodyKey = (prefix: string, tweetId: bigint): TweetBodyKey => `${prefix}:tweet:${tweetId}`;
 
 /** SCAN patterns matching exactly one cache's keys (a prefix is free of glob characters, see checkPrefix). */
 export const timelinePattern = (prefix: string) => `${prefix}:{u:*}:*`;
+export const activeReadersPattern = (prefix: string) => `${prefix}:active:{a:*}`;
 export const tweetBodyPattern = (prefix: string) => `${prefix}:tweet:*`;

@@ -1,4 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 import {
@@ -9,15 +10,31 @@ import {
   withDeadline,
 } from './redis-connection.js';
 import {
+  ACTIVE_SHARDS,
+  activeReadersKey,
+  activeReadersPattern,
+  activeShardOf,
   checkPrefix,
   type TimelineEntriesKey,
+  type TimelineKeptOutKey,
   type TimelineKeys,
   type TimelineMetaKey,
+  type TimelinePulledKey,
   timelineKeys,
   timelinePattern,
 } from './redis-keys.js';
 import { pipelinePerNode, unlinkMatching } from './redis-nodes.js';
-import { BEGIN, COMPLETE, INSERT, MERGE, READ, REMOVE, REMOVE_AUTHOR } from './timeline-scripts.js';
+import {
+  BEGIN,
+  COMPLETE,
+  FOLLOWED,
+  INSERT,
+  MERGE,
+  READ,
+  REMOVE,
+  SET_PULLED,
+  UNFOLLOWED,
+} from './timeline-scripts.js';
 
 export interface RedisTimelineCacheOptions {
   /** A connection from `openRedis`, standalone or cluster. */
@@ -49,11 +66,22 @@ const parsePairs = (items: string[]): TimelineEntry[] => {
   return out;
 };
 
+/**
+ * How often a process renews a reader's place in the active-reader index while that reader keeps reading. Members
+ * are pruned only once their expiry is {@link PRUNE_GRACE_MS} past, which is more than this: a member whose timeline
+ * still lives is never pruned, even with clocks apart by less than the difference.
+ */
+const VOUCH_EVERY_MS = 3_600_000;
+const PRUNE_GRACE_MS = 2 * VOUCH_EVERY_MS;
+/** How often a process that fans out sweeps expired members out of the index. */
+const PRUNE_EVERY_MS = 600_000;
+
 /** The Lua scripts of timeline-scripts.ts as commands (ioredis sends EVALSHA, and the script once per connection). */
 interface TimelineScripts {
   timelineInsert(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    keptOut: TimelineKeptOutKey,
     max: number,
     tweetId: string,
     authorId: string,
@@ -61,51 +89,91 @@ interface TimelineScripts {
   timelineRead(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
     before: string,
     after: string,
     limit: number,
     ttl: number,
     from: 'oldest' | '',
-  ): Promise<[string, string[]] | null>;
-  timelineBegin(entries: TimelineEntriesKey, meta: TimelineMetaKey, ttl: number): Promise<number>;
+  ): Promise<[string, string[], string[]] | null>;
+  timelineBegin(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    ttl: number,
+  ): Promise<number>;
   timelineComplete(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
     floor: string,
     max: number,
     ttl: number,
-    ...pairs: string[]
+    ...pulledAndPairs: (string | number)[]
   ): Promise<number>;
   timelineMerge(
     entries: TimelineEntriesKey,
     meta: TimelineMetaKey,
+    keptOut: TimelineKeptOutKey,
     max: number,
     ...pairs: string[]
   ): Promise<number>;
   timelineRemove(entries: TimelineEntriesKey, tweetId: string): Promise<number>;
-  timelineRemoveAuthor(entries: TimelineEntriesKey, meta: TimelineMetaKey, authorId: string): Promise<number>;
+  timelineUnfollowed(
+    entries: TimelineEntriesKey,
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
+    authorId: string,
+    ttl: number,
+  ): Promise<number>;
+  timelineFollowed(
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    keptOut: TimelineKeptOutKey,
+    authorId: string,
+    flag: '1' | '0',
+  ): Promise<number>;
+  timelineSetPulled(
+    meta: TimelineMetaKey,
+    pulled: TimelinePulledKey,
+    authorId: string,
+    flag: '1' | '0',
+  ): Promise<number>;
 }
 
 const SCRIPTS = {
-  timelineInsert: [INSERT, 2],
-  timelineRead: [READ, 2],
-  timelineBegin: [BEGIN, 2],
-  timelineComplete: [COMPLETE, 2],
-  timelineMerge: [MERGE, 2],
+  timelineInsert: [INSERT, 3],
+  timelineRead: [READ, 3],
+  timelineBegin: [BEGIN, 3],
+  timelineComplete: [COMPLETE, 4],
+  timelineMerge: [MERGE, 3],
   timelineRemove: [REMOVE, 1],
-  timelineRemoveAuthor: [REMOVE_AUTHOR, 2],
+  timelineUnfollowed: [UNFOLLOWED, 4],
+  timelineFollowed: [FOLLOWED, 3],
+  timelineSetPulled: [SET_PULLED, 2],
 } as const satisfies Record<keyof TimelineScripts, readonly [string, number]>;
 
 /**
  * Cached timelines in Redis (standalone or Cluster), with the contract of the in-process cache: exact id order above
  * 2^53, one entry per tweet, a cap with a floor, expiry refreshed only by reads, inserts only into timelines that
- * exist. Each operation on one timeline is one Lua script on one node; a fanout batch costs one pipelined round trip
- * per Redis node, however many readers it touches.
+ * exist. Each operation on one timeline is one Lua script on one node.
+ *
+ * Most followers have no timeline (they have not read lately), so fanout first asks an index of active readers: a
+ * sorted set per shard (see ACTIVE_SHARDS) of readers whose timeline may exist, scored by when that claim runs out.
+ * A page of a thousand followers costs one ZMSCORE per shard — one pipelined round trip per node — and then one
+ * script per active reader; an inactive follower costs no command of its own. The index is a superset of the
+ * timelines that exist: a reader joins it before their timeline is created, renews it while reading, and leaves it
+ * only well after the timeline expired.
  */
 export class RedisTimelineCache implements TimelineCache {
   private readonly redis: RedisClient & TimelineScripts;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  /** Readers this process put in the active index lately, so a read renews it at most once per VOUCH_EVERY_MS. */
+  private readonly vouched = new LRUCache<bigint, true>({ max: 1_000_000, ttl: VOUCH_EVERY_MS });
+  private lastPrune = 0;
 
   constructor(private readonly options: RedisTimelineCacheOptions) {
     this.prefix = checkPrefix(options.prefix);
@@ -126,8 +194,71 @@ export class RedisTimelineCache implements TimelineCache {
     return withDeadline(work, this.timeoutMs, `timeline cache ${what}`);
   }
 
+  /** Claims a place in the active index for the reader until the timeline could expire (never shortening one). */
+  private vouch(userId: bigint): Promise<unknown> {
+    this.vouched.set(userId, true);
+    const until = Date.now() + this.options.ttlMs;
+    return this.redis.zadd(
+      activeReadersKey(this.prefix, activeShardOf(userId)),
+      'GT',
+      until,
+      userId.toString(),
+    );
+  }
+
+  async activeAmong(userIds: readonly bigint[]): Promise<bigint[]> {
+    if (userIds.length === 0) return [];
+    const shards = new Map<number, bigint[]>();
+    for (const userId of new Set(userIds)) {
+      const shard = activeShardOf(userId);
+      const members = shards.get(shard);
+      if (members) members.push(userId);
+      else shards.set(shard, [userId]);
+    }
+    const asked = [...shards];
+    const replies = await this.bounded(
+      pipelinePerNode(this.redis, asked, {
+        key: ([shard]) => activeReadersKey(this.prefix, shard),
+        add: (pipeline, [shard, members]) =>
+          pipeline.zmscore(activeReadersKey(this.prefix, shard), ...members.map(String)),
+      }),
+      'activeAmong',
+    );
+    this.pruneNowAndThen();
+    return asked.flatMap(([, members], i) => {
+      const scores = (replies[i] ?? []) as (string | null)[];
+      return members.filter((_, j) => scores[j] != null);
+    });
+  }
+
+  /** Sweeps members whose claim ran out long ago; best effort, off the caller's path. */
+  private pruneNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const shards = Array.from({ length: ACTIVE_SHARDS }, (_, shard) => shard);
+    pipelinePerNode(this.redis, shards, {
+      key: (shard) => activeReadersKey(this.prefix, shard),
+      add: (pipeline, shard) =>
+        pipeline.zremrangebyscore(activeReadersKey(this.prefix, shard), '-inf', now - PRUNE_GRACE_MS),
+    }).catch(() => undefined);
+  }
+
   async read(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
-    const { entries, meta } = this.keys(userId);
+    // A reader of a timeline renews their place in the index now and then, beside the read (never on a miss: the
+    // rebuild does it first).
+    if (!this.vouched.has(userId)) {
+      const [found] = await Promise.all([
+        this.readWindow(userId, window),
+        this.bounded(this.vouch(userId), 'read'),
+      ]);
+      return found;
+    }
+    return this.readWindow(userId, window);
+  }
+
+  private async readWindow(userId: bigint, window: IdWindow): Promise<CachedTimeline | null> {
+    const { entries, meta, pulled } = this.keys(userId);
     // Both bounds exclusive; no id is below 0, so `before` 0 (or less) leaves nothing.
     const before = window.before === undefined ? '' : (window.before < 0n ? 0n : window.before).toString();
     const after = window.after === undefined || window.after < 0n ? '' : window.after.toString();
@@ -136,6 +267,7 @@ export class RedisTimelineCache implements TimelineCache {
       this.redis.timelineRead(
         entries,
         meta,
+        pulled,
         before,
         after,
         limit,
@@ -145,32 +277,59 @@ export class RedisTimelineCache implements TimelineCache {
       'read',
     );
     if (!found) return null;
-    const [floor, items] = found;
-    return { entries: parsePairs(items), floor: BigInt(floor) };
+    const [floor, items, authors] = found;
+    return { entries: parsePairs(items), floor: BigInt(floor), pulled: authors.map((id) => BigInt(id)) };
   }
 
   async beginRebuild(userId: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
-    await this.bounded(this.redis.timelineBegin(entries, meta, this.options.ttlMs), 'beginRebuild');
+    const { entries, meta, pulled } = this.keys(userId);
+    // In the index before the timeline exists, so no fanout can find the timeline but not the reader.
+    await this.bounded(this.vouch(userId), 'beginRebuild');
+    await this.bounded(this.redis.timelineBegin(entries, meta, pulled, this.options.ttlMs), 'beginRebuild');
   }
 
-  async completeRebuild(userId: bigint, rebuilt: readonly TimelineEntry[], floor: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
+  async completeRebuild(
+    userId: bigint,
+    rebuilt: readonly TimelineEntry[],
+    floor: bigint,
+    pulledAuthors: readonly bigint[] = [],
+  ): Promise<void> {
+    const { entries, meta, pulled, keptOut } = this.keys(userId);
     const { maxEntries, ttlMs } = this.options;
+    const authors = [...new Set(pulledAuthors)].map(String);
     await this.bounded(
-      this.redis.timelineComplete(entries, meta, floor.toString(), maxEntries, ttlMs, ...pairs(rebuilt)),
+      this.redis.timelineComplete(
+        entries,
+        meta,
+        pulled,
+        keptOut,
+        floor.toString(),
+        maxEntries,
+        ttlMs,
+        authors.length,
+        ...authors,
+        ...pairs(rebuilt),
+      ),
       'completeRebuild',
     );
   }
 
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
     const [tweetId, authorId] = pair(entry) as [string, string];
+    const active = await this.activeAmong(userIds);
     const replies = await this.bounded(
-      pipelinePerNode(this.redis, userIds, {
+      pipelinePerNode(this.redis, active, {
         key: (userId) => this.keys(userId).meta,
         add: (pipeline, userId) => {
-          const { entries, meta } = this.keys(userId);
-          scripted(pipeline).timelineInsert(entries, meta, this.options.maxEntries, tweetId, authorId);
+          const { entries, meta, keptOut } = this.keys(userId);
+          scripted(pipeline).timelineInsert(
+            entries,
+            meta,
+            keptOut,
+            this.options.maxEntries,
+            tweetId,
+            authorId,
+          );
         },
       }),
       'insert',
@@ -180,17 +339,18 @@ export class RedisTimelineCache implements TimelineCache {
 
   async merge(userId: bigint, merged: readonly TimelineEntry[]): Promise<void> {
     if (merged.length === 0) return;
-    const { entries, meta } = this.keys(userId);
+    const { entries, meta, keptOut } = this.keys(userId);
     await this.bounded(
-      this.redis.timelineMerge(entries, meta, this.options.maxEntries, ...pairs(merged)),
+      this.redis.timelineMerge(entries, meta, keptOut, this.options.maxEntries, ...pairs(merged)),
       'merge',
     );
   }
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
     const id = tweetId.toString();
+    const active = await this.activeAmong(userIds);
     await this.bounded(
-      pipelinePerNode(this.redis, userIds, {
+      pipelinePerNode(this.redis, active, {
         key: (userId) => this.keys(userId).entries,
         add: (pipeline, userId) => scripted(pipeline).timelineRemove(this.keys(userId).entries, id),
       }),
@@ -198,9 +358,39 @@ export class RedisTimelineCache implements TimelineCache {
     );
   }
 
-  async removeAuthor(userId: bigint, authorId: bigint): Promise<void> {
-    const { entries, meta } = this.keys(userId);
-    await this.bounded(this.redis.timelineRemoveAuthor(entries, meta, authorId.toString()), 'removeAuthor');
+  async setPulled(userIds: readonly bigint[], authorId: bigint, pulled: boolean): Promise<void> {
+    const author = authorId.toString();
+    await this.bounded(
+      pipelinePerNode(this.redis, userIds, {
+        key: (userId) => this.keys(userId).meta,
+        add: (pipeline, userId) => {
+          const keys = this.keys(userId);
+          scripted(pipeline).timelineSetPulled(keys.meta, keys.pulled, author, pulled ? '1' : '0');
+        },
+      }),
+      'setPulled',
+    );
+  }
+
+  async unfollowed(userId: bigint, authorId: bigint): Promise<void> {
+    const { entries, meta, pulled, keptOut } = this.keys(userId);
+    await this.bounded(
+      this.redis.timelineUnfollowed(entries, meta, pulled, keptOut, authorId.toString(), this.options.ttlMs),
+      'unfollowed',
+    );
+  }
+
+  async followed(userId: bigint, authorId: bigint, pulls: boolean): Promise<void> {
+    const { meta, pulled, keptOut } = this.keys(userId);
+    await this.bounded(
+      this.redis.timelineFollowed(meta, pulled, keptOut, authorId.toString(), pulls ? '1' : '0'),
+      'followed',
+    );
+  }
+
+  async forget(userId: bigint): Promise<void> {
+    const { entries, meta, pulled } = this.keys(userId);
+    await this.bounded(this.redis.unlink(entries, meta, pulled), 'forget');
   }
 
   /** Milliseconds the reader's timeline has left, or null if it has none (for operators and tests). */
@@ -212,6 +402,8 @@ export class RedisTimelineCache implements TimelineCache {
   /** Deletes this cache's keys (only those under its prefix) on every node; not bounded, it walks the keyspace. */
   async clear(): Promise<void> {
     await unlinkMatching(this.redis, timelinePattern(this.prefix));
+    await unlinkMatching(this.redis, activeReadersPattern(this.prefix));
+    this.vouched.clear();
   }
 
   /** Resolves if Redis (every master of a cluster) answers within `timeoutMs` (default 1 s); for readiness probes. */

@@ -1,11 +1,15 @@
 /**
- * Lua scripts for the timeline cache, so each operation on a reader's timeline is atomic. A timeline is two keys in
- * one hash slot:
+ * Lua scripts for the timeline cache, so each operation on a reader's timeline is atomic. A timeline is keys in one
+ * hash slot:
  *
  * - a list, newest first, of `tweet id, author id` pairs — two elements per entry, each the decimal id as given, which
  *   Redis stores as a 64-bit integer in the list's packed nodes (listpack): about 20 bytes an entry;
  * - a hash holding the floor (a tweet id) and whether the timeline is complete. The hash's existence is the
- *   timeline's existence; its expiry is the timeline's.
+ *   timeline's existence; its expiry is the timeline's;
+ * - a set of the authors the reader pulls (celebrities and crossing authors), absent when empty, expiring with it;
+ * - a hash of the authors kept out (unfollowed lately): their entries are refused, whatever brings them. It lives on
+ *   its own expiry, whether or not the timeline exists, so an entry racing the unfollow cannot come back through a
+ *   timeline created after it.
  *
  * Ids are compared as decimal strings without leading zeros — the longer is larger, equal lengths compare by bytes —
  * so order is exact however large the id (Lua's numbers are doubles). List positions are found by binary search on
@@ -64,12 +68,22 @@ local function trim(list, meta, floor, max)
   return floor
 end
 
--- Merges the pairs ARGV[first..], newest first, into the list: one entry per tweet, none below the floor, at most max.
-local function merge(list, meta, floor, max, first)
+-- The authors kept out of a timeline, as a Lua set.
+local function kept_out(out)
+  local gone = {}
+  local flat = redis.call('HGETALL', out)
+  for i = 1, #flat, 2 do gone[flat[i]] = true end
+  return gone
+end
+
+-- Merges the pairs ARGV[first..], newest first, into the list: one entry per tweet, none below the floor, none by an
+-- author kept out, at most max.
+local function merge(list, meta, out, floor, max, first)
+  local gone = kept_out(out)
   local current = redis.call('LRANGE', list, 0, -1)
-  local out = {}
+  local kept = {}
   local i, j = 1, first
-  while #out < 2 * max and (i <= #current or j < #ARGV) do
+  while #kept < 2 * max and (i <= #current or j < #ARGV) do
     local take_current
     if i > #current then take_current = false
     elseif j >= #ARGV then take_current = true
@@ -83,54 +97,65 @@ local function merge(list, meta, floor, max, first)
       tweet, author = ARGV[j], ARGV[j + 1]
       j = j + 2
     end
-    if not older(tweet, floor) then
-      out[#out + 1] = tweet
-      out[#out + 1] = author
+    if not older(tweet, floor) and not gone[author] then
+      kept[#kept + 1] = tweet
+      kept[#kept + 1] = author
     end
   end
   redis.call('DEL', list)
-  push(list, out, 'RPUSH')
-  if #out == 2 * max and (i <= #current or j < #ARGV) then
-    floor = out[#out - 1]
+  push(list, kept, 'RPUSH')
+  if #kept == 2 * max and (i <= #current or j < #ARGV) then
+    floor = kept[#kept - 1]
     redis.call('HSET', meta, 'floor', floor)
   end
   return floor
 end
 
--- The list lives exactly as long as the hash: fanout never extends a timeline.
+-- The list (and the pulled set) live exactly as long as the hash: fanout never extends a timeline.
 local function follow_expiry(list, meta)
   local ttl = redis.call('PTTL', meta)
   if ttl > 0 then redis.call('PEXPIRE', list, ttl) end
 end
+
+-- Puts the author in or out of the reader's pulled set, if the timeline exists (complete or not).
+local function set_pulled(meta, pulled, author, flag)
+  if redis.call('EXISTS', meta) == 0 then return 0 end
+  if flag == '1' then redis.call('SADD', pulled, author) else redis.call('SREM', pulled, author) end
+  follow_expiry(pulled, meta)
+  return 1
+end
 `;
 
 /**
- * KEYS: list, meta. ARGV: max, tweet id, author id → 1 if the timeline exists and took the entry (not below its
- * floor, not there already), else 0.
+ * KEYS: list, meta, kept out. ARGV: max, tweet id, author id → 1 if the timeline exists and took the entry (not below
+ * its floor, not there already, not by an author kept out), else 0.
  */
 export const INSERT = `${HELPERS}
 local floor = redis.call('HGET', KEYS[2], 'floor')
 if not floor or older(ARGV[2], floor) then return 0 end
+if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return 0 end
 local added = add(KEYS[1], ARGV[2], ARGV[3])
 trim(KEYS[1], KEYS[2], floor, tonumber(ARGV[1]))
 follow_expiry(KEYS[1], KEYS[2])
 return added`;
 
 /**
- * KEYS: list, meta. ARGV: before (exclusive; '' for none), after (exclusive; '' for none), limit, ttl, 'oldest' to
- * take the page from the window's oldest end (else '') → nil on a miss, else { floor, { tweet id, author id, … } }
- * newest first.
+ * KEYS: list, meta, pulled. ARGV: before (exclusive; '' for none), after (exclusive; '' for none), limit, ttl,
+ * 'oldest' to take the page from the window's oldest end (else '') → nil on a miss, else { floor, { tweet id,
+ * author id, … } newest first, { pulled author, … } }.
  */
 export const READ = `${HELPERS}
 local meta = redis.call('HMGET', KEYS[2], 'floor', 'complete')
 if not meta[1] or meta[2] ~= '1' then return false end
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+local pulled = redis.call('SMEMBERS', KEYS[3])
 local n = redis.call('LLEN', KEYS[1]) / 2
 local start = 0
 if ARGV[1] ~= '' then start = first_older(KEYS[1], n, ARGV[1]) end
 local limit = tonumber(ARGV[3])
-if limit <= 0 or start >= n then return { meta[1], {} } end
+if limit <= 0 or start >= n then return { meta[1], {}, pulled } end
 if ARGV[5] == 'oldest' then
   -- The entries newer than after end where the first one not newer than it starts.
   local stop = n
@@ -139,33 +164,34 @@ if ARGV[5] == 'oldest' then
     if stop > 0 and redis.call('LINDEX', KEYS[1], 2 * (stop - 1)) == ARGV[2] then stop = stop - 1 end
   end
   local from = math.max(start, stop - limit)
-  if from >= stop then return { meta[1], {} } end
-  return { meta[1], redis.call('LRANGE', KEYS[1], 2 * from, 2 * stop - 1) }
+  if from >= stop then return { meta[1], {}, pulled } end
+  return { meta[1], redis.call('LRANGE', KEYS[1], 2 * from, 2 * stop - 1), pulled }
 end
 local items = redis.call('LRANGE', KEYS[1], 2 * start, 2 * (start + limit) - 1)
-if ARGV[2] == '' then return { meta[1], items } end
+if ARGV[2] == '' then return { meta[1], items, pulled } end
 local newer = {}
 for i = 1, #items, 2 do
   if not older(ARGV[2], items[i]) then break end
   newer[#newer + 1] = items[i]
   newer[#newer + 1] = items[i + 1]
 end
-return { meta[1], newer }`;
+return { meta[1], newer, pulled }`;
 
 /**
- * KEYS: list, meta. ARGV: ttl. Makes an empty, incomplete timeline unless one exists. A list outliving its hash
- * (they expire within a millisecond of each other) is dropped, so no stale entry joins the new timeline.
+ * KEYS: list, meta, pulled. ARGV: ttl. Makes an empty, incomplete timeline unless one exists. A list (or pulled set)
+ * outliving its hash (they expire within a millisecond of each other) is dropped, so nothing stale joins the new one.
  */
 export const BEGIN = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('HSET', KEYS[2], 'floor', '0', 'complete', '0')
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return 1`;
 
 /**
- * KEYS: list, meta. ARGV: floor, max, ttl, tweet id, author id, … (newest first). Merges a rebuild into what fanout
- * wrote meanwhile and marks the timeline complete.
+ * KEYS: list, meta, pulled, kept out. ARGV: floor, max, ttl, n, n pulled authors, then tweet id, author id, …
+ * (newest first). Merges a rebuild into what fanout wrote meanwhile (the pulled authors too: a crossing may have
+ * added one while the rebuild read), leaving out authors kept out, and marks the timeline complete.
  */
 export const COMPLETE = `${HELPERS}
 local current = redis.call('HGET', KEYS[2], 'floor')
@@ -173,16 +199,25 @@ if not current then return 0 end
 local floor = ARGV[1]
 if older(floor, current) then floor = current end
 redis.call('HSET', KEYS[2], 'floor', floor, 'complete', '1')
-merge(KEYS[1], KEYS[2], floor, tonumber(ARGV[2]), 4)
+local n = tonumber(ARGV[4])
+local gone = kept_out(KEYS[4])
+for i = 5, 4 + n do
+  if not gone[ARGV[i]] then redis.call('SADD', KEYS[3], ARGV[i]) end
+end
+merge(KEYS[1], KEYS[2], KEYS[4], floor, tonumber(ARGV[2]), 5 + n)
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return 1`;
 
-/** KEYS: list, meta. ARGV: max, tweet id, author id, … (newest first). Adds entries to an existing timeline. */
+/**
+ * KEYS: list, meta, kept out. ARGV: max, tweet id, author id, … (newest first). Adds entries to an existing timeline,
+ * but none by an author kept out.
+ */
 export const MERGE = `${HELPERS}
 local floor = redis.call('HGET', KEYS[2], 'floor')
 if not floor then return 0 end
-merge(KEYS[1], KEYS[2], floor, tonumber(ARGV[1]), 2)
+merge(KEYS[1], KEYS[2], KEYS[3], floor, tonumber(ARGV[1]), 2)
 follow_expiry(KEYS[1], KEYS[2])
 return 1`;
 
@@ -197,8 +232,14 @@ redis.call('LSET', KEYS[1], 2 * at - 1, '-')
 redis.call('LREM', KEYS[1], 2, '-')
 return 1`;
 
-/** KEYS: list, meta. ARGV: author id. Removes every entry by that author. */
-export const REMOVE_AUTHOR = `${HELPERS}
+/**
+ * KEYS: list, meta, pulled, kept out. ARGV: author id, ttl. The reader unfollowed the author: every entry by them
+ * goes, they leave the pulled set, and they are kept out for `ttl` (whether or not a timeline exists now).
+ */
+export const UNFOLLOWED = `${HELPERS}
+redis.call('HSET', KEYS[4], ARGV[1], '1')
+redis.call('PEXPIRE', KEYS[4], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[1])
 local current = redis.call('LRANGE', KEYS[1], 0, -1)
 local kept = {}
 for i = 1, #current, 2 do
@@ -212,3 +253,15 @@ redis.call('DEL', KEYS[1])
 push(KEYS[1], kept, 'RPUSH')
 follow_expiry(KEYS[1], KEYS[2])
 return (#current - #kept) / 2`;
+
+/**
+ * KEYS: meta, pulled, kept out. ARGV: author id, pulled ('1' or '0'). The reader follows the author (again): their
+ * entries are let in, and they join (or leave) the pulled set.
+ */
+export const FOLLOWED = `${HELPERS}
+redis.call('HDEL', KEYS[3], ARGV[1])
+return set_pulled(KEYS[1], KEYS[2], ARGV[1], ARGV[2])`;
+
+/** KEYS: meta, pulled. ARGV: author id, pulled ('1' or '0'). A crossing author joins (or leaves) the pulled set. */
+export const SET_PULLED = `${HELPERS}
+return set_pulled(KEYS[1], KEYS[2], ARGV[1], ARGV[2])`;

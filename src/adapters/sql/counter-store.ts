@@ -1,12 +1,12 @@
-import type { CelebrityRule, FanoutMode } from '../../domain/model.js';
+import type { CelebrityRule } from '../../domain/fanout-mode.js';
 import type {
   CountedChanges,
   CounterChange,
   CounterOutcome,
   CounterStore,
 } from '../../ports/counter-store.js';
-import { enqueue } from './outbox.js';
-import { idParam, idsParam, type SqlClient, type SqlExecutor, toBigInt } from './sql-client.js';
+import { moveFollowers } from './fanout-modes.js';
+import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
 
 type Column = CounterChange['counter'];
 
@@ -58,7 +58,7 @@ export class SqlCounterStore implements CounterStore {
       for (const row of summed(batch.flatMap((entry) => (applied.has(entry.eventId) ? entry.changes : [])))) {
         // Table and column names come from the CounterChange type, never from input.
         if (row.column === 'followers_count') {
-          if (await this.followersChanged(tx, row.id, row.delta)) modeChanged.push(row.id);
+          if (await moveFollowers(tx, this.rule, row.id, row.delta)) modeChanged.push(row.id);
         } else {
           await tx.query(`UPDATE ${row.table} SET ${row.column} = ${row.column} + $2 WHERE id = $1::bigint`, [
             idParam(row.id),
@@ -68,31 +68,5 @@ export class SqlCounterStore implements CounterStore {
       }
       return { applied: [...applied], modeChanged };
     });
-  }
-
-  /**
-   * Moves the follower count and, with it, the fanout mode: `pull` at the threshold, `demoting` (on the way back to
-   * `push`) only below `threshold - margin`. Whether the mode moved, read against the row locked first.
-   */
-  private async followersChanged(tx: SqlExecutor, accountId: bigint, delta: number): Promise<boolean> {
-    const [locked] = await tx.query<{ fanout_mode: FanoutMode }>(
-      'SELECT fanout_mode FROM accounts WHERE id = $1::bigint FOR NO KEY UPDATE',
-      [idParam(accountId)],
-    );
-    const [updated] = await tx.query<{ fanout_mode: FanoutMode }>(
-      `UPDATE accounts SET followers_count = followers_count + $2,
-         fanout_mode = CASE
-           WHEN followers_count + $2 >= $3 THEN 'pull'
-           WHEN fanout_mode = 'pull' AND followers_count + $2 < $4 THEN 'demoting'
-           ELSE fanout_mode END
-        WHERE id = $1::bigint
-        RETURNING fanout_mode`,
-      [idParam(accountId), delta, this.rule.threshold, this.rule.threshold - this.rule.margin],
-    );
-    if (!locked || !updated) return false;
-    if (locked.fanout_mode === 'pull' && updated.fanout_mode === 'demoting') {
-      await enqueue(tx, { stream: 'fanout', event: { type: 'author.demoted', authorId: accountId } });
-    }
-    return locked.fanout_mode !== updated.fanout_mode;
   }
 }

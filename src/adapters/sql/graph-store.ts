@@ -1,6 +1,8 @@
 import type { IdWindow } from '../../domain/model.js';
+import type { FanoutMode } from '../../domain/fanout-mode.js';
 import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
+import { modeForNewFollow } from './fanout-modes.js';
 import { enqueue } from './outbox.js';
 import {
   idParam,
@@ -26,16 +28,17 @@ const toListItem = (row: ListRow): FollowListItem => ({
 export class SqlGraphStore implements GraphStore {
   constructor(private readonly db: SqlClient) {}
 
-  follow(edge: FollowEdge, event: OutboxEntry): Promise<boolean> {
+  follow(edge: FollowEdge, event: OutboxEntry): Promise<FanoutMode | null> {
     return this.db.transaction(async (tx) => {
+      const mode = await modeForNewFollow(tx, edge.followeeId);
       const inserted = await tx.query(
         `INSERT INTO follows (follower_id, followee_id, id, created_at) VALUES ($1::bigint, $2::bigint, $3::bigint, $4)
          ON CONFLICT DO NOTHING RETURNING 1`,
         [idParam(edge.followerId), idParam(edge.followeeId), idParam(edge.id), edge.createdAt],
       );
-      if (inserted.length === 0) return false;
+      if (inserted.length === 0) return null;
       await enqueue(tx, event);
-      return true;
+      return mode;
     });
   }
 
@@ -49,14 +52,6 @@ export class SqlGraphStore implements GraphStore {
       await enqueue(tx, event);
       return true;
     });
-  }
-
-  async completeDemotion(authorId: bigint): Promise<boolean> {
-    const rows = await this.db.query(
-      `UPDATE accounts SET fanout_mode = 'push' WHERE id = $1::bigint AND fanout_mode = 'demoting' RETURNING 1`,
-      [idParam(authorId)],
-    );
-    return rows.length > 0;
   }
 
   async followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]> {
@@ -109,14 +104,5 @@ export class SqlGraphStore implements GraphStore {
       [idParam(followerId), idsParam(candidates)],
     );
     return new Set(rows.map((row) => toBigInt(row.followee_id)));
-  }
-
-  async celebritiesFollowedBy(followerId: bigint): Promise<bigint[]> {
-    const rows = await this.db.query<{ id: unknown }>(
-      `SELECT a.id FROM follows f JOIN accounts a ON a.id = f.followee_id
-        WHERE f.follower_id = $1::bigint AND a.fanout_mode <> 'push'`,
-      [idParam(followerId)],
-    );
-    return rows.map((row) => toBigInt(row.id));
   }
 }

@@ -6,6 +6,8 @@ const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url);
 
 /** An arbitrary constant: the advisory lock that keeps two processes from migrating at once. */
 const MIGRATION_LOCK = 4_711_042;
+/** A migration may rewrite a large table, and waits for another process's migration: not the usual statement bound. */
+const MIGRATION_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Applies every migration not yet applied, in file-name order, each in its own transaction. Safe to run from several
@@ -19,14 +21,17 @@ export async function migrate(db: SqlClient): Promise<string[]> {
   const applied: string[] = [];
   for (const file of files) {
     const sql = await readFile(new URL(file, MIGRATIONS_DIR), 'utf8');
-    const ran = await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file]);
-      if (done.length > 0) return false;
-      await tx.exec(sql);
-      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
-      return true;
-    });
+    const ran = await db.transaction(
+      async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file]);
+        if (done.length > 0) return false;
+        await tx.exec(sql);
+        await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
+        return true;
+      },
+      { timeoutMs: MIGRATION_TIMEOUT_MS },
+    );
     if (ran) applied.push(file);
   }
   return applied;

@@ -3,7 +3,8 @@ import type { Clock } from '../../ports/clock.js';
 import type { Outbox, OutboxEntry, OutboxRecord } from '../../ports/outbox.js';
 import { idsParam, type SqlClient, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
-const CHANNEL = 'starling_outbox';
+/** Relays LISTEN here; every outbox write notifies it (delivered at commit). */
+export const OUTBOX_CHANNEL = 'starling_outbox';
 
 /**
  * The outbox write as part of a larger statement: a data-modifying CTE named `queued`, and the notification, to be
@@ -12,7 +13,7 @@ const CHANNEL = 'starling_outbox';
 export const outboxCte = (first: number) =>
   `queued AS (INSERT INTO outbox (stream, payload) VALUES ($${first}, $${first + 1}) RETURNING id)`;
 export const outboxNotify = (first: number) => `SELECT pg_notify($${first + 2}, '') FROM queued`;
-export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), CHANNEL];
+export const outboxParams = (entry: OutboxEntry) => [entry.stream, encodeEvent(entry.event), OUTBOX_CHANNEL];
 
 /** Writes an event inside the caller's transaction; the NOTIFY is delivered to relays only when it commits. */
 export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void> {
@@ -78,7 +79,7 @@ export class SqlOutbox implements Outbox {
 
   async waitForWork(timeoutMs: number) {
     if (this.unlisten === null) {
-      this.unlisten = await this.db.listen(CHANNEL, () => {
+      this.unlisten = await this.db.listen(OUTBOX_CHANNEL, () => {
         this.notified = true;
         this.wake?.();
       });

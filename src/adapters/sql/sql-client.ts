@@ -11,8 +11,13 @@ export interface SqlExecutor {
   exec(script: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /** Bound on each statement of this transaction, instead of the client's own (migrations take longer). */
+  timeoutMs?: number;
+}
+
 export interface SqlClient extends SqlExecutor {
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Calls `onNotify` for every NOTIFY on `channel` until the returned function is called. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { IdWindow, TimelineEntry, Tweet } from '../../domain/model.js';
-import type { OutboxEntry } from '../../ports/outbox.js';
+import type { AuthorEvent, OutboxEntry } from '../../ports/outbox.js';
 import type {
   CreateOutcome,
   Engagement,
@@ -12,7 +12,15 @@ import type {
   RebuiltTimeline,
   TweetStore,
 } from '../../ports/tweet-store.js';
-import { enqueue, outboxCte, outboxNotify, outboxParams } from './outbox.js';
+import {
+  authorOutboxCte,
+  authorOutboxNotify,
+  authorOutboxParams,
+  enqueueForAuthor,
+  isPulledSql,
+  NOT_PUSHED,
+} from './fanout-modes.js';
+import { enqueue } from './outbox.js';
 import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
 import {
   idParam,
@@ -64,11 +72,11 @@ async function claimKey(
 }
 
 /**
- * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles, $12 visibility): its words, plus '#tag' and
+ * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles, $11 visibility): its words, plus '#tag' and
  * '@handle' lexemes, the handles only of accounts that exist (as in tweet_mentions). The same rule as migration 007's
  * backfill. An unlisted tweet gets an empty document: search is a public place.
  */
-const SEARCH_DOCUMENT = `CASE WHEN $12 = 'public' THEN to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
+const SEARCH_DOCUMENT = `CASE WHEN $11 = 'public' THEN to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
     SELECT '#' || tag FROM unnest($7::text[]) tag
     UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[]))) ELSE ''::tsvector END`;
 
@@ -89,27 +97,40 @@ export class SqlTweetStore implements TweetStore {
   constructor(private readonly db: SqlClient) {}
 
   /**
-   * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row — atomic without
-   * a transaction, in one round trip. With an idempotency key, the key is claimed first, in a transaction with it.
+   * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row (on the stream the
+   * author's fanout mode routes it to) — atomic without a transaction, in one round trip, and nothing is written when
+   * the tweet replies to one that is not active. It returns what a read would: the handles it linked and the tags, in
+   * the order {@link TWEET_COLUMNS} gives them. With an idempotency key, the key is claimed first, in a transaction
+   * with it.
    */
-  create(tweet: NewTweet, event: OutboxEntry, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
-    const id = idParam(tweet.id);
-    const write = (db: SqlExecutor) =>
-      db.query(
+  create(tweet: NewTweet, event: AuthorEvent, idempotency?: IdempotencyClaim): Promise<CreateOutcome | null> {
+    const write = async (db: SqlExecutor): Promise<CreateOutcome | null> => {
+      const [row] = await db.query<{
+        created: boolean;
+        mention_ids: unknown[];
+        hashtags: string[];
+        reply_to_author_id: unknown;
+      }>(
         `WITH tweet AS (
            INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search,
                                visibility, language, spoiler_text, sensitive)
-           VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT},
-                   $12, $13, $14, $15)
+           SELECT $1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT}, $11, $12, $13, $14
+            WHERE $4::bigint IS NULL OR EXISTS (SELECT 1 FROM tweets WHERE id = $4::bigint AND status = 'ACTIVE')
+           RETURNING id
          ), mentions AS (
            INSERT INTO tweet_mentions (tweet_id, account_id)
-           SELECT $1::bigint, id FROM accounts WHERE lower(handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
+           SELECT tweet.id, a.id FROM tweet, accounts a WHERE lower(a.handle) = ANY($8::text[]) ON CONFLICT DO NOTHING
          ), hashtags AS (
-           INSERT INTO tweet_hashtags (tweet_id, tag) SELECT $1::bigint, unnest($7::text[]) ON CONFLICT DO NOTHING
-         ), ${outboxCte(9)}
-         ${outboxNotify(9)}`,
+           INSERT INTO tweet_hashtags (tweet_id, tag) SELECT tweet.id, tag FROM tweet, unnest($7::text[]) tag
+           ON CONFLICT DO NOTHING
+         ), ${authorOutboxCte(9, '$2::bigint', 'tweet')}
+         SELECT EXISTS (SELECT 1 FROM tweet) AS created,
+                ARRAY(SELECT a.id FROM accounts a WHERE lower(a.handle) = ANY($8::text[]) ORDER BY a.id) AS mention_ids,
+                (SELECT p.author_id FROM tweets p WHERE p.id = $4::bigint) AS reply_to_author_id,
+                ARRAY(SELECT DISTINCT tag FROM unnest($7::text[]) tag ORDER BY tag) AS hashtags,
+                (${authorOutboxNotify(9)}) AS notified`,
         [
-          id,
+          idParam(tweet.id),
           idParam(tweet.authorId),
           tweet.text,
           tweet.replyToId === null ? null : idParam(tweet.replyToId),
@@ -117,20 +138,40 @@ export class SqlTweetStore implements TweetStore {
           tweet.createdAt,
           tweet.hashtags,
           tweet.mentions,
-          ...outboxParams(event),
+          ...authorOutboxParams(event),
           tweet.visibility,
           tweet.language,
           tweet.spoilerText,
           tweet.sensitive,
         ],
       );
-    const created: CreateOutcome = { created: true, tweetId: tweet.id };
-    if (!idempotency) return write(this.db).then(() => created);
-    return this.db.transaction(async (tx): Promise<CreateOutcome> => {
+      if (!row?.created) return null;
+      const written: Tweet = {
+        id: tweet.id,
+        authorId: tweet.authorId,
+        text: tweet.text,
+        status: 'ACTIVE',
+        replyToId: tweet.replyToId,
+        replyToAuthorId: row.reply_to_author_id == null ? null : toBigInt(row.reply_to_author_id),
+        retweetOfId: tweet.retweetOfId,
+        visibility: tweet.visibility,
+        language: tweet.language,
+        spoilerText: tweet.spoilerText,
+        sensitive: tweet.sensitive,
+        likeCount: 0,
+        retweetCount: 0,
+        replyCount: 0,
+        createdAt: tweet.createdAt,
+        mentionIds: row.mention_ids.map(toBigInt),
+        hashtags: row.hashtags,
+      };
+      return { created: true, tweet: written };
+    };
+    if (!idempotency) return write(this.db);
+    return this.db.transaction(async (tx): Promise<CreateOutcome | null> => {
       const earlier = await claimKey(tx, tweet, idempotency);
       if (earlier) return earlier;
-      await write(tx);
-      return created;
+      return write(tx);
     });
   }
 
@@ -143,7 +184,7 @@ export class SqlTweetStore implements TweetStore {
     return new Map(rows.map((row) => [toBigInt(row.id), toTweet(row)]));
   }
 
-  markDeleted(authorId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+  markDeleted(authorId: bigint, tweetId: bigint, event: AuthorEvent): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const updated = await tx.query(
         `UPDATE tweets SET status = 'DELETED'
@@ -151,7 +192,7 @@ export class SqlTweetStore implements TweetStore {
         [idParam(tweetId), idParam(authorId)],
       );
       if (updated.length === 0) return false;
-      await enqueue(tx, event);
+      await enqueueForAuthor(tx, event);
       return true;
     });
   }
@@ -178,13 +219,13 @@ export class SqlTweetStore implements TweetStore {
 
   async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
     // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
-    // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Celebrities come
-    // from their partial index (a handful of rows), not from a join that would scan every account.
-    const rows = await this.db.query<EntryRow & { floor: unknown }>(
+    // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Pulled authors
+    // come from their partial index (a handful of rows), not from a join that would scan every account; the same
+    // statement names the followees the reader pulls, in one more row.
+    const rows = await this.db.query<EntryRow & { floor: unknown; pulled: unknown[] | null }>(
       `WITH sources AS (
          SELECT f.followee_id AS author_id FROM follows f
-          WHERE f.follower_id = $1::bigint
-            AND f.followee_id NOT IN (SELECT id FROM accounts WHERE fanout_mode = 'pull')
+          WHERE f.follower_id = $1::bigint AND f.followee_id NOT IN (${NOT_PUSHED})
          UNION ALL SELECT $1::bigint
        ), recent AS (
          SELECT t.id, t.author_id, t.rn FROM sources s
@@ -195,18 +236,25 @@ export class SqlTweetStore implements TweetStore {
            ) newest
          ) t
        )
-       SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor
-         FROM recent ORDER BY id DESC LIMIT $3`,
+       (SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor, NULL::bigint[] AS pulled
+          FROM recent ORDER BY id DESC LIMIT $3)
+       UNION ALL
+       SELECT NULL, NULL, NULL, ARRAY(
+         SELECT f.followee_id FROM follows f
+          WHERE f.follower_id = $1::bigint
+            AND f.followee_id IN (SELECT id FROM accounts WHERE ${isPulledSql('fanout_mode')}))`,
       [idParam(readerId), perAuthor, limit],
     );
-    let floor = rows[0]?.floor == null ? 0n : toBigInt(rows[0].floor);
-    const last = rows.at(-1);
-    if (rows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
-    const entries = rows.map(toEntry).filter((e) => e.tweetId >= floor);
-    return { entries, floor };
+    const pulledRow = rows.find((row) => row.pulled !== null);
+    const entryRows = rows.filter((row) => row.pulled === null);
+    let floor = entryRows[0]?.floor == null ? 0n : toBigInt(entryRows[0].floor);
+    const last = entryRows.at(-1);
+    if (entryRows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
+    const entries = entryRows.map(toEntry).filter((e) => e.tweetId >= floor);
+    return { entries, floor, pulled: (pulledRow?.pulled ?? []).map(toBigInt) };
   }
 
-  retweet(retweet: NewRetweet, event: OutboxEntry): Promise<{ created: boolean; tweetId: bigint } | null> {
+  retweet(retweet: NewRetweet, event: AuthorEvent): Promise<{ created: boolean; tweetId: bigint } | null> {
     return this.db.transaction(async (tx) => {
       const [author, original] = [idParam(retweet.authorId), idParam(retweet.retweetOfId)];
       // The partial unique index admits one live retweet per account and original; a concurrent second one waits
@@ -220,7 +268,7 @@ export class SqlTweetStore implements TweetStore {
         [idParam(retweet.id), author, original, retweet.createdAt, retweet.visibility],
       );
       if (inserted.length > 0) {
-        await enqueue(tx, event);
+        await enqueueForAuthor(tx, event);
         return { created: true, tweetId: retweet.id };
       }
       const [existing] = await tx.query<{ id: unknown }>(
@@ -234,7 +282,7 @@ export class SqlTweetStore implements TweetStore {
   undoRetweet(
     authorId: bigint,
     originalId: bigint,
-    eventFor: (retweetId: bigint) => OutboxEntry,
+    eventFor: (retweetId: bigint) => AuthorEvent,
   ): Promise<bigint | null> {
     return this.db.transaction(async (tx) => {
       const [undone] = await tx.query<{ id: unknown }>(
@@ -244,7 +292,7 @@ export class SqlTweetStore implements TweetStore {
       );
       if (!undone) return null;
       const retweetId = toBigInt(undone.id);
-      await enqueue(tx, eventFor(retweetId));
+      await enqueueForAuthor(tx, eventFor(retweetId));
       return retweetId;
     });
   }
