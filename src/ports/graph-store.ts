@@ -1,5 +1,5 @@
-import type { IdWindow } from '../domain/model.js';
 import type { FanoutMode } from '../domain/fanout-mode.js';
+import type { IdWindow } from '../domain/model.js';
 import type { OutboxEntry } from './outbox.js';
 
 export interface FollowEdge {

@@ -1,4 +1,4 @@
-import type { IdWindow, TimelineEntry, Tweet, Visibility } from '../domain/model.js';
+import type { Account, IdWindow, TimelineEntry, Tweet, Visibility } from '../domain/model.js';
 import type { AuthorEvent, OutboxEntry } from './outbox.js';
 
 export interface NewTweet {
@@ -125,5 +125,6 @@ export interface IdempotencyClaim {
 }
 
 export type CreateOutcome =
-  | { created: true; tweet: Tweet }
+  /** The tweet as written, and the accounts it mentions (read by the same statement). */
+  | { created: true; tweet: Tweet; mentioned: Account[] }
   | { created: false; tweetId: bigint; requestHash: string };

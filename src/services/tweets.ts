@@ -111,15 +111,19 @@ export function createTweetService(deps: TweetDeps) {
         }
         return { view: await view(outcome.tweetId, authorId), created: false };
       }
-      // The answer is what was written: a new tweet has no likes, retweets or replies, and its accounts are known.
-      const accounts = await deps.authors.byIds([authorId, ...outcome.tweet.mentionIds]);
-      const author = accounts.get(authorId);
+      // The answer is what was written: a new tweet has no likes, retweets or replies, and the statement read the
+      // accounts it mentions; its author is almost always known here already.
+      const author = (await deps.authors.byIds([authorId])).get(authorId);
       if (!author) throw notFound('account');
-      const mentions = outcome.tweet.mentionIds.flatMap((mentioned) => accounts.get(mentioned) ?? []);
-      return {
-        view: { tweet: outcome.tweet, author, mentions, retweetOf: null, liked: false, retweeted: false },
-        created: true,
+      const written = {
+        tweet: outcome.tweet,
+        author,
+        mentions: outcome.mentioned,
+        retweetOf: null,
+        liked: false,
+        retweeted: false,
       };
+      return { view: written, created: true };
     },
 
     get: (id: bigint, viewerId: bigint | null): Promise<TweetView> => view(id, viewerId),

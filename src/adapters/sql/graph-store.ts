@@ -1,5 +1,5 @@
-import type { IdWindow } from '../../domain/model.js';
 import type { FanoutMode } from '../../domain/fanout-mode.js';
+import type { IdWindow } from '../../domain/model.js';
 import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { modeForNewFollow } from './fanout-modes.js';

@@ -21,7 +21,15 @@ import {
   NOT_PUSHED,
 } from './fanout-modes.js';
 import { enqueue } from './outbox.js';
-import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
+import {
+  type AccountRow,
+  type EntryRow,
+  TWEET_COLUMNS,
+  type TweetRow,
+  toAccount,
+  toEntry,
+  toTweet,
+} from './rows.js';
 import {
   idParam,
   idsParam,
@@ -80,6 +88,10 @@ const SEARCH_DOCUMENT = `CASE WHEN $11 = 'public' THEN to_tsvector('simple', $3)
     SELECT '#' || tag FROM unnest($7::text[]) tag
     UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[]))) ELSE ''::tsvector END`;
 
+/** The accounts a new tweet mentions ($8, lower-cased handles), as JSON rows: ids as text, to keep all 64 bits. */
+const MENTIONED_ACCOUNTS = `SELECT a.id::text AS id, a.handle, a.display_name, a.created_at, a.followers_count,
+    a.following_count, a.tweets_count, a.fanout_mode FROM accounts a WHERE lower(a.handle) = ANY($8::text[])`;
+
 /**
  * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
  * `limit` rows each), then merged. $1 is the authors' query; $2/$3 bound the ids; $4 is the limit.
@@ -107,7 +119,7 @@ export class SqlTweetStore implements TweetStore {
     const write = async (db: SqlExecutor): Promise<CreateOutcome | null> => {
       const [row] = await db.query<{
         created: boolean;
-        mention_ids: unknown[];
+        mentioned: AccountRow[];
         hashtags: string[];
         reply_to_author_id: unknown;
       }>(
@@ -125,7 +137,7 @@ export class SqlTweetStore implements TweetStore {
            ON CONFLICT DO NOTHING
          ), ${authorOutboxCte(9, '$2::bigint', 'tweet')}
          SELECT EXISTS (SELECT 1 FROM tweet) AS created,
-                ARRAY(SELECT a.id FROM accounts a WHERE lower(a.handle) = ANY($8::text[]) ORDER BY a.id) AS mention_ids,
+                (SELECT coalesce(json_agg(m ORDER BY m.id::bigint), '[]') FROM (${MENTIONED_ACCOUNTS}) m) AS mentioned,
                 (SELECT p.author_id FROM tweets p WHERE p.id = $4::bigint) AS reply_to_author_id,
                 ARRAY(SELECT DISTINCT tag FROM unnest($7::text[]) tag ORDER BY tag) AS hashtags,
                 (${authorOutboxNotify(9)}) AS notified`,
@@ -146,6 +158,7 @@ export class SqlTweetStore implements TweetStore {
         ],
       );
       if (!row?.created) return null;
+      const mentioned = row.mentioned.map(toAccount);
       const written: Tweet = {
         id: tweet.id,
         authorId: tweet.authorId,
@@ -162,10 +175,10 @@ export class SqlTweetStore implements TweetStore {
         retweetCount: 0,
         replyCount: 0,
         createdAt: tweet.createdAt,
-        mentionIds: row.mention_ids.map(toBigInt),
+        mentionIds: mentioned.map((a) => a.id),
         hashtags: row.hashtags,
       };
-      return { created: true, tweet: written };
+      return { created: true, tweet: written, mentioned };
     };
     if (!idempotency) return write(this.db);
     return this.db.transaction(async (tx): Promise<CreateOutcome | null> => {
