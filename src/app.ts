@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
+import { MemoryEngagementCache } from './adapters/memory/memory-engagement-cache.js';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
@@ -11,6 +12,7 @@ import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
 import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
@@ -39,6 +41,7 @@ import {
   timed,
 } from './metrics.js';
 import type { Clock } from './ports/clock.js';
+import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
@@ -69,6 +72,7 @@ export interface AppOptions {
   cache?: TimelineCache;
   celebrityLists?: TimelineCache;
   tweetCache?: TweetCache;
+  engagementCache?: EngagementCache;
   log?: EventLog;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
@@ -84,6 +88,7 @@ export interface App {
   sql: SqlClient;
   cache: TimelineCache;
   celebrityLists: TimelineCache;
+  engagementCache: EngagementCache;
   log: EventLog;
   feed: TimelineFeed;
   metrics: Metrics;
@@ -200,6 +205,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const tweetCache: TweetCache =
     options.tweetCache ??
     (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
+  const engagementCache: EngagementCache =
+    options.engagementCache ??
+    (redis
+      ? new RedisEngagementCache({ redis, prefix: config.namespace, viewerTtlMs: config.activeDays * DAY_MS })
+      : new MemoryEngagementCache(
+          { maxCounters: 200_000, countersTtlMs: 3_600_000, viewerTtlMs: config.activeDays * DAY_MS },
+          clock,
+        ));
   const runsWorkers = options.role !== 'api';
   const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
   const lease = config.databaseUrl
@@ -229,17 +242,26 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       },
     }),
     tweets: instrumentPosting(
-      createTweetService({ tweets, authors, tweetCache, accountService, ids, clock }),
+      createTweetService({ tweets, authors, tweetCache, engagementCache, accountService, ids, clock }),
       metrics,
     ),
-    search: createSearchService({ index: new SqlSearchIndex(sql), tweets, accounts, authors, tweetCache }),
+    search: createSearchService({
+      index: new SqlSearchIndex(sql),
+      tweets,
+      accounts,
+      authors,
+      tweetCache,
+      engagementCache,
+    }),
     timelines: createTimelineService({
       tweets,
       authors,
       tweetCache,
+      engagementCache,
       cache,
       celebrityLists,
       settings,
+      clock,
       observe: (read) => {
         observeTimelineRead(metrics, read);
         if (read.error && logger)
@@ -276,6 +298,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const counters = createCounterService({
     tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
+    engagementCache,
+    onCacheError: (error) => {
+      if (logger) logger.warn({ err: error }, 'engagement cache failed; reads ask the database');
+    },
   });
 
   const workers = createWorkerRunner({
@@ -351,6 +377,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     sql,
     cache,
     celebrityLists,
+    engagementCache,
     log,
     feed,
     async start() {

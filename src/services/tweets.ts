@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, notFound, unavailable } from '../domain/errors.js';
 import type { IdWindow, Tweet } from '../domain/model.js';
 import { parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -31,6 +31,18 @@ export function createTweetService(deps: TweetDeps) {
     if (tweet.retweetOfId === null) return id;
     await visibleTweet(tweet.retweetOfId);
     return tweet.retweetOfId;
+  }
+
+  /**
+   * The viewer's like or retweet as the cache keeps it, before the request answers, so their next page shows it; if
+   * the cache cannot be told, the change stands in the database and the request fails as unavailable, to be retried.
+   */
+  async function tellCache(viewerId: bigint, tweetId: bigint, what: 'liked' | 'retweeted', on: boolean) {
+    try {
+      await deps.engagementCache?.setViewer(viewerId, tweetId, what, on);
+    } catch {
+      throw unavailable('the cache did not answer; the change is saved, try again');
+    }
   }
 
   async function view(id: bigint, viewerId: bigint | null): Promise<TweetView> {
@@ -118,6 +130,7 @@ export function createTweetService(deps: TweetDeps) {
         { type: 'tweet.created', tweetId: retweetId, authorId },
       );
       if (!outcome) throw notFound('tweet');
+      await tellCache(authorId, originalId, 'retweeted', true);
       return { view: await view(outcome.tweetId, authorId), created: outcome.created };
     },
 
@@ -125,11 +138,13 @@ export function createTweetService(deps: TweetDeps) {
     async undoRetweet(authorId: bigint, id: bigint): Promise<void> {
       const tweet = (await tweets.byIds([id])).get(id);
       if (!tweet) throw notFound('tweet');
-      await tweets.undoRetweet(authorId, tweet.retweetOfId ?? id, (retweetId) => ({
+      const originalId = tweet.retweetOfId ?? id;
+      await tweets.undoRetweet(authorId, originalId, (retweetId) => ({
         type: 'tweet.deleted',
         tweetId: retweetId,
         authorId,
       }));
+      await tellCache(authorId, originalId, 'retweeted', false);
     },
 
     /** Idempotent: liking again changes nothing. Counters follow through the log. */
@@ -140,6 +155,7 @@ export function createTweetService(deps: TweetDeps) {
         event: { type: 'tweet.liked', tweetId, accountId },
       });
       if (outcome === 'missing') throw notFound('tweet');
+      await tellCache(accountId, tweetId, 'liked', true);
     },
 
     /** Idempotent: unliking what was not liked changes nothing. */
@@ -149,6 +165,7 @@ export function createTweetService(deps: TweetDeps) {
         stream: 'fanout',
         event: { type: 'tweet.unliked', tweetId, accountId },
       });
+      await tellCache(accountId, tweetId, 'liked', false);
     },
 
     /** Replies to a visible tweet, newest first. */
