@@ -11,11 +11,13 @@ import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
 import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
+import { createReplicaRouting, type ReplicaRouting } from './adapters/postgres/replica-routing.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
 import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
+import { redisTopology } from './adapters/redis/redis-topology.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
@@ -120,6 +122,26 @@ async function openDatabase(config: Config): Promise<SqlClient> {
   return openPgliteClient(config.dataDir);
 }
 
+/**
+ * The read replica, when there is one, bounded like the primary: a lost replica costs a read one quick failure, never
+ * a hang (the read then goes to the primary).
+ */
+function openReplica(config: Config, primary: SqlClient, metrics: Metrics): ReplicaRouting | undefined {
+  if (!config.databaseUrl || !config.databaseReplicaUrl) return undefined;
+  const replica = openPgClient({
+    connectionString: config.databaseReplicaUrl,
+    timeouts: {
+      connectMs: config.timeouts.databaseConnectMs,
+      statementMs: config.timeouts.databaseStatementMs,
+    },
+  });
+  return createReplicaRouting({
+    primary,
+    replica,
+    observe: (target, reason) => metrics.replicaReads.inc({ target, reason }),
+  });
+}
+
 const LEASE_TTL_MS = 30_000;
 
 /**
@@ -193,6 +215,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
   };
   const tweets = new SqlTweetStore(sql);
+  const replica = openReplica(config, sql, metrics);
+  if (replica) metrics.watchReplica(() => replica.status());
+  // The read path's lookups (timelines, search, hydration) may be served by the replica; writes and workers never.
+  const readTweets = replica ? new SqlTweetStore(sql, replica.reads) : tweets;
   const outbox = new SqlOutbox(sql, clock);
   const redis = openRedisFor(config, logger);
   const lists = (kind: string, maxEntries: number, ttlMs: number): TimelineCache =>
@@ -246,15 +272,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       metrics,
     ),
     search: createSearchService({
-      index: new SqlSearchIndex(sql),
-      tweets,
+      index: new SqlSearchIndex(replica?.reads ?? sql),
+      tweets: readTweets,
       accounts,
       authors,
       tweetCache,
       engagementCache,
     }),
     timelines: createTimelineService({
-      tweets,
+      tweets: readTweets,
       authors,
       tweetCache,
       engagementCache,
@@ -329,6 +355,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     },
   });
 
+  if (redis && config.redisClusterNodes) metrics.watchRedis(() => redisTopology(redis));
+  if (runsWorkers && log instanceof NatsEventLog) metrics.watchStreams(() => log.streamHealth());
   if (runsWorkers) {
     metrics.watchWorkers({
       pending: (stream) => log.pending(stream),
@@ -397,6 +425,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await cache.close();
       await redis?.quit().catch(() => undefined);
       await lease?.release();
+      await replica?.close();
       if (ownsSql) await sql.close();
     },
   };

@@ -2,7 +2,7 @@ import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { AccountQuery, TweetQuery } from '../../domain/search-query.js';
 import type { SearchIndex } from '../../ports/search-index.js';
 import { type EntryRow, toEntry } from './rows.js';
-import { type SqlClient, toBigInt, windowParams } from './sql-client.js';
+import { type SqlExecutor, toBigInt, windowParams } from './sql-client.js';
 
 /** A lexeme quoted for tsquery input, where a quote or a backslash inside is escaped by a backslash. */
 const quoted = (lexeme: string): string => `'${lexeme.replace(/['\\]/g, '\\$&')}'`;
@@ -17,7 +17,7 @@ const asPhrases = (phrases: readonly string[]): string | null =>
 
 /** Full-text search in PostgreSQL: a GIN index over each active tweet's search document (see migration 007). */
 export class SqlSearchIndex implements SearchIndex {
-  constructor(private readonly db: SqlClient) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async tweets(query: TweetQuery, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(

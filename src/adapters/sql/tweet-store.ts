@@ -90,7 +90,14 @@ const recentOf = (authors: string) => `
   ORDER BY t.id DESC LIMIT $4`;
 
 export class SqlTweetStore implements TweetStore {
-  constructor(private readonly db: SqlClient) {}
+  /**
+   * `reads` takes the read-only lookups of the read path — hydration, pulls and rebuilds — and may be a replica
+   * (replica-routing.ts); everything that writes, and what the writers read, stays on `db`.
+   */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly reads: SqlExecutor = db,
+  ) {}
 
   /**
    * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row (on the stream the
@@ -158,7 +165,7 @@ export class SqlTweetStore implements TweetStore {
 
   async byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.query<TweetRow>(
+    const rows = await this.reads.query<TweetRow>(
       `SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = ANY($1::bigint[])`,
       [idsParam([...new Set(ids)])],
     );
@@ -180,7 +187,7 @@ export class SqlTweetStore implements TweetStore {
 
   async byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]> {
     if (authorIds.length === 0) return [];
-    const rows = await this.db.query<EntryRow>(
+    const rows = await this.reads.query<EntryRow>(
       recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id'),
       [idsParam(authorIds), ...windowParams(window)],
     );
@@ -188,7 +195,7 @@ export class SqlTweetStore implements TweetStore {
   }
 
   async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.db.query<EntryRow>(
+    const rows = await this.reads.query<EntryRow>(
       recentOf(
         'SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint',
       ),
@@ -202,7 +209,7 @@ export class SqlTweetStore implements TweetStore {
     // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Pulled authors
     // come from their partial index (a handful of rows), not from a join that would scan every account; the same
     // statement names the followees the reader pulls, in one more row.
-    const rows = await this.db.query<
+    const rows = await this.reads.query<
       EntryRow & {
         floor: unknown;
         pulled: unknown[] | null;
