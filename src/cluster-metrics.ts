@@ -30,12 +30,31 @@ export function clusterMetrics(registers: client.Registry[]) {
     labelNames: ['target', 'reason'] as const,
     registers,
   });
+  // Redis: one look at the topology per scrape serves the failover counter and the gauges (watchRedis sets it).
+  let topology: (() => Promise<RedisTopology>) | null = null;
+  let knownPrimaries: Set<string> | null = null;
+  let look: Promise<RedisTopology> | null = null;
+  const currentTopology = () => {
+    if (!topology) return Promise.reject(new Error('no Redis Cluster watched'));
+    look ??= topology()
+      .then((t) => {
+        // A primary that was not one before is a promoted replica; the first look only sets the baseline.
+        if (knownPrimaries) failovers.inc(t.primaries.filter((id) => !knownPrimaries?.has(id)).length);
+        knownPrimaries = new Set(t.primaries);
+        return t;
+      })
+      .finally(() => setImmediate(() => (look = null)));
+    return look;
+  };
   const failovers = new client.Counter({
     name: 'starling_redis_failovers_total',
     help: 'Redis Cluster primaries seen that were not primaries at the previous look: replicas promoted in a failover.',
     registers,
+    async collect() {
+      // Looked at before it is reported, so a failover since the last scrape shows in this one.
+      if (topology) await currentTopology().catch(() => undefined);
+    },
   });
-  let knownPrimaries: Set<string> | null = null;
 
   return {
     replicaReads,
@@ -95,19 +114,8 @@ export function clusterMetrics(registers: client.Registry[]) {
         (s) => (s.leader ? 1 : 0),
       );
     },
-    watchRedis(topology: () => Promise<RedisTopology>) {
-      let look: Promise<RedisTopology> | null = null;
-      const current = () => {
-        look ??= topology()
-          .then((t) => {
-            // A primary that was not one before is a promoted replica; the first look only sets the baseline.
-            if (knownPrimaries) failovers.inc(t.primaries.filter((id) => !knownPrimaries?.has(id)).length);
-            knownPrimaries = new Set(t.primaries);
-            return t;
-          })
-          .finally(() => setImmediate(() => (look = null)));
-        return look;
-      };
+    watchRedis(source: () => Promise<RedisTopology>) {
+      topology = source;
       const gauge = (name: string, help: string, value: (t: RedisTopology) => number) =>
         new client.Gauge({
           name,
@@ -115,7 +123,7 @@ export function clusterMetrics(registers: client.Registry[]) {
           registers,
           async collect() {
             try {
-              this.set(value(await current()));
+              this.set(value(await currentTopology()));
             } catch {
               // Left as it was.
             }
