@@ -199,7 +199,7 @@ starling_processes_start() {
   for pidfile in "$DIR"/starling/*.pid; do alive "$pidfile" "bin/starling.js" && running=true; done
   mkdir -p "$DIR/starling"
   if [[ $running == false || ! -f $DIR/starling/settings.env ]]; then
-    env | grep -E '^(STARLING_|LOG_LEVEL=)' | grep -vE '^(STARLING_NATS_REPLICAS|STARLING_TRUST_PROXY)=' \
+    env | grep -E '^(STARLING_|LOG_LEVEL=)' | grep -vE "^(STARLING_NATS_REPLICAS|STARLING_TRUST_PROXY|STARLING_METRICS_PORT)=" \
       >"$DIR/starling/settings.env" || true
   fi
   while IFS= read -r line; do export "${line?}"; done <"$DIR/starling/settings.env"
