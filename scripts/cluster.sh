@@ -259,6 +259,8 @@ start() {
   nats_start
   starling_processes_start
   haproxy_start
+  # A process just started takes a moment to be back in HAProxy's rotation, a NATS node to catch its streams up.
+  wait_for "every part healthy (scripts/cluster.sh status says which is not)" 60 status >/dev/null
   say "up: http://127.0.0.1:8080 (HAProxy stats on http://127.0.0.1:8404/stats)"
 }
 stop() {

@@ -74,7 +74,7 @@ for (const backend of backends()) {
         expect(texts(await home(reader))).toEqual(['pushed 4', 'pulled 3', 'pulled 2', 'pushed 1']);
       });
 
-      it('keeps a celebrity\'s recent list whole across a demotion and a promotion again', async () => {
+      it("keeps a celebrity's recent list whole across a demotion and a promotion again", async () => {
         h = await startHarness({ celebrityThreshold: 3 }, undefined, current);
         const star = await h.signUp('star');
         const [a, b, c, late] = [
