@@ -792,11 +792,13 @@ function pick(result: LoadResult, op: keyof LoadResult['operations']) {
 
 // The published report keeps its raw numbers in bench/results; any other report keeps them beside itself.
 const results = args.out === DEFAULT_OUT ? 'bench/results/latest.json' : `${args.out}.json`;
+const capacityOut =
+  args.out === DEFAULT_OUT ? 'docs/capacity.md' : join(dirname(args.out as string), 'capacity.md');
 if (args.from) {
   // Only the report, from the raw numbers of an earlier run (after its wording changed, say).
   const earlier = JSON.parse(await readFile(args.from as string, 'utf8')) as Figures;
   await writeReport(earlier, args.out as string);
-  if (args.capacity) await writeCapacity(earlier);
+  if (args.capacity) await writeCapacity(earlier, capacityOut);
 } else {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
   await services();
@@ -804,6 +806,6 @@ if (args.from) {
   await mkdir(dirname(results), { recursive: true });
   await writeFile(results, `${JSON.stringify(figures, null, 2)}\n`);
   await writeReport(figures, args.out as string);
-  if (args.capacity) await writeCapacity(figures);
+  if (args.capacity) await writeCapacity(figures, capacityOut);
 }
-say(`report written to ${args.out}${args.capacity ? ' and the capacity model to docs/capacity.md' : ''}`);
+say(`report written to ${args.out}${args.capacity ? ` and the capacity model to ${capacityOut}` : ''}`);
