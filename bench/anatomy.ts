@@ -23,16 +23,15 @@ export interface Anatomy {
 
 /** Names for the statements and commands a home read issues. */
 const STEPS: Array<[RegExp, string]> = [
+  [/WITH sources AS/, 'timeline rebuild (PostgreSQL)'],
   [/FROM sessions/, 'session (PostgreSQL)'],
-  [/fanout_mode <> 'push'/, 'celebrities followed (PostgreSQL)'],
-  [/followee_id = ANY/, 'authors still followed (PostgreSQL)'],
   [/like_count/, 'live counters, likes and retweets (PostgreSQL)'],
   [/FROM accounts a WHERE a\.id = ANY/, 'authors (PostgreSQL)'],
   [/FROM tweets t WHERE t\.id = ANY/, 'tweet bodies (PostgreSQL)'],
-  [/WITH sources AS/, 'timeline rebuild (PostgreSQL)'],
   [/SELECT DISTINCT unnest/, 'celebrity list rebuild (PostgreSQL)'],
-  [/^evalsha$|^eval$/, 'timeline and celebrity lists (Redis)'],
-  [/^mget$/, 'tweet bodies (Redis)'],
+  [/^evalsha$|^eval$/, 'timeline and celebrity lists, engagement (Redis scripts)'],
+  [/^mget$|^get$/, 'tweet bodies and counters (Redis)'],
+  [/^zadd$|^zmscore$/, 'active-reader index (Redis)'],
   [/^multi$|^exec$|^set$/, 'caching tweet bodies (Redis)'],
 ];
 const stepOf = (text: string) =>

@@ -13,6 +13,8 @@ import { NatsEventLog } from '../src/adapters/nats/nats-event-log.js';
 import { openPgClient } from '../src/adapters/postgres/pg-client.js';
 import { migrate } from '../src/adapters/sql/migrate.js';
 import { readAnatomy } from './anatomy.js';
+import { writeCapacity } from './capacity.js';
+import { type CapacitySamples, cpuCores, redisCallStats } from './capacity-samples.js';
 import { registerAccounts } from './client.js';
 import { generateGraph, loadGraph, SIZES, tokenOf } from './graph.js';
 import { type LoadJob, type LoadResult, MIX_OPERATIONS, type Operation } from './load.js';
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     /** Rewrite the report from this run's raw numbers (e.g. bench/results/latest.json) instead of measuring. */
     from: { type: 'string' },
     mix: { type: 'string', default: 'home=60,account=30,post=10' },
+    /** Also write docs/capacity.md, the capacity model, from this run's figures. */
+    capacity: { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
@@ -96,6 +100,8 @@ const figures: Figures = {
   mix,
   threshold,
 };
+const samples: CapacitySamples = {};
+Object.assign(figures, { capacity: samples });
 
 async function recreateDatabase() {
   const url = new URL(postgresUrl);
@@ -329,6 +335,7 @@ async function services() {
   });
 
   say('home reads at full speed (closed loop)');
+  const homeCpu = await cpuCores(API.base);
   const maxHome = await runLoad({
     base: API.base,
     mode: 'closed',
@@ -342,6 +349,7 @@ async function services() {
     tweets: seedTweets,
   });
   figures.maxHome = { throughput: maxHome.throughput, ...pick(maxHome, 'home') };
+  samples.homeApiCores = await homeCpu();
 
   say(`steady mixed load: ${rate} req/s open loop for ${durationMs / 1_000} s`);
   const insertsBefore = await metric(FANOUT.base, 'starling_timeline_inserts_total');
@@ -361,7 +369,9 @@ async function services() {
   };
 
   figures.maxRate = await maxRateScenario(readers, graph.accounts);
+  const postsCpu = await cpuCores(API.base);
   figures.posts = await postsScenario(readers, graph.accounts);
+  samples.postsApiCores = await postsCpu();
   figures.spike = await spikeScenario(readers, graph.accounts);
   figures.storm = await stormScenario(readers, graph.accounts);
 
@@ -404,9 +414,13 @@ async function services() {
       body: JSON.stringify({ status: `fanout burst ${i}` }),
     });
   }
+  redisCli('CONFIG', 'RESETSTAT');
   fanout = await startFanout();
+  const fanoutCpu = await cpuCores(FANOUT.base);
   const seconds = await drained();
   const deliveries = await metric(FANOUT.base, 'starling_timeline_inserts_total');
+  samples.fanoutCores = await fanoutCpu();
+  Object.assign(samples, redisCallStats(redisCli('INFO', 'commandstats'), deliveries));
   figures.fanout = {
     tweets: burst,
     deliveries,
@@ -784,9 +798,13 @@ function pick(result: LoadResult, op: keyof LoadResult['operations']) {
 
 // The published report keeps its raw numbers in bench/results; any other report keeps them beside itself.
 const results = args.out === DEFAULT_OUT ? 'bench/results/latest.json' : `${args.out}.json`;
+const capacityOut =
+  args.out === DEFAULT_OUT ? 'docs/capacity.md' : join(dirname(args.out as string), 'capacity.md');
 if (args.from) {
   // Only the report, from the raw numbers of an earlier run (after its wording changed, say).
-  await writeReport(JSON.parse(await readFile(args.from as string, 'utf8')) as Figures, args.out as string);
+  const earlier = JSON.parse(await readFile(args.from as string, 'utf8')) as Figures;
+  await writeReport(earlier, args.out as string);
+  if (args.capacity) await writeCapacity(earlier, capacityOut);
 } else {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
   await services();
@@ -794,5 +812,6 @@ if (args.from) {
   await mkdir(dirname(results), { recursive: true });
   await writeFile(results, `${JSON.stringify(figures, null, 2)}\n`);
   await writeReport(figures, args.out as string);
+  if (args.capacity) await writeCapacity(figures, capacityOut);
 }
-say(`report written to ${args.out}`);
+say(`report written to ${args.out}${args.capacity ? ` and the capacity model to ${capacityOut}` : ''}`);

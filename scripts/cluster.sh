@@ -11,6 +11,8 @@
 #   stop    stop every process this script started, by the pids it recorded; data stays for the next start
 #   status  check every part; exit 1 if any is not healthy
 #   reset   stop, then delete every byte of state (the next start begins afresh)
+#   kill <part>   a fault drill: kill -9 one process by its recorded pid (api1-3, fanout1-2, nats1-3, haproxy,
+#           redis<port>) or stop the PostgreSQL replica at once (postgres-replica); `start` brings it back
 # State, pids and logs live in STARLING_CLUSTER_DIR (default ${TMPDIR:-/tmp}/starling-cluster). The PostgreSQL
 # clusters are this script's own; the system's PostgreSQL, Redis and NATS are never touched.
 set -euo pipefail
@@ -87,7 +89,10 @@ postgres_start() {
   local bin
   bin=$(pg_bin)
   mkdir -p "$PG_DIR"
-  [[ $EUID -eq 0 ]] && chown postgres: "$PG_DIR"
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres: "$PG_DIR"
+    as_pg test -x "$PG_DIR" || fail "the postgres user cannot reach $PG_DIR: every folder above it must be o+x"
+  fi
   if [[ ! -f $PG_DIR/primary/PG_VERSION ]]; then
     say "creating the PostgreSQL primary"
     as_pg "$bin/initdb" -D "$PG_DIR/primary" -U postgres --auth=trust -E UTF8 >"$PG_DIR/initdb.log"
@@ -188,6 +193,16 @@ starling_processes_start() {
     (cd "$ROOT" && npm run -s build)
   fi
   starling_env
+  # The caller's own settings (STARLING_RATE_LIMITS=off …) are kept when the processes are first started, and a
+  # process brought back later by `start` runs with them too, like its siblings, whatever the caller's now.
+  local running=false
+  for pidfile in "$DIR"/starling/*.pid; do alive "$pidfile" "bin/starling.js" && running=true; done
+  mkdir -p "$DIR/starling"
+  if [[ $running == false || ! -f $DIR/starling/settings.env ]]; then
+    env | grep -E '^(STARLING_|LOG_LEVEL=)' | grep -vE "^(STARLING_NATS_REPLICAS|STARLING_TRUST_PROXY|STARLING_METRICS_PORT)=" \
+      >"$DIR/starling/settings.env" || true
+  fi
+  while IFS= read -r line; do export "${line?}"; done <"$DIR/starling/settings.env"
   node "$ROOT/bin/starling.js" migrate >/dev/null
   for i in "${!FANOUT_PORTS[@]}"; do starling_start fanout "fanout$((i + 1))" "STARLING_METRICS_PORT=${FANOUT_PORTS[$i]}"; done
   for i in "${!API_PORTS[@]}"; do starling_start api "api$((i + 1))" "PORT=${API_PORTS[$i]}"; done
@@ -244,6 +259,8 @@ start() {
   nats_start
   starling_processes_start
   haproxy_start
+  # A process just started takes a moment to be back in HAProxy's rotation, a NATS node to catch its streams up.
+  wait_for "every part healthy (scripts/cluster.sh status says which is not)" 60 status >/dev/null
   say "up: http://127.0.0.1:8080 (HAProxy stats on http://127.0.0.1:8404/stats)"
 }
 stop() {
@@ -265,8 +282,32 @@ status() {
   return $ok
 }
 
+kill_part() {
+  local part=${1:-} pidfile
+  case $part in
+    api[1-3] | fanout[1-2]) pidfile=$DIR/starling/$part.pid ;;
+    nats[1-3]) pidfile=$DIR/nats/${part#nats}.pid ;;
+    haproxy) pidfile=$DIR/haproxy.pid ;;
+    redis7[0-9][0-9][0-9]) pidfile=$DIR/redis/${part#redis}/redis.pid ;;
+    postgres-replica)
+      as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/replica" -m immediate -w stop >/dev/null
+      say "stopped the PostgreSQL replica"
+      return
+      ;;
+    *) fail "kill what? api1-3, fanout1-2, nats1-3, haproxy, redis<port>, postgres-replica" ;;
+  esac
+  [[ -f $pidfile ]] || fail "$part: no pid recorded"
+  local pid
+  pid=$(cat "$pidfile")
+  # Only a process this script started: its pid file names it, and it is still running what was started.
+  [[ $(ps -o comm= -p "$pid" 2>/dev/null) =~ ^(node|nats-server|haproxy|redis-server) ]] || fail "$part is not running"
+  kill -9 "$pid"
+  say "killed $part (pid $pid)"
+}
+
 case "${1:-}" in
   start) start ;;
+  kill) kill_part "${2:-}" ;;
   stop) stop ;;
   status) status ;;
   reset)

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
+import { MemoryEngagementCache } from './adapters/memory/memory-engagement-cache.js';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
@@ -11,10 +12,13 @@ import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
 import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
+import { createReplicaRouting, type ReplicaRouting } from './adapters/postgres/replica-routing.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
+import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
 import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
+import { redisTopology } from './adapters/redis/redis-topology.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlAppStore } from './adapters/sql/app-store.js';
@@ -42,6 +46,7 @@ import {
   timed,
 } from './metrics.js';
 import type { Clock } from './ports/clock.js';
+import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
@@ -75,6 +80,7 @@ export interface AppOptions {
   cache?: TimelineCache;
   celebrityLists?: TimelineCache;
   tweetCache?: TweetCache;
+  engagementCache?: EngagementCache;
   log?: EventLog;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
@@ -90,6 +96,7 @@ export interface App {
   sql: SqlClient;
   cache: TimelineCache;
   celebrityLists: TimelineCache;
+  engagementCache: EngagementCache;
   log: EventLog;
   feed: TimelineFeed;
   metrics: Metrics;
@@ -123,6 +130,26 @@ async function openDatabase(config: Config): Promise<SqlClient> {
   }
   await mkdir(config.dataDir, { recursive: true });
   return openPgliteClient(config.dataDir);
+}
+
+/**
+ * The read replica, when there is one, bounded like the primary: a lost replica costs a read one quick failure, never
+ * a hang (the read then goes to the primary).
+ */
+function openReplica(config: Config, primary: SqlClient, metrics: Metrics): ReplicaRouting | undefined {
+  if (!config.databaseUrl || !config.databaseReplicaUrl) return undefined;
+  const replica = openPgClient({
+    connectionString: config.databaseReplicaUrl,
+    timeouts: {
+      connectMs: config.timeouts.databaseConnectMs,
+      statementMs: config.timeouts.databaseStatementMs,
+    },
+  });
+  return createReplicaRouting({
+    primary,
+    replica,
+    observe: (target, reason) => metrics.replicaReads.inc({ target, reason }),
+  });
 }
 
 const LEASE_TTL_MS = 30_000;
@@ -198,6 +225,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
   };
   const tweets = new SqlTweetStore(sql);
+  const replica = openReplica(config, sql, metrics);
+  if (replica) metrics.watchReplica(() => replica.status());
+  // The read path's lookups (timelines, search, hydration) may be served by the replica; writes and workers never.
+  const readTweets = replica ? new SqlTweetStore(sql, replica.reads) : tweets;
   const outbox = new SqlOutbox(sql, clock);
   const redis = openRedisFor(config, logger);
   const lists = (kind: string, maxEntries: number, ttlMs: number): TimelineCache =>
@@ -210,6 +241,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const tweetCache: TweetCache =
     options.tweetCache ??
     (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
+  const engagementCache: EngagementCache =
+    options.engagementCache ??
+    (redis
+      ? new RedisEngagementCache({ redis, prefix: config.namespace, viewerTtlMs: config.activeDays * DAY_MS })
+      : new MemoryEngagementCache(
+          { maxCounters: 200_000, countersTtlMs: 3_600_000, viewerTtlMs: config.activeDays * DAY_MS },
+          clock,
+        ));
   const runsWorkers = options.role !== 'api';
   const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
   const lease = config.databaseUrl
@@ -238,7 +277,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         if (logger) logger.warn({ err: error }, 'timeline cache failed while following');
       },
     }),
-    lists: createListService({ tweets, authors, tweetCache, lists: new SqlTweetLists(sql), accounts }),
+    lists: createListService({
+      tweets: readTweets,
+      authors,
+      tweetCache,
+      engagementCache,
+      lists: new SqlTweetLists(replica?.reads ?? sql),
+      accounts,
+    }),
     oauth: createOAuthService({ apps: new SqlAppStore(sql), accountService, ids, clock }),
     instance: createInstanceService(accounts, clock, {
       title: config.title,
@@ -247,17 +293,26 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       version: STARLING_VERSION,
     }),
     tweets: instrumentPosting(
-      createTweetService({ tweets, authors, tweetCache, accountService, ids, clock }),
+      createTweetService({ tweets, authors, tweetCache, engagementCache, accountService, ids, clock }),
       metrics,
     ),
-    search: createSearchService({ index: new SqlSearchIndex(sql), tweets, accounts, authors, tweetCache }),
-    timelines: createTimelineService({
-      tweets,
+    search: createSearchService({
+      index: new SqlSearchIndex(replica?.reads ?? sql),
+      tweets: readTweets,
+      accounts,
       authors,
       tweetCache,
+      engagementCache,
+    }),
+    timelines: createTimelineService({
+      tweets: readTweets,
+      authors,
+      tweetCache,
+      engagementCache,
       cache,
       celebrityLists,
       settings,
+      clock,
       observe: (read) => {
         observeTimelineRead(metrics, read);
         if (read.error && logger)
@@ -294,6 +349,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const counters = createCounterService({
     tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
+    engagementCache,
+    onCacheError: (error) => {
+      if (logger) logger.warn({ err: error }, 'engagement cache failed; reads ask the database');
+    },
   });
 
   const workers = createWorkerRunner({
@@ -321,6 +380,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     },
   });
 
+  if (redis && config.redisClusterNodes) metrics.watchRedis(() => redisTopology(redis));
+  if (runsWorkers && log instanceof NatsEventLog) metrics.watchStreams(() => log.streamHealth());
   if (runsWorkers) {
     metrics.watchWorkers({
       pending: (stream) => log.pending(stream),
@@ -370,6 +431,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     sql,
     cache,
     celebrityLists,
+    engagementCache,
     log,
     feed,
     async start() {
@@ -389,6 +451,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await cache.close();
       await redis?.quit().catch(() => undefined);
       await lease?.release();
+      await replica?.close();
       if (ownsSql) await sql.close();
     },
   };

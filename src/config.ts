@@ -15,6 +15,8 @@ export interface Config {
   metricsHost: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A streaming replica of `databaseUrl` that takes read-only work; unset: every read goes to the primary. */
+  databaseReplicaUrl: string | undefined;
   redisUrl: string | undefined;
   redisClusterNodes: string[] | undefined;
   natsUrl: string | undefined;
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: text(env, 'STARLING_METRICS_HOST'),
     dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
     databaseUrl: text(env, 'DATABASE_URL'),
+    databaseReplicaUrl: text(env, 'DATABASE_REPLICA_URL'),
     redisUrl: text(env, 'REDIS_URL'),
     redisClusterNodes: text(env, 'REDIS_CLUSTER_NODES')
       ?.split(',')

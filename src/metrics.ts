@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { clusterMetrics } from './cluster-metrics.js';
 import type { DomainEvent, EventStream } from './domain/events.js';
 import { decomposeSnowflake } from './domain/snowflake.js';
 
@@ -14,6 +15,7 @@ export function createMetrics() {
 
   const metrics = {
     registry,
+    ...clusterMetrics(registers),
     timelineRead: new client.Histogram({
       name: 'starling_timeline_read_duration_seconds',
       help: 'Home timeline read latency, by where the skeleton came from: hit (cache), miss (rebuilt), fallback (cache failed, pulled from the database).',

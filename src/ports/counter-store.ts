@@ -1,3 +1,5 @@
+import type { TweetCounters } from './engagement-cache.js';
+
 /**
  * A change to one of the counters kept beside the rows they count. Counters change through the log, not in the
  * request that caused them: a viral tweet's likes, or a celebrity's new followers, then queue in one partition
@@ -18,6 +20,8 @@ export interface CounterOutcome {
   applied: bigint[];
   /** Accounts whose fanout mode moved with their follower count (a crossing started). */
   modeChanged: bigint[];
+  /** Tweets whose counters changed, as they stood when the transaction committed (for the cache). */
+  tweets: TweetCounters[];
 }
 
 /**

@@ -20,6 +20,8 @@ export interface NewTweet {
 
 export interface RebuildQuery {
   readerId: bigint;
+  /** The reader's likes and retweets of tweets from this id on come with the rebuild (for the engagement cache). */
+  engagementFrom: bigint;
   /** At most this many tweets per followee (bounds the query for readers who follow thousands). */
   perAuthor: number;
   /** At most this many entries in all. */
@@ -33,6 +35,9 @@ export interface RebuiltTimeline {
   floor: bigint;
   /** The followees whose tweets the reader merges at read time (they are left out of `entries`). */
   pulled: bigint[];
+  /** Tweets from `engagementFrom` on that the reader liked, and originals they have a live retweet of. */
+  liked: bigint[];
+  retweeted: bigint[];
 }
 
 /** Tweets: the source of truth for bodies, statuses and the pull model of timelines. */
@@ -113,6 +118,8 @@ export interface Engagement {
   likeCount: number;
   retweetCount: number;
   replyCount: number;
+  /** The counters' version (see TweetCounters). */
+  version: number;
   liked: boolean;
   retweeted: boolean;
 }

@@ -1,10 +1,14 @@
 import type { DomainEvent } from '../domain/events.js';
 import type { CounterChange, CounterStore } from '../ports/counter-store.js';
+import type { EngagementCache } from '../ports/engagement-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 
 export interface CounterDeps {
   tweets: Pick<TweetStore, 'byIds'>;
   counters: CounterStore;
+  /** Given the counters as committed, so cached reads see them; a failing cache only means reads ask the store. */
+  engagementCache?: Pick<EngagementCache, 'putCounters'> | undefined;
+  onCacheError?: (error: unknown) => void;
 }
 
 /** An event as the log delivered it: its outbox id makes applying its counters idempotent. */
@@ -19,7 +23,7 @@ export interface CountedEvent {
  * the redeliveries, so the counters are exact once the workers drain. A crossing of the celebrity threshold starts with
  * the follower count, in the same transaction: the celebrity rule always reads the count it changes.
  */
-export function createCounterService({ tweets, counters }: CounterDeps) {
+export function createCounterService({ tweets, counters, engagementCache, onCacheError }: CounterDeps) {
   /** The tweets that created and deleted events are about, in one lookup for the whole batch. */
   async function tweetsOf(events: readonly CountedEvent[]) {
     const ids = events.flatMap(({ event }) =>
@@ -71,7 +75,9 @@ export function createCounterService({ tweets, counters }: CounterDeps) {
         .map(({ id, event }) => ({ eventId: id, changes: changesFor(event, found) }))
         .filter((entry) => entry.changes.length > 0);
       if (batch.length === 0) return;
-      await counters.applyOnce(batch);
+      const outcome = await counters.applyOnce(batch);
+      // After the commit, with versions: a copy that arrives late never replaces a newer one.
+      await engagementCache?.putCounters(outcome.tweets).catch((error) => onCacheError?.(error));
     },
   };
 }

@@ -2,6 +2,7 @@ import type { IdWindow, Tweet } from '../domain/model.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { Engagement, TweetStore } from '../ports/tweet-store.js';
 import type { Author, AuthorDirectory } from './authors.js';
+import { type EngagementDeps, engagementOf } from './engagement.js';
 import { type Page, type RefillSource, refillPage } from './pages.js';
 
 export interface TweetView {
@@ -15,7 +16,7 @@ export interface TweetView {
   retweeted: boolean;
 }
 
-export interface HydrateDeps {
+export interface HydrateDeps extends EngagementDeps {
   tweets: TweetStore;
   authors: AuthorDirectory;
   /** Tweet bodies, asked before the store; optional, and a failing cache only means the store is asked. */
@@ -51,13 +52,13 @@ export async function hydrateTweets(
   ids: readonly bigint[],
   viewerId: bigint | null,
 ): Promise<Map<bigint, TweetView>> {
-  const { tweets, authors: directory } = deps;
+  const { authors: directory } = deps;
   // Cached bodies carry the counters as they were cached; these are the live ones.
-  const [found, engagement] = await Promise.all([loadTweets(deps, ids), tweets.engagement(ids, viewerId)]);
+  const [found, engagement] = await Promise.all([loadTweets(deps, ids), engagementOf(deps, ids, viewerId)]);
   const originalIds = [...found.values()].flatMap((t) => (t.retweetOfId !== null ? [t.retweetOfId] : []));
   const [originals, originalEngagement] =
     originalIds.length > 0
-      ? await Promise.all([loadTweets(deps, originalIds), tweets.engagement(originalIds, viewerId)])
+      ? await Promise.all([loadTweets(deps, originalIds), engagementOf(deps, originalIds, viewerId)])
       : [new Map<bigint, Tweet>(), new Map<bigint, Engagement>()];
   const all = [...found.values(), ...originals.values()].filter(visible);
   const authors = await directory.byIds(all.flatMap((t) => [t.authorId, ...t.mentionIds]));

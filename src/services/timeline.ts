@@ -1,4 +1,6 @@
 import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from '../domain/model.js';
+import { SNOWFLAKE_EPOCH_MS, snowflakeAt } from '../domain/snowflake.js';
+import type { Clock } from '../ports/clock.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
@@ -19,9 +21,16 @@ export interface TimelineDeps extends HydrateDeps {
   /** Each celebrity's recent tweets, merged by readers at read time. */
   celebrityLists: TimelineCache;
   settings: TimelineSettings;
+  clock: Clock;
   /** Told of every home read: where its skeleton came from and how long the whole read took. */
   observe?: (read: TimelineRead) => void;
 }
+
+/**
+ * A rebuild also loads the reader's likes and retweets of tweets from this long ago on into the engagement cache; an
+ * older tweet's flags are asked of the database.
+ */
+const ENGAGEMENT_WINDOW_MS = 7 * 86_400_000;
 
 export interface TimelineRead {
   /** hit: the cached timeline; miss: rebuilt from the database first; fallback: the cache failed, pulled instead. */
@@ -62,7 +71,7 @@ interface ListWindow {
  * TimelineCache.unfollowed), so the read asks the graph nothing.
  */
 export function createTimelineService(deps: TimelineDeps) {
-  const { tweets, cache, celebrityLists, settings, observe } = deps;
+  const { tweets, cache, celebrityLists, settings, observe, clock, engagementCache } = deps;
   const rebuilds = createSingleFlight<string, void>();
 
   /**
@@ -109,8 +118,19 @@ export function createTimelineService(deps: TimelineDeps) {
   }
 
   const homeSource = (readerId: bigint): ListSource => ({
-    rebuild: () =>
-      tweets.rebuild({ readerId, perAuthor: settings.rebuildPerAuthor, limit: settings.timelineMax }),
+    async rebuild() {
+      const from = snowflakeAt(Math.max(SNOWFLAKE_EPOCH_MS, clock.now() - ENGAGEMENT_WINDOW_MS));
+      // The reader's engagement state exists before the query, so a like made while it runs is kept.
+      await engagementCache?.beginViewer(readerId);
+      const rebuilt = await tweets.rebuild({
+        readerId,
+        perAuthor: settings.rebuildPerAuthor,
+        limit: settings.timelineMax,
+        engagementFrom: from,
+      });
+      await engagementCache?.loadViewer(readerId, from, rebuilt.liked, rebuilt.retweeted);
+      return rebuilt;
+    },
     fromDatabase: (window) => tweets.home(readerId, window),
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, notFound, unavailable } from '../domain/errors.js';
 import type { Tweet, Visibility } from '../domain/model.js';
 import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -41,6 +41,18 @@ export function createTweetService(deps: TweetDeps) {
     if (tweet.retweetOfId === null) return id;
     await visibleTweet(tweet.retweetOfId);
     return tweet.retweetOfId;
+  }
+
+  /**
+   * The viewer's like or retweet as the cache keeps it, before the request answers, so their next page shows it; if
+   * the cache cannot be told, the change stands in the database and the request fails as unavailable, to be retried.
+   */
+  async function tellCache(viewerId: bigint, tweetId: bigint, what: 'liked' | 'retweeted', on: boolean) {
+    try {
+      await deps.engagementCache?.setViewer(viewerId, tweetId, what, on);
+    } catch {
+      throw unavailable('the cache did not answer; the change is saved, try again');
+    }
   }
 
   async function view(id: bigint, viewerId: bigint | null): Promise<TweetView> {
@@ -161,6 +173,7 @@ export function createTweetService(deps: TweetDeps) {
         { type: 'tweet.created', tweetId: retweetId, authorId },
       );
       if (!outcome) throw notFound('tweet');
+      await tellCache(authorId, originalId, 'retweeted', true);
       return { view: await view(outcome.tweetId, authorId), created: outcome.created };
     },
 
@@ -174,6 +187,7 @@ export function createTweetService(deps: TweetDeps) {
         tweetId: retweetId,
         authorId,
       }));
+      await tellCache(authorId, originalId, 'retweeted', false);
       return view(originalId, authorId);
     },
 
@@ -186,6 +200,7 @@ export function createTweetService(deps: TweetDeps) {
         event: { type: 'tweet.liked', tweetId, accountId },
       });
       if (outcome === 'missing') throw notFound('tweet');
+      await tellCache(accountId, tweetId, 'liked', true);
       return view(tweetId, accountId);
     },
 
@@ -196,6 +211,7 @@ export function createTweetService(deps: TweetDeps) {
         stream: 'fanout',
         event: { type: 'tweet.unliked', tweetId, accountId },
       });
+      await tellCache(accountId, tweetId, 'liked', false);
       return view(tweetId, accountId);
     },
 

@@ -41,6 +41,8 @@ for (const backend of backends()) {
       const counters = createCounterService({
         tweets: new SqlTweetStore(h.app.sql),
         counters: new SqlCounterStore(h.app.sql, { threshold: 1_000, margin: 100 }),
+        // As the app's workers do: counters go to the cache once committed, or cached reads would not see them.
+        engagementCache: h.app.engagementCache,
       });
       const events = await pendingEvents();
       expect(events.map((e) => e.event.type)).toEqual([

@@ -73,6 +73,34 @@ for (const backend of backends()) {
         await h.drain();
         expect(texts(await home(reader))).toEqual(['pushed 4', 'pulled 3', 'pulled 2', 'pushed 1']);
       });
+
+      it("keeps a celebrity's recent list whole across a demotion and a promotion again", async () => {
+        h = await startHarness({ celebrityThreshold: 3 }, undefined, current);
+        const star = await h.signUp('star');
+        const [a, b, c, late] = [
+          await h.signUp('a'),
+          await h.signUp('b'),
+          await h.signUp('c'),
+          await h.signUp('late'),
+        ];
+        for (const fan of [a, b, c]) await follow(fan, star);
+        await h.drain();
+        await post(star, 'pulled 1');
+        await h.drain();
+        expect(texts(await home(a))).toEqual(['pulled 1']); // the star's recent list now exists
+        await follow(b, star, 'DELETE');
+        await follow(c, star, 'DELETE');
+        await h.drain();
+        expect(await modeOf(star)).toBe('push');
+        await post(star, 'pushed 2');
+        await h.drain();
+        await follow(b, star);
+        await follow(late, star);
+        await h.drain();
+        expect(await modeOf(star)).toBe('pull');
+        // A reader new to the star reads the star's recent list: it has what was posted while the star was pushed.
+        expect(texts(await home(late))).toEqual(['pushed 2', 'pulled 1']);
+      });
     });
 
     describe('rebuilds', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
+import { RedisEngagementCache } from '../../src/adapters/redis/redis-engagement-cache.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
@@ -100,7 +101,18 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
       const home = () => lists('home', config.timelineMax, config.activeDays * 86_400_000);
       const celebrities = () => lists('celebrity', 200, 3_600_000);
       const bodies = () => new RedisTweetCache({ redis: redis as RedisClient, prefix });
-      const [cache, celebrityLists, tweetCache] = [home(), celebrities(), bodies()];
+      const engagement = () =>
+        new RedisEngagementCache({
+          redis: redis as RedisClient,
+          prefix,
+          viewerTtlMs: config.activeDays * 86_400_000,
+        });
+      const [cache, celebrityLists, tweetCache, engagementCache] = [
+        home(),
+        celebrities(),
+        bodies(),
+        engagement(),
+      ];
       const log = await NatsEventLog.open({
         servers: natsUrl,
         prefix,
@@ -113,6 +125,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         cache,
         celebrityLists,
         tweetCache,
+        engagementCache,
         log,
         logger: false,
       });
@@ -122,6 +135,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
           await cache.clear();
           await celebrityLists.clear();
           await tweetCache.clear();
+          await engagementCache.clear();
           await log.destroy();
         },
         // Its own Snowflake worker id, as a leased one would be: two processes minting at one instant differ.

@@ -267,6 +267,23 @@ export class NatsEventLog implements EventLog {
     return (await this.jsm.streams.info(this.deadStream)).state.messages;
   }
 
+  /** Each stream's replication as the cluster reports it: copies asked for, copies current, and a leader or not. */
+  async streamHealth(): Promise<{ stream: string; configured: number; current: number; leader: boolean }[]> {
+    return Promise.all(
+      [this.eventsStream, this.deadStream].map(async (name) => {
+        const info = await this.jsm.streams.info(name);
+        const leader = Boolean(info.cluster?.leader) || info.cluster === undefined;
+        const followers = (info.cluster?.replicas ?? []).filter((r) => r.current && !r.offline).length;
+        return {
+          stream: name,
+          configured: info.config.num_replicas,
+          current: (leader ? 1 : 0) + followers,
+          leader,
+        };
+      }),
+    );
+  }
+
   /** For readiness checks: a round trip to the server. */
   async ping(): Promise<void> {
     await this.nc.rtt();

@@ -114,3 +114,29 @@ function bySlot(keys: readonly string[]): string[][] {
   }
   return [...groups.values()];
 }
+
+/** How long a write waits for a replica's acknowledgement before going on without it. */
+const REPLICA_ACK_MS = 250;
+
+/**
+ * Waits until the replicas of the primaries that own `keys` have the writes this client sent them (WAIT 1), so a
+ * failover right after a fanout batch cannot promote a replica that lacks it: replication is asynchronous, and a
+ * timeline entry lost that way would stay lost until the timeline expires. A primary without a replica is not waited
+ * for (WAIT would only time out), and a replica that does not answer in time is given up on: the write stands on the
+ * primary, as it would without this. A standalone server has nothing to wait for.
+ */
+export async function replicated(redis: RedisClient, keys: readonly string[]): Promise<void> {
+  if (!(redis instanceof Cluster) || redis.slots.length === 0) return;
+  const owners = new Set<string>();
+  for (const key of keys) {
+    const nodes = redis.slots[calculateSlot(key)];
+    if (nodes && nodes.length > 1 && nodes[0]) owners.add(nodes[0]);
+  }
+  if (owners.size === 0) return;
+  await Promise.all(
+    redis
+      .nodes('master')
+      .filter((node) => owners.has(`${node.options.host}:${node.options.port}`))
+      .map((node) => node.call('WAIT', '1', String(REPLICA_ACK_MS)).catch(() => undefined)),
+  );
+}

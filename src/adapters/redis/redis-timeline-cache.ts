@@ -23,7 +23,7 @@ import {
   timelineKeys,
   timelinePattern,
 } from './redis-keys.js';
-import { pipelinePerNode, unlinkMatching } from './redis-nodes.js';
+import { pipelinePerNode, replicated, unlinkMatching } from './redis-nodes.js';
 import {
   BEGIN,
   COMPLETE,
@@ -312,6 +312,7 @@ export class RedisTimelineCache implements TimelineCache {
       ),
       'completeRebuild',
     );
+    await this.bounded(replicated(this.redis, [meta]), 'completeRebuild');
   }
 
   async insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number> {
@@ -334,6 +335,13 @@ export class RedisTimelineCache implements TimelineCache {
       }),
       'insert',
     );
+    await this.bounded(
+      replicated(
+        this.redis,
+        active.map((userId) => this.keys(userId).meta),
+      ),
+      'insert',
+    );
     return replies.reduce<number>((sum, inserted) => sum + Number(inserted), 0);
   }
 
@@ -344,6 +352,7 @@ export class RedisTimelineCache implements TimelineCache {
       this.redis.timelineMerge(entries, meta, keptOut, this.options.maxEntries, ...pairs(merged)),
       'merge',
     );
+    await this.bounded(replicated(this.redis, [meta]), 'merge');
   }
 
   async remove(userIds: readonly bigint[], tweetId: bigint): Promise<void> {
@@ -354,6 +363,13 @@ export class RedisTimelineCache implements TimelineCache {
         key: (userId) => this.keys(userId).entries,
         add: (pipeline, userId) => scripted(pipeline).timelineRemove(this.keys(userId).entries, id),
       }),
+      'remove',
+    );
+    await this.bounded(
+      replicated(
+        this.redis,
+        userIds.map((userId) => this.keys(userId).entries),
+      ),
       'remove',
     );
   }
@@ -370,6 +386,13 @@ export class RedisTimelineCache implements TimelineCache {
       }),
       'setPulled',
     );
+    await this.bounded(
+      replicated(
+        this.redis,
+        userIds.map((userId) => this.keys(userId).meta),
+      ),
+      'setPulled',
+    );
   }
 
   async unfollowed(userId: bigint, authorId: bigint): Promise<void> {
@@ -378,6 +401,7 @@ export class RedisTimelineCache implements TimelineCache {
       this.redis.timelineUnfollowed(entries, meta, pulled, keptOut, authorId.toString(), this.options.ttlMs),
       'unfollowed',
     );
+    await this.bounded(replicated(this.redis, [meta]), 'unfollowed');
   }
 
   async followed(userId: bigint, authorId: bigint, pulls: boolean): Promise<void> {
@@ -386,11 +410,13 @@ export class RedisTimelineCache implements TimelineCache {
       this.redis.timelineFollowed(meta, pulled, keptOut, authorId.toString(), pulls ? '1' : '0'),
       'followed',
     );
+    await this.bounded(replicated(this.redis, [meta]), 'followed');
   }
 
   async forget(userId: bigint): Promise<void> {
     const { entries, meta, pulled } = this.keys(userId);
     await this.bounded(this.redis.unlink(entries, meta, pulled), 'forget');
+    await this.bounded(replicated(this.redis, [meta]), 'forget');
   }
 
   /** Milliseconds the reader's timeline has left, or null if it has none (for operators and tests). */

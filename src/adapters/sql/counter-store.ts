@@ -5,8 +5,9 @@ import type {
   CounterOutcome,
   CounterStore,
 } from '../../ports/counter-store.js';
+import type { TweetCounters } from '../../ports/engagement-cache.js';
 import { moveFollowers } from './fanout-modes.js';
-import { idParam, idsParam, type SqlClient, toBigInt } from './sql-client.js';
+import { idParam, idsParam, type SqlClient, toBigInt, toNumber } from './sql-client.js';
 
 type Column = CounterChange['counter'];
 
@@ -47,7 +48,7 @@ export class SqlCounterStore implements CounterStore {
   ) {}
 
   applyOnce(batch: readonly CountedChanges[]): Promise<CounterOutcome> {
-    if (batch.length === 0) return Promise.resolve({ applied: [], modeChanged: [] });
+    if (batch.length === 0) return Promise.resolve({ applied: [], modeChanged: [], tweets: [] });
     return this.db.transaction(async (tx) => {
       const tickets = await tx.query<{ id: unknown }>(
         'DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id',
@@ -55,10 +56,32 @@ export class SqlCounterStore implements CounterStore {
       );
       const applied = new Set(tickets.map((row) => toBigInt(row.id)));
       const modeChanged: bigint[] = [];
+      const tweets = new Map<bigint, TweetCounters>();
       for (const row of summed(batch.flatMap((entry) => (applied.has(entry.eventId) ? entry.changes : [])))) {
         // Table and column names come from the CounterChange type, never from input.
         if (row.column === 'followers_count') {
           if (await moveFollowers(tx, this.rule, row.id, row.delta)) modeChanged.push(row.id);
+        } else if (row.table === 'tweets') {
+          // Every change moves the version, and the last update of a tweet in the batch says where it ended.
+          const [counted] = await tx.query<{
+            like_count: unknown;
+            retweet_count: unknown;
+            reply_count: unknown;
+            counts_version: unknown;
+          }>(
+            `UPDATE tweets SET ${row.column} = ${row.column} + $2, counts_version = counts_version + 1
+              WHERE id = $1::bigint RETURNING like_count, retweet_count, reply_count, counts_version`,
+            [idParam(row.id), row.delta],
+          );
+          if (counted) {
+            tweets.set(row.id, {
+              tweetId: row.id,
+              likeCount: toNumber(counted.like_count),
+              retweetCount: toNumber(counted.retweet_count),
+              replyCount: toNumber(counted.reply_count),
+              version: toNumber(counted.counts_version),
+            });
+          }
         } else {
           await tx.query(`UPDATE ${row.table} SET ${row.column} = ${row.column} + $2 WHERE id = $1::bigint`, [
             idParam(row.id),
@@ -66,7 +89,7 @@ export class SqlCounterStore implements CounterStore {
           ]);
         }
       }
-      return { applied: [...applied], modeChanged };
+      return { applied: [...applied], modeChanged, tweets: [...tweets.values()] };
     });
   }
 }

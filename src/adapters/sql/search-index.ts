@@ -4,7 +4,7 @@ import type { SearchIndex } from '../../ports/search-index.js';
 import { type EntryRow, toEntry } from './rows.js';
 import {
   newestFirst,
-  type SqlClient,
+  type SqlExecutor,
   toBigInt,
   windowOrder,
   windowParams,
@@ -24,7 +24,7 @@ const asPhrases = (phrases: readonly string[]): string | null =>
 
 /** Full-text search in PostgreSQL: a GIN index over each active tweet's search document (see migration 007). */
 export class SqlSearchIndex implements SearchIndex {
-  constructor(private readonly db: SqlClient) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   async tweets(query: TweetQuery, window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(

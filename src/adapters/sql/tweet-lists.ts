@@ -4,7 +4,7 @@ import { type EntryRow, toEntry } from './rows.js';
 import {
   idParam,
   newestFirst,
-  type SqlClient,
+  type SqlExecutor,
   toBigInt,
   windowOrder,
   windowParams,
@@ -20,7 +20,7 @@ interface ActorRow {
 const MAX_DEPTH = 1_000;
 
 export class SqlTweetLists implements TweetLists {
-  constructor(private readonly db: SqlClient) {}
+  constructor(private readonly db: SqlExecutor) {}
 
   private async entries(sql: string, params: unknown[], window: IdWindow): Promise<TimelineEntry[]> {
     const rows = await this.db.query<EntryRow>(sql, params);

@@ -106,7 +106,14 @@ const recentOf = (authors: string, order: 'ASC' | 'DESC') => `
   ORDER BY t.id ${order} LIMIT $4`;
 
 export class SqlTweetStore implements TweetStore {
-  constructor(private readonly db: SqlClient) {}
+  /**
+   * `reads` takes the read-only lookups of the read path — hydration, pulls and rebuilds — and may be a replica
+   * (replica-routing.ts); everything that writes, and what the writers read, stays on `db`.
+   */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly reads: SqlExecutor = db,
+  ) {}
 
   /**
    * One statement writes the tweet, its mentions, hashtags and search document, and its outbox row (on the stream the
@@ -190,7 +197,7 @@ export class SqlTweetStore implements TweetStore {
 
   async byIds(ids: readonly bigint[]): Promise<Map<bigint, Tweet>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.query<TweetRow>(
+    const rows = await this.reads.query<TweetRow>(
       `SELECT ${TWEET_COLUMNS} FROM tweets t WHERE t.id = ANY($1::bigint[])`,
       [idsParam([...new Set(ids)])],
     );
@@ -212,7 +219,7 @@ export class SqlTweetStore implements TweetStore {
 
   async byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]> {
     if (authorIds.length === 0) return [];
-    const rows = await this.db.query<EntryRow>(
+    const rows = await this.reads.query<EntryRow>(
       recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id', windowOrder(window)),
       [idsParam(authorIds), ...windowParams(window)],
     );
@@ -220,7 +227,7 @@ export class SqlTweetStore implements TweetStore {
   }
 
   async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.db.query<EntryRow>(
+    const rows = await this.reads.query<EntryRow>(
       recentOf(
         'SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint',
         windowOrder(window),
@@ -230,12 +237,19 @@ export class SqlTweetStore implements TweetStore {
     return newestFirst(rows, window).map(toEntry);
   }
 
-  async rebuild({ readerId, perAuthor, limit }: RebuildQuery): Promise<RebuiltTimeline> {
+  async rebuild({ readerId, perAuthor, limit, engagementFrom }: RebuildQuery): Promise<RebuiltTimeline> {
     // The floor is the newest "last row" of any author whose per-author bound was reached: below it that author may
     // have more tweets than were read, so entries below it are dropped rather than cached with a gap. Pulled authors
     // come from their partial index (a handful of rows), not from a join that would scan every account; the same
     // statement names the followees the reader pulls, in one more row.
-    const rows = await this.db.query<EntryRow & { floor: unknown; pulled: unknown[] | null }>(
+    const rows = await this.reads.query<
+      EntryRow & {
+        floor: unknown;
+        pulled: unknown[] | null;
+        liked: unknown[] | null;
+        retweeted: unknown[] | null;
+      }
+    >(
       `WITH sources AS (
          SELECT f.followee_id AS author_id FROM follows f
           WHERE f.follower_id = $1::bigint AND f.followee_id NOT IN (${NOT_PUSHED})
@@ -249,14 +263,19 @@ export class SqlTweetStore implements TweetStore {
            ) newest
          ) t
        )
-       (SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor, NULL::bigint[] AS pulled
+       (SELECT id, author_id, (SELECT max(id) FROM recent WHERE rn = $2) AS floor, NULL::bigint[] AS pulled,
+               NULL::bigint[] AS liked, NULL::bigint[] AS retweeted
           FROM recent ORDER BY id DESC LIMIT $3)
        UNION ALL
-       SELECT NULL, NULL, NULL, ARRAY(
-         SELECT f.followee_id FROM follows f
-          WHERE f.follower_id = $1::bigint
-            AND f.followee_id IN (SELECT id FROM accounts WHERE ${isPulledSql('fanout_mode')}))`,
-      [idParam(readerId), perAuthor, limit],
+       SELECT NULL, NULL, NULL,
+         ARRAY(SELECT f.followee_id FROM follows f
+                WHERE f.follower_id = $1::bigint
+                  AND f.followee_id IN (SELECT id FROM accounts WHERE ${isPulledSql('fanout_mode')})),
+         ARRAY(SELECT tweet_id FROM likes WHERE account_id = $1::bigint AND tweet_id >= $4::bigint),
+         ARRAY(SELECT retweet_of_id FROM tweets
+                WHERE author_id = $1::bigint AND retweet_of_id IS NOT NULL AND status = 'ACTIVE'
+                  AND retweet_of_id >= $4::bigint)`,
+      [idParam(readerId), perAuthor, limit, idParam(engagementFrom)],
     );
     const pulledRow = rows.find((row) => row.pulled !== null);
     const entryRows = rows.filter((row) => row.pulled === null);
@@ -264,7 +283,13 @@ export class SqlTweetStore implements TweetStore {
     const last = entryRows.at(-1);
     if (entryRows.length === limit && last) floor = floor > toBigInt(last.id) ? floor : toBigInt(last.id);
     const entries = entryRows.map(toEntry).filter((e) => e.tweetId >= floor);
-    return { entries, floor, pulled: (pulledRow?.pulled ?? []).map(toBigInt) };
+    return {
+      entries,
+      floor,
+      pulled: (pulledRow?.pulled ?? []).map(toBigInt),
+      liked: (pulledRow?.liked ?? []).map(toBigInt),
+      retweeted: (pulledRow?.retweeted ?? []).map(toBigInt),
+    };
   }
 
   retweet(retweet: NewRetweet, event: AuthorEvent): Promise<{ created: boolean; tweetId: bigint } | null> {
@@ -367,10 +392,11 @@ export class SqlTweetStore implements TweetStore {
       like_count: unknown;
       retweet_count: unknown;
       reply_count: unknown;
+      counts_version: unknown;
       liked: boolean;
       retweeted: boolean;
     }>(
-      `SELECT t.id, t.like_count, t.retweet_count, t.reply_count,
+      `SELECT t.id, t.like_count, t.retweet_count, t.reply_count, t.counts_version,
               $2::bigint IS NOT NULL AND EXISTS (
                 SELECT 1 FROM likes l WHERE l.account_id = $2::bigint AND l.tweet_id = t.id) AS liked,
               $2::bigint IS NOT NULL AND EXISTS (
@@ -386,6 +412,7 @@ export class SqlTweetStore implements TweetStore {
           likeCount: toNumber(row.like_count),
           retweetCount: toNumber(row.retweet_count),
           replyCount: toNumber(row.reply_count),
+          version: toNumber(row.counts_version),
           liked: row.liked,
           retweeted: row.retweeted,
         },
