@@ -1,5 +1,9 @@
 /** How the benchmark makes accounts through the API, as any client app does: an app, its own token, registrations. */
-export async function registerAccounts(base: string, handles: readonly string[], password: string): Promise<string[]> {
+export async function registerAccounts(
+  base: string,
+  handles: readonly string[],
+  password: string,
+): Promise<string[]> {
   const post = async (path: string, body: unknown, token?: string) => {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
@@ -10,7 +14,11 @@ export async function registerAccounts(base: string, handles: readonly string[],
     return (await response.json()) as Record<string, string>;
   };
   const scope = 'read write follow';
-  const app = await post('/api/v1/apps', { client_name: 'bench', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: scope });
+  const app = await post('/api/v1/apps', {
+    client_name: 'bench',
+    redirect_uris: 'urn:ietf:wg:oauth:2.0:oob',
+    scopes: scope,
+  });
   const { access_token: appToken } = await post('/oauth/token', {
     grant_type: 'client_credentials',
     client_id: app.client_id,

@@ -84,7 +84,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
         response = await fetch(`${job.base}/api/v1/timelines/home?limit=40`, { headers });
         break;
       case 'account':
-        response = await fetch(`${job.base}/api/v1/accounts/${accountId(random.int(job.accounts))}/statuses?limit=20`);
+        response = await fetch(
+          `${job.base}/api/v1/accounts/${accountId(random.int(job.accounts))}/statuses?limit=20`,
+        );
         break;
       case 'post':
         response = await fetch(`${job.base}/api/v1/statuses`, {
@@ -96,10 +98,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
       case 'follow': {
         let followee = random.int(job.accounts);
         if (followee === reader) followee = (followee + 1) % job.accounts;
-        response = await fetch(`${job.base}/api/v1/accounts/${accountId(followee)}/${undo ? 'unfollow' : 'follow'}`, {
-          method: 'POST',
-          headers,
-        });
+        response = await fetch(
+          `${job.base}/api/v1/accounts/${accountId(followee)}/${undo ? 'unfollow' : 'follow'}`,
+          {
+            method: 'POST',
+            headers,
+          },
+        );
         break;
       }
       case 'like':

@@ -1,3 +1,4 @@
+import twitterText from 'twitter-text';
 import { notFound } from '../domain/errors.js';
 import type { Account, IdWindow } from '../domain/model.js';
 import { normalizeTag } from '../domain/tweet-text.js';
@@ -14,6 +15,19 @@ export interface ListDeps extends HydrateDeps {
 /** How far a thread is shown either way from the tweet asked for. */
 const MAX_ANCESTORS = 100;
 const MAX_DESCENDANTS = 500;
+
+/**
+ * A tag as posts carry it (normalised), or null when no post can carry it: only what twitter-text finds as one whole
+ * hashtag is ever stored as one. Anything else (a NUL, a space) finds nothing, without asking the store.
+ */
+function storedTag(raw: string): string | null {
+  const bare = raw.replace(/^#/, '');
+  if (!bare.isWellFormed()) return null;
+  const [found] = twitterText.extractHashtags(`#${bare}`);
+  return found === bare ? normalizeTag(bare) : null;
+}
+
+const NOTHING: Page<TweetView> = { items: [], next: null, prev: null };
 
 export interface Thread {
   ancestors: TweetView[];
@@ -53,15 +67,17 @@ export function createListService(deps: ListDeps) {
       viewerId: bigint | null,
     ): Promise<Page<TweetView>> {
       if (!(await accounts.byIds([accountId])).has(accountId)) throw notFound('account');
-      const tagged = filter.tagged === undefined ? undefined : normalizeTag(filter.tagged.replace(/^#/, ''));
+      const tagged = filter.tagged === undefined ? undefined : storedTag(filter.tagged);
+      if (tagged === null) return NOTHING;
       return tweetPage(deps, (w) => lists.account(accountId, { ...filter, tagged }, w), window, viewerId);
     },
 
     public: (window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> =>
       tweetPage(deps, (w) => lists.public(w), window, viewerId),
 
-    tagged(tag: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
-      const normalised = normalizeTag(tag);
+    async tagged(tag: string, window: IdWindow, viewerId: bigint | null): Promise<Page<TweetView>> {
+      const normalised = storedTag(tag);
+      if (normalised === null) return NOTHING;
       return tweetPage(deps, (w) => lists.tagged(normalised, w), window, viewerId);
     },
 

@@ -73,7 +73,8 @@ export async function refillPage<T, E extends { tweetId: bigint }>(
     else before = edge.tweetId;
     batch *= 2;
   }
-  // Still short after the rounds: what was found is served, with a cursor below everything examined.
-  if (oldest) return toPage(out, window, idOf);
+  // Still short after the rounds: what was found is served, with a cursor past everything examined (above it when
+  // catching up, so a page that found nothing still leads on).
+  if (oldest) return { ...toPage(out, window, idOf), prev: after ?? null };
   return { items: out, next: before ?? null, prev: keyOf(out[0], idOf) };
 }

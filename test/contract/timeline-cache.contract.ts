@@ -91,7 +91,12 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       expect(ids(caughtUp?.entries ?? [])).toEqual([4n, 3n]);
       const next = await cache.read(reader, { after: BASE + 4n, limit: 2, from: 'oldest' });
       expect(ids(next?.entries ?? [])).toEqual([9n, 7n]);
-      const between = await cache.read(reader, { after: BASE + 1n, before: BASE + 7n, limit: 10, from: 'oldest' });
+      const between = await cache.read(reader, {
+        after: BASE + 1n,
+        before: BASE + 7n,
+        limit: 10,
+        from: 'oldest',
+      });
       expect(ids(between?.entries ?? [])).toEqual([4n, 3n, 2n]);
       const absent = await cache.read(reader, { after: BASE + 5n, limit: 1, from: 'oldest' });
       expect(ids(absent?.entries ?? [])).toEqual([7n]);

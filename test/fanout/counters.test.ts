@@ -3,7 +3,8 @@ import { SqlCounterStore } from '../../src/adapters/sql/counter-store.js';
 import { SqlTweetStore } from '../../src/adapters/sql/tweet-store.js';
 import { decodeEvent } from '../../src/domain/events.js';
 import { createCounterService } from '../../src/services/counters.js';
-import { type Backend, backends, type Harness, startHarness } from '../support/harness.js';
+import { follow, post } from '../support/client-api.js';
+import { type Backend, backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 let h: Harness;
 afterEach(() => h.close());
@@ -26,17 +27,11 @@ for (const backend of backends()) {
     it('apply once however often, and however concurrently, an event is delivered', async () => {
       h = await startHarness({}, undefined, current);
       const [alice, bob] = [await h.signUp('alice'), await h.signUp('bob')];
-      const posted = await h.call('POST', '/api/v1/tweets', {
-        token: alice.token,
-        body: { text: 'count me' },
-      });
-      await h.call('POST', '/api/v1/tweets', {
-        token: bob.token,
-        body: { text: 'reply', reply_to_id: posted.body.id },
-      });
-      await h.call('POST', `/api/v1/tweets/${posted.body.id}/retweet`, { token: bob.token });
-      await h.call('PUT', `/api/v1/tweets/${posted.body.id}/like`, { token: bob.token });
-      await h.call('PUT', '/api/v1/accounts/alice/follow', { token: bob.token });
+      const posted = await post(h, alice, 'count me');
+      await post(h, bob, 'reply', { in_reply_to_id: posted });
+      await h.call('POST', `/api/v1/statuses/${posted}/reblog`, { token: bob.token });
+      await h.call('POST', `/api/v1/statuses/${posted}/favourite`, { token: bob.token });
+      await follow(h, bob, alice);
 
       const counters = createCounterService({
         tweets: new SqlTweetStore(h.app.sql),
@@ -59,14 +54,11 @@ for (const backend of backends()) {
       ]);
       await h.drain();
 
-      const tweet = await h.call('GET', `/api/v1/tweets/${posted.body.id}`);
-      expect(tweet.body).toMatchObject({ like_count: 1, retweet_count: 1, reply_count: 1 });
-      expect((await h.call('GET', '/api/v1/accounts/alice')).body.tweets_count).toBe(1);
-      expect((await h.call('GET', '/api/v1/accounts/alice')).body.followers_count).toBe(1);
-      expect((await h.call('GET', '/api/v1/accounts/bob')).body).toMatchObject({
-        tweets_count: 2,
-        following_count: 1,
-      });
+      const status = await h.call('GET', `/api/v1/statuses/${posted}`);
+      expect(status.body).toMatchObject({ favourites_count: 1, reblogs_count: 1, replies_count: 1 });
+      const account = async (user: User) => (await h.call('GET', `/api/v1/accounts/${user.id}`)).body;
+      expect(await account(alice)).toMatchObject({ statuses_count: 1, followers_count: 1 });
+      expect(await account(bob)).toMatchObject({ statuses_count: 2, following_count: 1 });
     });
   });
 }

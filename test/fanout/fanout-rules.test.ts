@@ -1,18 +1,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  follow as followAs,
+  home as homeOf,
+  post as postAs,
+  texts,
+  unfollow,
+} from '../support/client-api.js';
 import { type Backend, backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 let h: Harness;
 afterEach(() => h.close());
 
-const texts = (reply: { body: { tweets: { text: string }[] } }) => reply.body.tweets.map((t) => t.text);
-const home = (user: User) => h.call('GET', '/api/v1/timelines/home?limit=100', { token: user.token });
-const post = async (user: User, text: string) => {
-  const reply = await h.call('POST', '/api/v1/tweets', { token: user.token, body: { text } });
-  expect(reply.status).toBe(201);
-  return reply.body.id as string;
-};
-const follow = (user: User, target: User, method: 'PUT' | 'DELETE' = 'PUT') =>
-  h.call(method, `/api/v1/accounts/${target.handle}/follow`, { token: user.token });
+const home = (user: User) => homeOf(h, user, '?limit=40');
+const post = (user: User, text: string) => postAs(h, user, text);
+const follow = (user: User, target: User, undo = false) => (undo ? unfollow : followAs)(h, user, target);
 const modeOf = async (user: User) =>
   (
     await h.app.sql.query<{ fanout_mode: string }>('SELECT fanout_mode FROM accounts WHERE id = $1::bigint', [
@@ -52,13 +53,13 @@ for (const backend of backends()) {
         expect(cached?.entries).toHaveLength(1);
 
         // One unfollow leaves 2 followers: below the threshold, not below the margin, so still a celebrity.
-        await follow(f3, star, 'DELETE');
+        await follow(f3, star, true);
         await h.drain();
         expect(await modeOf(star)).toBe('pull');
         await post(star, 'pulled 3');
         await h.drain();
         // The second leaves 1: the author is demoted, and their pulled tweets are merged into followers' timelines.
-        await follow(f2, star, 'DELETE');
+        await follow(f2, star, true);
         // One round applies the unfollow (and its counts); the demotion it enqueued waits for the next.
         await h.app.workers.step();
         expect(await modeOf(star)).toBe('demoting');
@@ -88,8 +89,8 @@ for (const backend of backends()) {
         await post(star, 'pulled 1');
         await h.drain();
         expect(texts(await home(a))).toEqual(['pulled 1']); // the star's recent list now exists
-        await follow(b, star, 'DELETE');
-        await follow(c, star, 'DELETE');
+        await follow(b, star, true);
+        await follow(c, star, true);
         await h.drain();
         expect(await modeOf(star)).toBe('push');
         await post(star, 'pushed 2');
@@ -150,7 +151,7 @@ for (const backend of backends()) {
         await h.drain();
         expect(texts(await home(bob))).toEqual(['own', 'seen']);
         const late = await post(alice, 'in flight');
-        expect((await follow(bob, alice, 'DELETE')).status).toBe(200);
+        expect((await follow(bob, alice, true)).status).toBe(200);
         // Before any worker ran: the cached timeline itself has let alice go.
         const reader = BigInt(bob.id);
         const cached = await h.app.cache.read(reader, { limit: 100 });
@@ -176,7 +177,7 @@ for (const backend of backends()) {
         await home(bob);
         await h.drain();
         const id = await post(alice, 'short-lived');
-        await h.call('DELETE', `/api/v1/tweets/${id}`, { token: alice.token });
+        await h.call('DELETE', `/api/v1/statuses/${id}`, { token: alice.token });
         // The delete reaches the log (and the workers) before the create, as a redelivery could arrange.
         const tweetId = BigInt(id);
         const authorId = BigInt(alice.id);

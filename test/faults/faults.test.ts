@@ -41,7 +41,11 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : null,
+      link: response.headers.get('link'),
+    };
   }
   async function metric(name: string): Promise<number> {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -87,18 +91,50 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
         (await metric('starling_outbox_backlog')) === 0 &&
         (await metric('starling_log_consumer_pending')) === 0,
     );
+  // Accounts are registered as a client app registers them, with the app's own token.
+  let appToken: string | undefined;
   async function signUp(handle: string) {
-    const reply = await call('POST', '/api/v1/accounts', undefined, {
-      handle,
+    if (appToken === undefined) {
+      const app = await call('POST', '/api/v1/apps', undefined, {
+        client_name: 'fault tests',
+        redirect_uris: 'urn:ietf:wg:oauth:2.0:oob',
+        scopes: 'read write follow',
+      });
+      const { client_id, client_secret } = app.body;
+      const grant = {
+        grant_type: 'client_credentials',
+        client_id,
+        client_secret,
+        scope: 'read write follow',
+      };
+      appToken = (await call('POST', '/oauth/token', undefined, grant)).body.access_token as string;
+    }
+    const reply = await call('POST', '/api/v1/accounts', appToken, {
+      username: handle,
       password: 'correct horse battery',
+      agreement: true,
     });
-    expect(reply.status).toBe(201);
-    return { handle, token: reply.body.token as string, id: reply.body.account.id as string };
+    expect(reply.status).toBe(200);
+    const token = reply.body.access_token as string;
+    const me = await call('GET', '/api/v1/accounts/verify_credentials', token);
+    return { handle, token, id: me.body.id as string };
   }
-  const homeIds = async (token: string) =>
-    (await call('GET', '/api/v1/timelines/home?limit=100', token)).body.tweets.map(
-      (t: { id: string }) => t.id,
-    ) as string[];
+  /** The newest `limit` ids of the home timeline, paged through its Link header. */
+  async function homeIds(token: string, limit = 100): Promise<string[]> {
+    const ids: string[] = [];
+    let path: string | null = '/api/v1/timelines/home?limit=40';
+    while (path !== null && ids.length < limit) {
+      const page = await call('GET', path, token);
+      ids.push(...page.body.map((status: { id: string }) => status.id));
+      const next = /<([^>]+)>;\s*rel="next"/.exec(page.link ?? '')?.[1];
+      path = next ? new URL(next).pathname + new URL(next).search : null;
+    }
+    return ids.slice(0, limit);
+  }
+  const follow = (who: { token: string }, whom: { id: string }) =>
+    call('POST', `/api/v1/accounts/${whom.id}/follow`, who.token);
+  const post = (who: { token: string }, text: string) =>
+    call('POST', '/api/v1/statuses', who.token, { status: text });
 
   beforeAll(async () => {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
@@ -138,13 +174,12 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     const followers = [];
     for (let i = 0; i < 60; i++) {
       const follower = await signUp(`fan${i}`);
-      await call('PUT', '/api/v1/accounts/author/follow', follower.token);
+      await follow(follower, author);
       await call('GET', '/api/v1/timelines/home', follower.token); // an active reader has a cached timeline
       followers.push(follower);
     }
     const posted: string[] = [];
-    for (let i = 0; i < 80; i++)
-      posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `t${i}` })).body.id);
+    for (let i = 0; i < 80; i++) posted.push((await post(author, `t${i}`)).body.id);
     const fanout = await startFanout();
     // Under way: some events applied. (Not "entries inserted": the followers' follow events may already have merged
     // every tweet into their timelines, and then the tweets' own fanout inserts nothing new.)
@@ -165,7 +200,7 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     if (!(await tcpOpen(metricsPort))) await startFanout();
     const author = await signUp('writer');
     const reader = await signUp('reader');
-    await call('PUT', '/api/v1/accounts/writer/follow', reader.token);
+    await follow(reader, author);
     await call('GET', '/api/v1/timelines/home', reader.token);
     await drained();
     await nats.kill('SIGKILL');
@@ -177,7 +212,7 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     const statuses: number[] = [];
     const posted: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const reply = await call('POST', '/api/v1/tweets', author.token, { text: `offline ${i}` });
+      const reply = await post(author, `offline ${i}`);
       statuses.push(reply.status);
       posted.push(reply.body.id);
     }
@@ -192,9 +227,9 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
     const api = await startApi();
     const author = await signUp('crasher');
     const reader = await signUp('witness');
-    await call('PUT', '/api/v1/accounts/crasher/follow', reader.token);
+    await follow(reader, author);
     await call('GET', '/api/v1/timelines/home', reader.token);
-    const reply = await call('POST', '/api/v1/tweets', author.token, { text: 'last words' });
+    const reply = await post(author, 'last words');
     await api.kill('SIGKILL');
     await startApi();
     await drained();
@@ -204,10 +239,9 @@ describe.skipIf(!postgres)('fault tolerance with real processes', () => {
   it('after Redis is flushed the next reads equal what PostgreSQL says', async () => {
     const author = await signUp('flushed');
     const reader = await signUp('rereader');
-    await call('PUT', '/api/v1/accounts/flushed/follow', reader.token);
+    await follow(reader, author);
     const posted: string[] = [];
-    for (let i = 0; i < 5; i++)
-      posted.push((await call('POST', '/api/v1/tweets', author.token, { text: `f${i}` })).body.id);
+    for (let i = 0; i < 5; i++) posted.push((await post(author, `f${i}`)).body.id);
     await drained();
     execFileSync('redis-cli', ['-u', env.REDIS_URL as string, 'FLUSHALL']);
     expect(await homeIds(reader.token)).toEqual([...posted].reverse());

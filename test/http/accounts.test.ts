@@ -1,112 +1,182 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends, type Harness, startHarness } from '../support/harness.js';
+import {
+  appToken,
+  lookup,
+  me,
+  PASSWORD,
+  passwordGrant,
+  type RegisteredApp,
+  register,
+  registerApp,
+  revoke,
+  signUpThrough,
+} from '../support/apps.js';
+import { allPages, follow, unfollow } from '../support/client-api.js';
+import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 for (const backend of backends()) {
   describe(backend.name, () => {
-    describe('accounts and sessions', () => {
+    describe('accounts and tokens', () => {
       let h: Harness;
+      let app: RegisteredApp;
       beforeEach(async () => {
         h = await startHarness({}, undefined, backend);
+        app = await registerApp(h);
       });
       afterEach(() => h.close());
 
-      it('signs up, returns the account and a working token, and never leaks the password hash', async () => {
-        const reply = await h.call('POST', '/api/v1/accounts', {
-          body: { handle: 'Alice', password: 'correct horse battery', display_name: 'Alice A.' },
+      it('registers through an app, answers a working token, and never leaks the password hash', async () => {
+        const reply = await register(h, await appToken(h, app), {
+          username: 'Alice',
+          display_name: 'Alice A.',
         });
-        expect(reply.status).toBe(201);
-        expect(reply.body.account).toMatchObject({
-          handle: 'Alice',
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({ token_type: 'Bearer', scope: 'read write follow' });
+        expect(reply.body.created_at).toEqual(expect.any(Number));
+        expect(Buffer.from(reply.body.access_token, 'base64url').length).toBeGreaterThanOrEqual(16);
+        const account = await me(h, reply.body.access_token);
+        expect(account.status).toBe(200);
+        expect(account.body).toMatchObject({
+          username: 'Alice',
+          acct: 'Alice',
           display_name: 'Alice A.',
           followers_count: 0,
           following_count: 0,
-          tweets_count: 0,
+          statuses_count: 0,
         });
-        expect(reply.body.account.id).toMatch(/^[0-9]+$/);
-        expect(BigInt(reply.body.account.id) > 1n << 60n).toBe(true);
-        expect(Buffer.from(reply.body.token, 'base64url').length).toBeGreaterThanOrEqual(16);
-        expect(JSON.stringify(reply.body)).not.toMatch(/scrypt|password/);
-        const me = await h.call('GET', '/api/v1/accounts/me', { token: reply.body.token });
-        expect(me.status).toBe(200);
-        expect(me.body.handle).toBe('Alice');
+        expect(account.body.id).toMatch(/^[0-9]+$/);
+        expect(BigInt(account.body.id) > 1n << 60n).toBe(true);
+        for (const body of [reply.body, account.body])
+          expect(JSON.stringify(body)).not.toMatch(/scrypt|password/);
       });
 
       it('keeps handles unique ignoring case', async () => {
         await h.signUp('bob');
-        const again = await h.call('POST', '/api/v1/accounts', {
-          body: { handle: 'BOB', password: 'another password' },
+        const again = await register(h, await appToken(h, app), {
+          username: 'BOB',
+          password: 'another password',
         });
         expect(again.status).toBe(409);
-        expect(again.body.error.code).toBe('conflict');
-        expect((await h.call('GET', '/api/v1/accounts/BoB')).body.handle).toBe('bob');
+        expect(again.body.code).toBe('conflict');
+        expect(again.body.error).toEqual(expect.any(String));
+        expect((await lookup(h, 'BoB')).body.username).toBe('bob');
       });
 
-      it('refuses bad sign-ups with validation_failed and creates nothing', async () => {
+      it('refuses bad registrations with validation_failed and creates nothing', async () => {
+        const withToken = await appToken(h, app);
         const cases: unknown[] = [
-          { handle: 'has space', password: 'long enough' },
-          { handle: 'x'.repeat(16), password: 'long enough' },
-          { handle: 'ok', password: 'short' },
-          { handle: 'ok', password: 'p'.repeat(257) },
-          { handle: 'ok', password: 'long enough', is_admin: true },
-          { handle: 'ok', password: 12345678 },
-          { handle: 'ok' },
-          '{"handle": "ok",',
+          { username: 'has space', password: PASSWORD, agreement: true },
+          { username: 'x'.repeat(16), password: PASSWORD, agreement: true },
+          { username: 'ok', password: 'short', agreement: true },
+          { username: 'ok', password: 'p'.repeat(257), agreement: true },
+          { username: 'ok', password: { value: PASSWORD }, agreement: true },
+          { username: 'ok', agreement: true },
+          { password: PASSWORD, agreement: true },
+          { username: 'ok', password: PASSWORD },
+          { username: 'ok', password: PASSWORD, agreement: false },
+          { username: 'ok', password: PASSWORD, agreement: true, display_name: 'bell\u0007' },
+          '{"username": "ok",',
         ];
         for (const body of cases) {
-          const reply = await h.call('POST', '/api/v1/accounts', { body });
+          const reply = await h.call('POST', '/api/v1/accounts', { token: withToken, body });
           expect(reply.status, JSON.stringify(body)).toBe(400);
-          expect(reply.body.error.code).toBe('validation_failed');
+          expect(reply.body.code).toBe('validation_failed');
         }
-        expect((await h.call('GET', '/api/v1/accounts/ok')).status).toBe(404);
+        expect((await lookup(h, 'ok')).status).toBe(404);
+        // Parameters Mastodon does not know are ignored, as Mastodon does: they grant nothing.
+        const extra = await register(h, withToken, { username: 'extra', is_admin: true, role: 'admin' });
+        expect(extra.status).toBe(200);
+        expect((await me(h, extra.body.access_token)).body.roles).toEqual([]);
       });
 
-      it('logs in with the right password only, with the same answer for unknown handles', async () => {
+      it('registers only with an app token that may write accounts', async () => {
+        const body = { username: 'nobody', password: PASSWORD, agreement: true };
+        const anonymous = await h.call('POST', '/api/v1/accounts', { body });
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.body.code).toBe('unauthorized');
+        const readOnly = await register(h, await appToken(h, app, 'read'), { username: 'nobody' });
+        expect(readOnly.status).toBe(403);
+        expect(readOnly.body.code).toBe('forbidden');
+        expect((await lookup(h, 'nobody')).status).toBe(404);
+      });
+
+      it('signs in with the right password only, with the same answer for unknown handles', async () => {
         await h.signUp('carol');
-        const ok = await h.call('POST', '/api/v1/sessions', {
-          body: { handle: 'CAROL', password: 'correct horse battery' },
-        });
+        const ok = await passwordGrant(h, app, 'CAROL');
         expect(ok.status).toBe(200);
-        expect(ok.body.account.handle).toBe('carol');
-        const wrong = await h.call('POST', '/api/v1/sessions', {
-          body: { handle: 'carol', password: 'wrong password' },
-        });
-        const unknown = await h.call('POST', '/api/v1/sessions', {
-          body: { handle: 'nobody', password: 'whatever1' },
-        });
-        expect(wrong.status).toBe(401);
-        expect(unknown.status).toBe(401);
+        expect(ok.body).toMatchObject({ token_type: 'Bearer', scope: 'read write follow' });
+        expect((await me(h, ok.body.access_token)).body.username).toBe('carol');
+        const wrong = await passwordGrant(h, app, 'carol', 'wrong password');
+        const unknown = await passwordGrant(h, app, 'nobody', 'whatever1');
+        expect(wrong.status).toBe(400);
+        expect(wrong.body).toMatchObject({ error: 'invalid_grant', error_description: expect.any(String) });
+        expect(unknown.status).toBe(400);
         expect(unknown.body).toEqual(wrong.body);
       });
 
-      it('revokes a token on logout, at once, and keeps other sessions working', async () => {
-        const user = await h.signUp('dave');
-        const other = await h.call('POST', '/api/v1/sessions', {
-          body: { handle: 'dave', password: 'correct horse battery' },
-        });
-        // Used first, so the process has it in memory: logging out must forget it there too.
-        expect((await h.call('GET', '/api/v1/accounts/me', { token: user.token })).status).toBe(200);
-        expect((await h.call('DELETE', '/api/v1/sessions/current', { token: user.token })).status).toBe(204);
-        const after = await h.call('GET', '/api/v1/accounts/me', { token: user.token });
+      it('revokes a token at once, and keeps the account’s other tokens working', async () => {
+        const user = await signUpThrough(h, app, 'dave');
+        const other = await passwordGrant(h, app, 'dave');
+        // Used first, so the process has it in memory: revoking must forget it there too.
+        expect((await me(h, user.token)).status).toBe(200);
+        const revoked = await revoke(h, app, user.token);
+        expect(revoked.status).toBe(200);
+        expect(revoked.body).toEqual({});
+        const after = await me(h, user.token);
         expect(after.status).toBe(401);
-        expect(after.body.error.code).toBe('unauthorized');
-        expect((await h.call('GET', '/api/v1/accounts/me', { token: other.body.token })).status).toBe(200);
+        expect(after.body.code).toBe('unauthorized');
+        expect((await me(h, other.body.access_token)).status).toBe(200);
+      });
+
+      it('lets an app revoke only its own tokens', async () => {
+        const user = await signUpThrough(h, app, 'eve');
+        const stranger = await registerApp(h, { name: 'another app' });
+        expect((await revoke(h, stranger, user.token)).status).toBe(200);
+        expect((await me(h, user.token)).status).toBe(200);
+        const wrongSecret = await revoke(h, { ...app, client_secret: 'not the secret' }, user.token);
+        expect(wrongSecret.status).toBe(401);
+        expect(wrongSecret.body.error).toBe('invalid_client');
+        expect((await me(h, user.token)).status).toBe(200);
       });
 
       it('answers 401 without a token or with a bad one, even on public routes', async () => {
-        expect((await h.call('GET', '/api/v1/accounts/me')).status).toBe(401);
-        expect((await h.call('GET', '/api/v1/accounts/me', { token: 'not-a-token' })).status).toBe(401);
-        await h.signUp('erin');
-        expect((await h.call('GET', '/api/v1/accounts/erin', { token: 'forged' })).status).toBe(401);
-        expect((await h.call('GET', '/api/v1/accounts/erin')).status).toBe(200);
+        expect((await me(h, '')).status).toBe(401);
+        expect((await me(h, 'not-a-token')).status).toBe(401);
+        expect((await me(h, 'a'.repeat(43))).status).toBe(401);
+        const erin = await h.signUp('erin');
+        expect((await lookup(h, 'erin', 'forged-token-of-some-length')).status).toBe(401);
+        expect((await h.call('GET', `/api/v1/accounts/${erin.id}`, { token: 'x'.repeat(40) })).status).toBe(
+          401,
+        );
+        expect((await lookup(h, 'erin')).status).toBe(200);
+        // An app's own token reads as nobody: it has no account to verify.
+        expect((await me(h, await appToken(h, app))).status).toBe(401);
       });
 
       it('answers 404 for unknown accounts and routes as JSON', async () => {
-        const missing = await h.call('GET', '/api/v1/accounts/ghost');
-        expect(missing.status).toBe(404);
-        expect(missing.body.error.code).toBe('not_found');
-        const route = await h.call('GET', '/api/v1/nothing-here');
-        expect(route.status).toBe(404);
-        expect(route.body.error.code).toBe('not_found');
+        for (const url of [
+          '/api/v1/accounts/lookup?acct=ghost',
+          '/api/v1/accounts/lookup?acct=ghost%40elsewhere.example',
+          '/api/v1/accounts/123',
+          '/api/v1/accounts/not-a-number',
+          '/api/v1/nothing-here',
+        ]) {
+          const reply = await h.call('GET', url);
+          expect(reply.status, url).toBe(404);
+          expect(reply.headers['content-type'], url).toMatch(/json/);
+          expect(reply.body.code, url).toBe('not_found');
+          expect(reply.body.error, url).toEqual(expect.any(String));
+        }
+      });
+
+      it('looks accounts up by acct, with or without the @ and this server’s domain', async () => {
+        const fred = await h.signUp('fred');
+        for (const acct of ['fred', '@fred', 'FRED', 'fred@localhost']) {
+          const reply = await lookup(h, acct);
+          expect(reply.status, acct).toBe(200);
+          expect(reply.body.id).toBe(fred.id);
+        }
+        expect((await h.call('GET', `/api/v1/accounts/${fred.id}`)).body.username).toBe('fred');
       });
     });
 
@@ -117,75 +187,72 @@ for (const backend of backends()) {
       });
       afterEach(() => h.close());
 
+      const account = async (user: User) => (await h.call('GET', `/api/v1/accounts/${user.id}`)).body;
+      const usernames = (reply: { body: { username: string }[] }) => reply.body.map((x) => x.username);
+
       it('follows and unfollows idempotently, with exact counters and newest-first lists', async () => {
         const [a, b, c] = [await h.signUp('a'), await h.signUp('b'), await h.signUp('c')];
         for (let i = 0; i < 3; i++) {
-          const reply = await h.call('PUT', '/api/v1/accounts/a/follow', { token: b.token });
+          const reply = await follow(h, b, a);
           expect(reply.status).toBe(200);
-          expect(reply.body).toEqual({ following: true });
+          expect(reply.body).toMatchObject({
+            id: a.id,
+            following: true,
+            followed_by: false,
+            requested: false,
+          });
         }
-        await h.call('PUT', '/api/v1/accounts/a/follow', { token: c.token });
+        await follow(h, c, a);
+        // Followed back: the relationship says so from both sides.
+        expect((await follow(h, a, c)).body).toMatchObject({ id: c.id, following: true, followed_by: true });
         // Counters follow through the log.
         await h.drain();
-        const account = (await h.call('GET', '/api/v1/accounts/a')).body;
-        expect(account.followers_count).toBe(2);
-        expect((await h.call('GET', '/api/v1/accounts/b')).body.following_count).toBe(1);
-        const followers = await h.call('GET', '/api/v1/accounts/a/followers');
-        expect(followers.body.accounts.map((x: { handle: string }) => x.handle)).toEqual(['c', 'b']);
-        const following = await h.call('GET', '/api/v1/accounts/b/following');
-        expect(following.body.accounts.map((x: { handle: string }) => x.handle)).toEqual(['a']);
+        expect((await account(a)).followers_count).toBe(2);
+        expect((await account(b)).following_count).toBe(1);
+        expect(usernames(await h.call('GET', `/api/v1/accounts/${a.id}/followers`))).toEqual(['c', 'b']);
+        expect(usernames(await h.call('GET', `/api/v1/accounts/${b.id}/following`))).toEqual(['a']);
 
         for (let i = 0; i < 2; i++) {
-          const reply = await h.call('DELETE', '/api/v1/accounts/a/follow', { token: b.token });
-          expect(reply.body).toEqual({ following: false });
+          const reply = await unfollow(h, b, a);
+          expect(reply.status).toBe(200);
+          expect(reply.body).toMatchObject({ id: a.id, following: false, followed_by: false });
         }
         await h.drain();
-        expect((await h.call('GET', '/api/v1/accounts/a')).body.followers_count).toBe(1);
-        expect(a.handle).toBe('a');
+        expect((await account(a)).followers_count).toBe(1);
+        expect((await account(b)).following_count).toBe(0);
       });
 
       it('keeps counters exact under concurrent follows', async () => {
-        await h.signUp('star');
+        const star = await h.signUp('star');
         const fans = await Promise.all(Array.from({ length: 10 }, (_, i) => h.signUp(`fan${i}`)));
-        const replies = await Promise.all(
-          fans.flatMap((fan) =>
-            [1, 2].map(() => h.call('PUT', '/api/v1/accounts/star/follow', { token: fan.token })),
-          ),
-        );
+        const replies = await Promise.all(fans.flatMap((fan) => [1, 2].map(() => follow(h, fan, star))));
         expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
         await h.drain();
-        expect((await h.call('GET', '/api/v1/accounts/star')).body.followers_count).toBe(10);
+        expect((await account(star)).followers_count).toBe(10);
       });
 
-      it('refuses following yourself (400), unknown accounts (404) and anonymous callers (401)', async () => {
-        const me = await h.signUp('me');
-        expect((await h.call('PUT', '/api/v1/accounts/ME/follow', { token: me.token })).status).toBe(400);
-        expect((await h.call('PUT', '/api/v1/accounts/ghost/follow', { token: me.token })).status).toBe(404);
-        expect((await h.call('PUT', '/api/v1/accounts/me/follow')).status).toBe(401);
+      it('refuses following yourself (400), unknown accounts (404) and callers without an account (401)', async () => {
+        const self = await h.signUp('me');
+        expect((await follow(h, self, self)).status).toBe(400);
+        const ghost = { ...self, id: '123' };
+        expect((await follow(h, self, ghost)).status).toBe(404);
+        expect((await h.call('POST', `/api/v1/accounts/${self.id}/follow`)).status).toBe(401);
+        expect((await unfollow(h, self, ghost)).status).toBe(404);
       });
 
-      it('pages follower lists with a cursor, each account once', async () => {
-        await h.signUp('hub');
-        const fans = [];
+      it('pages follower lists through the Link header, each account once, newest follow first', async () => {
+        const hub = await h.signUp('hub');
+        const fans: string[] = [];
         for (let i = 0; i < 7; i++) {
           const fan = await h.signUp(`p${i}`);
-          await h.call('PUT', '/api/v1/accounts/hub/follow', { token: fan.token });
-          fans.push(fan.handle);
+          await follow(h, fan, hub);
+          fans.push(fan.id);
         }
-        const seen: string[] = [];
-        let url: string | null = '/api/v1/accounts/hub/followers?limit=3';
-        while (url) {
-          const page: { body: { accounts: { handle: string }[]; next_cursor: string | null } } = await h.call(
-            'GET',
-            url,
-          );
-          expect(page.body.accounts.length).toBeLessThanOrEqual(3);
-          seen.push(...page.body.accounts.map((x) => x.handle));
-          url = page.body.next_cursor
-            ? `/api/v1/accounts/hub/followers?limit=3&cursor=${page.body.next_cursor}`
-            : null;
-        }
-        expect(seen).toEqual(fans.reverse());
+        const { ids, pages } = await allPages(h, `/api/v1/accounts/${hub.id}/followers?limit=3`);
+        expect(ids).toEqual(fans.reverse());
+        expect(pages).toBe(3);
+        const following = await allPages(h, `/api/v1/accounts/${fans[0]}/following?limit=1`);
+        expect(following.ids).toEqual([hub.id]);
       });
     });
   });

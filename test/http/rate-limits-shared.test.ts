@@ -26,6 +26,7 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
         posts: { max: 3, windowMs: 300_000 },
         follows: { max: 1_000, windowMs: 300_000 },
         logins: { max: 1_000, windowMs: 300_000 },
+        signUps: { max: 1_000, windowMs: 300_000 },
       },
     });
     for (let i = 0; i < 2; i++) {
@@ -33,14 +34,19 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     }
     const [a, b] = harnesses as [Harness, Harness];
     const alice = await a.signUp('alice');
-    const post = (h: Harness, text: string) =>
-      h.call('POST', '/api/v1/tweets', { token: alice.token, body: { text } });
-    expect((await post(a, 'one')).status).toBe(201);
-    expect((await post(b, 'two')).status).toBe(201);
-    expect((await post(a, 'three')).status).toBe(201);
+    const post = (h: Harness, status: string) =>
+      h.call('POST', '/api/v1/statuses', { token: alice.token, body: { status } });
+    expect((await post(a, 'one')).status).toBe(200);
+    expect((await post(b, 'two')).status).toBe(200);
+    expect((await post(a, 'three')).status).toBe(200);
     const limited = await post(b, 'four');
     expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('rate_limited');
     expect(limited.headers['ratelimit-remaining']).toBe('0');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Only three were written, whichever process took them.
+    const own = await a.call('GET', `/api/v1/accounts/${alice.id}/statuses`);
+    expect(own.body).toHaveLength(3);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { follow, plain, post as postAs, unfollow } from '../support/client-api.js';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 import { type CountingSql, countingSql } from '../support/sql-statements.js';
 
@@ -16,20 +17,22 @@ for (const backend of backends()) {
         },
       });
     };
-    const post = async (user: User, text: string) =>
-      (await h.call('POST', '/api/v1/tweets', { token: user.token, body: { text } })).body.id as string;
+    const post = (user: User, text: string) => postAs(h, user, text);
+    interface Shown {
+      content: string;
+      favourites_count: number;
+      reblogs_count: number;
+      favourited: boolean;
+      reblogged: boolean;
+      reblog: { content: string; favourited: boolean; favourites_count: number } | null;
+    }
     const home = async (user: User) => {
       const reply = await h.call('GET', '/api/v1/timelines/home?limit=20', { token: user.token });
       expect(reply.status).toBe(200);
-      return reply.body.tweets as Array<{
-        text: string;
-        like_count: number;
-        retweet_count: number;
-        liked: boolean;
-        retweeted: boolean;
-        retweet_of: { text: string; liked: boolean; like_count: number } | null;
-      }>;
+      return (reply.body as Shown[]).map((status) => ({ ...status, text: plain(status) }));
     };
+    const act = (user: User, id: string, action: string) =>
+      h.call('POST', `/api/v1/statuses/${id}/${action}`, { token: user.token });
     /** The home page read with nothing asked of the database. */
     const warmHome = async (user: User) => {
       sql.reset();
@@ -43,32 +46,40 @@ for (const backend of backends()) {
       const [alice, bob, star, f1, f2] = (await Promise.all(
         ['alice', 'bob', 'star', 'f1', 'f2'].map((handle) => h.signUp(handle)),
       )) as [User, User, User, User, User];
-      for (const user of [bob, f1, f2])
-        await h.call('PUT', `/api/v1/accounts/star/follow`, { token: user.token });
-      await h.call('PUT', '/api/v1/accounts/alice/follow', { token: bob.token });
+      for (const user of [bob, f1, f2]) await follow(h, user, star);
+      await follow(h, bob, alice);
       const first = await post(alice, 'first');
       await post(star, 'from the star');
       await h.drain();
-      await h.call('POST', `/api/v1/tweets/${first}/retweet`, { token: star.token });
-      await h.call('PUT', `/api/v1/tweets/${first}/like`, { token: bob.token });
+      await act(star, first, 'reblog');
+      await act(bob, first, 'favourite');
       await h.drain();
       await home(bob); // the first read rebuilds the timeline and caches what it shows
       let page = await warmHome(bob);
       expect(page.map((t) => t.text)).toEqual(['', 'from the star', 'first']);
-      expect(page[2]).toMatchObject({ like_count: 1, retweet_count: 1, liked: true, retweeted: false });
-      expect(page[0]?.retweet_of).toMatchObject({ text: 'first', liked: true, like_count: 1 });
+      expect(page[2]).toMatchObject({
+        favourites_count: 1,
+        reblogs_count: 1,
+        favourited: true,
+        reblogged: false,
+      });
+      expect(page[0]?.reblog).toMatchObject({
+        content: '<p>first</p>',
+        favourited: true,
+        favourites_count: 1,
+      });
 
       // Changes show at once for the viewer who made them, and counters once the workers applied them.
-      await h.call('DELETE', `/api/v1/tweets/${first}/like`, { token: bob.token });
-      await h.call('POST', `/api/v1/tweets/${first}/retweet`, { token: bob.token });
+      await act(bob, first, 'unfavourite');
+      await act(bob, first, 'reblog');
       page = await warmHome(bob);
-      expect(page.find((t) => t.text === 'first')).toMatchObject({ liked: false, retweeted: true });
+      expect(page.find((t) => t.text === 'first')).toMatchObject({ favourited: false, reblogged: true });
       await h.drain();
       page = await warmHome(bob);
-      expect(page.find((t) => t.text === 'first')).toMatchObject({ like_count: 0, retweet_count: 2 });
+      expect(page.find((t) => t.text === 'first')).toMatchObject({ favourites_count: 0, reblogs_count: 2 });
 
       // An unfollow needs no question either: the cached timeline let the star go before it answered.
-      await h.call('DELETE', '/api/v1/accounts/star/follow', { token: bob.token });
+      await unfollow(h, bob, star);
       page = await warmHome(bob);
       expect(page.map((t) => t.text)).toEqual(['', 'first']);
     });
@@ -76,9 +87,9 @@ for (const backend of backends()) {
     it('falls back to the database when the cache fails, and is right', async () => {
       await start();
       const [alice, bob] = [await h.signUp('alice'), await h.signUp('bob')];
-      await h.call('PUT', '/api/v1/accounts/alice/follow', { token: bob.token });
+      await follow(h, bob, alice);
       const id = await post(alice, 'hello');
-      await h.call('PUT', `/api/v1/tweets/${id}/like`, { token: bob.token });
+      await act(bob, id, 'favourite');
       await h.drain();
       await home(bob);
       const { cache } = h.app;
@@ -88,7 +99,7 @@ for (const backend of backends()) {
         sql.reset();
         const page = await home(bob);
         expect(page.map((t) => t.text)).toEqual(['hello']);
-        expect(page[0]).toMatchObject({ like_count: 1, liked: true });
+        expect(page[0]).toMatchObject({ favourites_count: 1, favourited: true });
         expect(sql.statements.length).toBeGreaterThan(0);
       } finally {
         cache.read = read;

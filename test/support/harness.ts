@@ -216,7 +216,11 @@ export function harnessFor(app: App, clock: TestClock): Harness {
   const registrar = () => {
     appToken ??= (async () => {
       const registered = await call('POST', '/api/v1/apps', {
-        body: { client_name: 'tests', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write follow push' },
+        body: {
+          client_name: 'tests',
+          redirect_uris: 'urn:ietf:wg:oauth:2.0:oob',
+          scopes: 'read write follow push',
+        },
       });
       const { client_id, client_secret } = registered.body;
       const token = await call('POST', '/oauth/token', {

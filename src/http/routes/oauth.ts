@@ -119,14 +119,19 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
       .send({ error: oauthCode, error_description: mapped.message, code: mapped.code });
   });
 
+  // The form posts the request back as it came: both requests are checked alike, or a POST could skip a check.
+  const checkRequest = (params: Params) => {
+    if (params.response_type !== 'code') {
+      throw new OAuthError('unsupported_response_type', 'response_type must be "code"');
+    }
+    return oauth.checkAuthorization(authorizationRequest(params));
+  };
+
   app.get('/oauth/authorize', { schema: { hide: true } }, async (request, reply) => {
     const params = paramsOf(request);
     pageSecurity(reply, params.redirect_uri);
     try {
-      if (params.response_type !== 'code') {
-        throw new OAuthError('unsupported_response_type', 'response_type must be "code"');
-      }
-      const checked = await oauth.checkAuthorization(authorizationRequest(params));
+      const checked = await checkRequest(params);
       const hidden = Object.fromEntries(
         AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
       );
@@ -142,7 +147,7 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
     pageSecurity(reply, params.redirect_uri);
     let checked: Awaited<ReturnType<typeof oauth.checkAuthorization>>;
     try {
-      checked = await oauth.checkAuthorization(authorizationRequest(params));
+      checked = await checkRequest(params);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       return reply.status(400).send(errorPage(error.message));

@@ -13,19 +13,17 @@ export interface StreamingSettings {
   heartbeatMs?: number;
 }
 
-const StreamQuery = Type.Object(
-  {
-    access_token: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9_-]{16,128}$',
-        description:
-          'The bearer token, for clients that cannot set request headers (a browser EventSource cannot). ' +
-          'Prefer the Authorization header where possible: a URL is more likely to be logged than a header.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+// Unknown parameters are ignored, as everywhere in the API: Mastodon libraries add their own (`stream=user`).
+const StreamQuery = Type.Object({
+  access_token: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]{16,128}$',
+      description:
+        'The bearer token, for clients that cannot set request headers (a browser EventSource cannot). ' +
+        'Prefer the Authorization header where possible: a URL is more likely to be logged than a header.',
+    }),
+  ),
+});
 
 const EVENT_STREAM_DOC =
   'Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the ' +
