@@ -1,3 +1,4 @@
+import { validationFailed } from '../domain/errors.js';
 import type { Account, IdWindow } from '../domain/model.js';
 import { parseAccountQuery, parseHashtagPrefix, parseTweetQuery } from '../domain/search-query.js';
 import type { AccountStore } from '../ports/account-store.js';
@@ -32,7 +33,8 @@ export function createSearchService(deps: SearchDeps) {
     /** Hashtags in use that start with the query (a leading '#' optional), in order. */
     async hashtags(q: string, limit: number, offset: number): Promise<string[]> {
       const prefix = parseHashtagPrefix(q);
-      return prefix === null ? [] : index.hashtags(prefix, limit, offset);
+      if (prefix === null) throw validationFailed('q cannot be the start of a hashtag');
+      return index.hashtags(prefix, limit, offset);
     },
   };
 }

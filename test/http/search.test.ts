@@ -116,6 +116,13 @@ for (const backend of backends()) {
       for (const q of ['', '%20%21%20']) {
         expect((await h.call('GET', `/api/v2/search?type=accounts&q=${q}`)).status, q).toBe(400);
       }
+      // Meaningless for every kind at once (no words, no handle, no tag), or for the one kind asked for.
+      for (const q of ['%21%21%21', '%40']) {
+        expect((await h.call('GET', `/api/v2/search?q=${q}`)).status, q).toBe(400);
+        expect((await h.call('GET', `/api/v2/search?type=hashtags&q=${q}`)).status, q).toBe(400);
+      }
+      // A query that makes sense for some kinds finds nothing of the others.
+      expect((await h.call('GET', '/api/v2/search?q=%40someone')).status).toBe(200);
       // Parameters Mastodon does not know are ignored.
       expect((await h.call('GET', '/api/v2/search?type=statuses&q=x&sort=top')).status).toBe(200);
     });

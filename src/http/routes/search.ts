@@ -40,7 +40,8 @@ const Results = Type.Object({
   hashtags: Type.Array(TagSchema),
 });
 
-type Kind = 'accounts' | 'statuses' | 'hashtags';
+const KINDS = ['accounts', 'statuses', 'hashtags'] as const;
+type Kind = (typeof KINDS)[number];
 
 /**
  * `GET /api/v2/search`: accounts, statuses and hashtags at once, or one kind (`type`), paged by `offset`. A query
@@ -58,7 +59,7 @@ export function searchRoutes(
       const limit = Math.min(request.query.limit ?? 20, 40);
       const viewer = await viewerOf(request, accounts);
       const p = presentation(request);
-      const wanted: Kind[] = type ? [type] : ['accounts', 'statuses', 'hashtags'];
+      const wanted: readonly Kind[] = type ? [type] : KINDS;
       const window = { limit: limit + offset };
       const run = {
         accounts: async () =>
@@ -73,25 +74,28 @@ export function searchRoutes(
             following: false,
           })),
       };
-      let understood = 0;
+      // A kind the query makes no sense for finds nothing; a query that makes sense for no kind is refused.
       let refusal: AppError | undefined;
-      const found = await Promise.all(
-        (['accounts', 'statuses', 'hashtags'] as const).map(async (kind) => {
-          if (!wanted.includes(kind)) return [];
-          try {
-            const results = await run[kind]();
-            understood += 1;
-            return results;
-          } catch (error) {
-            if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
-            refusal = error;
-            return [];
-          }
-        }),
-      );
-      if (understood === 0) throw refusal ?? validationFailed('q has nothing to search for');
-      const [accountsFound, statuses, hashtags] = found;
-      return { accounts: accountsFound, statuses, hashtags } as never;
+      const attempt = async <T>(kind: Kind, work: () => Promise<T[]>): Promise<T[] | null> => {
+        if (!wanted.includes(kind)) return [];
+        try {
+          return await work();
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error;
+          refusal = error;
+          return null;
+        }
+      };
+      const [found, statuses, hashtags] = await Promise.all([
+        attempt('accounts', run.accounts),
+        attempt('statuses', run.statuses),
+        attempt('hashtags', run.hashtags),
+      ]);
+      const answered = [found, statuses, hashtags].filter((_, i) => wanted.includes(KINDS[i] as Kind));
+      if (answered.every((list) => list === null)) {
+        throw refusal ?? validationFailed('q has nothing to search for');
+      }
+      return { accounts: found ?? [], statuses: statuses ?? [], hashtags: hashtags ?? [] };
     },
   );
 }
