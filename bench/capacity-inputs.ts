@@ -59,7 +59,9 @@ export function perCoreInputs(f: CapacityFigures) {
           throughput,
           `${what}: ${round(throughput)}/s by one process (at most one core; CPU not sampled)`,
         );
-  const zadd = f.redisCeiling?.zadd ?? 0;
+  // Runs before the list ceilings measured sorted-set commands; either is a plain pipelined write and read.
+  const write = f.redisCeiling?.lpush ?? f.redisCeiling?.zadd ?? 0;
+  const rangeRead = f.redisCeiling?.lrange ?? f.redisCeiling?.zrevrange ?? 0;
   const usecPerDelivery =
     s.redisUsecPerCall && s.redisCallsPerDelivery ? s.redisUsecPerCall * s.redisCallsPerDelivery : undefined;
   return {
@@ -76,11 +78,11 @@ export function perCoreInputs(f: CapacityFigures) {
           `Redis's own time per delivery: ${usecPerDelivery.toFixed(2)} µs (commandstats)`,
         )
       : assumed(
-          zadd / 4,
-          `redis-benchmark ZADD ceiling ${round(zadd)}/s ÷ 4, assuming a scripted insert costs four plain writes`,
+          write / 4,
+          `redis-benchmark ${f.redisCeiling?.lpush ? 'LPUSH' : 'ZADD'} ceiling ${round(write)}/s ÷ 4, assuming a scripted insert costs four plain writes`,
         ),
     redisReadsPerCore: measured(
-      f.redisCeiling?.zrevrange ?? 0,
+      rangeRead,
       'redis-benchmark range-read ceiling (pipelined; a timeline read script costs about as much)',
     ),
     bytesPerEntry: measured(f.memory?.bytesPerEntry ?? 0, 'MEMORY USAGE of the cached timelines, per entry'),

@@ -31,6 +31,7 @@ import {
 } from './processes.js';
 import { type Figures, writeReport } from './report.js';
 import { loadSearchCorpus, type SearchKind, searchQueries } from './search.js';
+import { wrk } from './wrk.js';
 
 const DEFAULT_OUT = 'docs/benchmarks.md';
 const { values: args } = parseArgs({
@@ -130,26 +131,22 @@ function flushNamespace(kind?: string) {
 
 const redisUsedMemory = () => Number(/used_memory:(\d+)/.exec(redisCli('INFO', 'memory'))?.[1] ?? 0);
 
+/**
+ * Redis's pipelined ceilings for the commands timelines use — they are lists: LPUSH (what an insert at the head
+ * does) and LRANGE of a 50-entry page (100 elements) — from redis-benchmark's C client, 32 commands per pipeline.
+ */
 async function redisCeilings() {
   const url = new URL(redisUrl);
   const common = ['-h', url.hostname, '-p', url.port || '6379', '-n', '300000', '-P', '32', '-q'];
   const parse = (text: string) => Number(/([\d.]+) requests per second/.exec(text)?.[1] ?? 0);
-  const zadd = parse(
-    await output('redis-benchmark', [
-      ...common,
-      '-r',
-      '1000000',
-      'zadd',
-      'bench:ceiling:z',
-      '__rand_int__',
-      'm:__rand_int__',
-    ]),
+  const key = 'bench:ceiling:list:{t}';
+  const lpush = parse(
+    await output('redis-benchmark', [...common, '-r', '1000000', 'lpush', key, '__rand_int__']),
   );
-  const zrevrange = parse(
-    await output('redis-benchmark', [...common, 'zrevrange', 'bench:ceiling:z', '0', '49']),
-  );
-  redisCli('DEL', 'bench:ceiling:z');
-  return { zadd, zrevrange };
+  redisCli('LTRIM', key, '0', '799');
+  const lrange = parse(await output('redis-benchmark', [...common, 'lrange', key, '0', '99']));
+  redisCli('DEL', key);
+  return { lpush, lrange };
 }
 
 /**
@@ -310,24 +307,9 @@ async function services() {
   say('ceilings: redis-benchmark, pgbench, bare Fastify');
   figures.redisCeiling = await redisCeilings();
   const ceiling = await startCeiling(join(dir, 'page.json'), CEILING.port);
-  const httpCeiling = await runLoad({
-    base: CEILING.base,
-    mode: 'closed',
-    rate: 0,
-    concurrency: 32,
-    durationMs: durationMs / 3,
-    mix: { ceiling: 1 },
-    readers: 1,
-    accounts: 1,
-    seed,
-    tweets: seedTweets,
-  });
+  const httpCeiling = await wrk(`${CEILING.base}/page`, durationMs / 3_000);
   await ceiling.stop();
-  figures.httpCeiling = {
-    throughput: httpCeiling.throughput,
-    pageBytes: page.length,
-    ...pick(httpCeiling, 'ceiling'),
-  };
+  figures.httpCeiling = { ...httpCeiling, pageBytes: page.length };
   // pgbench ships with the PostgreSQL server; a run against a remote database may not have it.
   figures.postgresCeiling = await postgresCeiling(sql, durationMs / 3_000).catch((error: unknown) => {
     say(`no PostgreSQL ceiling: ${String(error)}`);
@@ -336,28 +318,29 @@ async function services() {
 
   say('home reads at full speed (closed loop)');
   const homeCpu = await cpuCores(API.base);
-  const maxHome = await runLoad({
-    base: API.base,
-    mode: 'closed',
-    rate: 0,
-    concurrency: 32,
-    durationMs: durationMs / 3,
-    mix: { home: 1 },
-    readers,
-    accounts: graph.accounts,
-    seed,
-    tweets: seedTweets,
-  });
-  figures.maxHome = { throughput: maxHome.throughput, ...pick(maxHome, 'home') };
+  // The same generator and settings as the ceiling, over every reader's session in turn.
+  const maxHome = await wrk(
+    `${API.base}/api/v1/timelines/home?limit=50`,
+    durationMs / 3_000,
+    Array.from({ length: readers }, (_, i) => tokenOf(i)),
+  );
+  figures.maxHome = maxHome;
   samples.homeApiCores = await homeCpu();
 
   say(`steady mixed load: ${rate} req/s open loop for ${durationMs / 1_000} s`);
   const insertsBefore = await metric(FANOUT.base, 'starling_timeline_inserts_total');
+  const reads = async () => ({
+    hits: await metric(API.base, 'starling_timeline_cache_hits_total'),
+    misses: await metric(API.base, 'starling_timeline_cache_misses_total'),
+  });
+  const readsBefore = await reads();
   const steady = await openLoad(
     { readers, accounts: graph.accounts },
     { rate, durationMs, mix, seed: seed + 1 },
   );
   await drained();
+  const readsAfter = await reads();
+  const [hits, misses] = [readsAfter.hits - readsBefore.hits, readsAfter.misses - readsBefore.misses];
   const posts = steady.operations.post?.count ?? 0;
   figures.steady = {
     throughput: steady.throughput,
@@ -366,6 +349,7 @@ async function services() {
     fanoutLagBuckets: await buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="fanout"'),
     insertsPerPost:
       ((await metric(FANOUT.base, 'starling_timeline_inserts_total')) - insertsBefore) / Math.max(posts, 1),
+    hitRate: hits + misses > 0 ? hits / (hits + misses) : undefined,
   };
 
   figures.maxRate = await maxRateScenario(readers, graph.accounts);

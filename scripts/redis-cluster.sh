@@ -60,7 +60,8 @@ start() {
     answers "$port" && continue
     mkdir -p "$DIR/$port"
     # A node of a living cluster keeps its identity and rejoins; a cluster started afresh starts from nothing.
-    [[ $fresh == true ]] && rm -f "$DIR/$port/nodes.conf"
+    # (A replica's copy of its primary may have been saved too: a fresh node must hold nothing.)
+    [[ $fresh == true ]] && rm -f "$DIR/$port/nodes.conf" "$DIR/$port/dump.rdb"
     redis-server "$CONF" --port "$port" --cluster-config-file "$DIR/$port/nodes.conf" --dir "$DIR/$port" \
       --daemonize yes --pidfile "$DIR/$port/redis.pid" --logfile "$DIR/$port/redis.log" 9>&-
   done
@@ -89,7 +90,7 @@ stop() {
       kill "$pid"
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
-    rm -f "$pidfile" "$DIR/$port/nodes.conf"
+    rm -f "$pidfile" "$DIR/$port/nodes.conf" "$DIR/$port/dump.rdb"
   done
   echo "redis cluster: stopped"
 }
