@@ -453,6 +453,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await lease?.release();
       await replica?.close();
       if (ownsSql) await sql.close();
+      // prom-client's default metrics observe the process (GC, event loop) for good; emptied, the registry no longer
+      // holds this app's gauges, and through their callbacks the app itself.
+      metrics.registry.clear();
     },
   };
 }

@@ -5,7 +5,7 @@ import type { EventLog } from '../../src/ports/event-log.js';
 import { follow, home as homeOf, post } from '../support/client-api.js';
 import { TestClock } from '../support/clock.js';
 import { resetDatabase, sharedPglite } from '../support/database.js';
-import { type Harness, harnessFor, testConfig, type User } from '../support/harness.js';
+import { type Harness, harnessFor, startHarness, testConfig, type User } from '../support/harness.js';
 
 let h: Harness;
 afterEach(() => h.close());
@@ -91,5 +91,16 @@ describe('/metrics', () => {
     ).toBe(1);
     expect([...m.keys()].some((name) => name.includes(alice.id))).toBe(false);
     expect((await home(bob)).body).toHaveLength(8);
+  });
+});
+
+describe('a closed app', () => {
+  it('lets go of its metrics, which the process-wide default collectors would otherwise keep alive with the app', async () => {
+    h = await startHarness();
+    await h.call('GET', '/healthz');
+    expect((await h.app.metrics.registry.getMetricsAsJSON()).length).toBeGreaterThan(0);
+    await h.app.close();
+    expect(await h.app.metrics.registry.getMetricsAsJSON()).toEqual([]);
+    h = await startHarness();
   });
 });
