@@ -22,13 +22,33 @@ export function instanceRoutes(
     presentInstanceV1(await instance.facts(), presentation(request)),
   );
 
-  app.get('/.well-known/nodeinfo', { schema: { hide: true } }, async (request) => ({
-    links: [
-      {
-        rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0',
-        href: `${presentation(request).origin}/nodeinfo/2.0`,
+  app.get(
+    '/.well-known/nodeinfo',
+    {
+      schema: {
+        tags: ['instance'],
+        summary: 'Where the NodeInfo document is',
+        ...document('the NodeInfo links'),
       },
-    ],
-  }));
-  app.get('/nodeinfo/2.0', { schema: { hide: true } }, async () => presentNodeInfo(await instance.facts()));
+    },
+    async (request) => ({
+      links: [
+        {
+          rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0',
+          href: `${presentation(request).origin}/nodeinfo/2.0`,
+        },
+      ],
+    }),
+  );
+  app.get(
+    '/nodeinfo/2.0',
+    {
+      schema: {
+        tags: ['instance'],
+        summary: 'NodeInfo 2.0: software, usage, upstream Mastodon',
+        ...document('NodeInfo 2.0'),
+      },
+    },
+    async () => presentNodeInfo(await instance.facts()),
+  );
 }

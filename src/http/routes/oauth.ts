@@ -1,11 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { AppError, OAuthError } from '../../domain/errors.js';
 import { ALL_SCOPES } from '../../domain/scopes.js';
 import { OUT_OF_BAND } from '../../services/oauth.js';
 import type { Api, HttpContext } from '../api.js';
 import { toHttpError } from '../errors.js';
 import { codePage, consentPage, errorPage } from '../oauth-page.js';
-import { presentToken } from '../presenters/application.js';
+import { presentToken, TokenSchema } from '../presenters/application.js';
+
+/** OAuth's error body (RFC 6749 §5.2), with Starling's stable code beside it. */
+const OAuthErrorSchema = Type.Object({
+  error: Type.String(),
+  error_description: Type.String(),
+  code: Type.String(),
+});
+const HTML = { description: 'an HTML page', content: { 'text/html': { schema: Type.String() } } };
+const REDIRECT = { description: 'to the redirect URI, with code and state (or error)', type: 'null' };
 
 type Params = Record<string, string | undefined>;
 
@@ -127,119 +137,179 @@ export function oauthRoutes(app: Api, { oauth, presentation }: Pick<HttpContext,
     return oauth.checkAuthorization(authorizationRequest(params));
   };
 
-  app.get('/oauth/authorize', { schema: { hide: true } }, async (request, reply) => {
-    const params = paramsOf(request);
-    pageSecurity(reply, params.redirect_uri);
-    try {
-      const checked = await checkRequest(params);
-      const hidden = Object.fromEntries(
-        AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
-      );
-      return reply.send(consentPage({ app: checked.app, scopes: checked.scopes, hidden }));
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return reply.status(400).send(errorPage(error.message));
-    }
-  });
+  app.get(
+    '/oauth/authorize',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'The sign-in and consent page (authorization code, PKCE S256)',
+        description:
+          'HTML. Parameters: response_type=code, client_id, redirect_uri, scope, state, code_challenge, code_challenge_method=S256. An unknown client or unregistered redirect_uri is shown as an error page, never redirected.',
+        response: { 200: HTML, 400: HTML },
+      },
+    },
+    async (request, reply) => {
+      const params = paramsOf(request);
+      pageSecurity(reply, params.redirect_uri);
+      try {
+        const checked = await checkRequest(params);
+        const hidden = Object.fromEntries(
+          AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
+        );
+        return reply.send(consentPage({ app: checked.app, scopes: checked.scopes, hidden }));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return reply.status(400).send(errorPage(error.message));
+      }
+    },
+  );
 
-  app.post('/oauth/authorize', { schema: { hide: true } }, async (request, reply) => {
-    const params = paramsOf(request);
-    pageSecurity(reply, params.redirect_uri);
-    let checked: Awaited<ReturnType<typeof oauth.checkAuthorization>>;
-    try {
-      checked = await checkRequest(params);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return reply.status(400).send(errorPage(error.message));
-    }
-    if (params.decision !== 'approve') {
-      if (checked.redirectUri === OUT_OF_BAND) return reply.send(errorPage('You denied the app access.'));
-      return reply.redirect(
-        redirectWith(checked.redirectUri, { error: 'access_denied', state: params.state }),
-        302,
-      );
-    }
-    try {
-      const granted = await oauth.authorize(authorizationRequest(params), {
-        handle: params.handle ?? '',
-        password: params.password ?? '',
-      });
-      if (granted.redirectUri === OUT_OF_BAND) return reply.send(codePage(granted.app, granted.code));
-      return reply.redirect(
-        redirectWith(granted.redirectUri, { code: granted.code, state: params.state }),
-        302,
-      );
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'unauthorized') throw error;
-      const hidden = Object.fromEntries(
-        AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
-      );
-      return reply.status(401).send(
-        consentPage({
-          app: checked.app,
-          scopes: checked.scopes,
-          hidden,
+  app.post(
+    '/oauth/authorize',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'The consent form posted back',
+        description:
+          'Form fields: the authorization request, handle, password, decision (approve or deny). Redirects to redirect_uri with code and state (or error=access_denied); out of band, shows the code.',
+        response: { 200: HTML, 302: REDIRECT, 400: HTML, 401: HTML },
+      },
+    },
+    async (request, reply) => {
+      const params = paramsOf(request);
+      pageSecurity(reply, params.redirect_uri);
+      let checked: Awaited<ReturnType<typeof oauth.checkAuthorization>>;
+      try {
+        checked = await checkRequest(params);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return reply.status(400).send(errorPage(error.message));
+      }
+      if (params.decision !== 'approve') {
+        if (checked.redirectUri === OUT_OF_BAND) return reply.send(errorPage('You denied the app access.'));
+        return reply.redirect(
+          redirectWith(checked.redirectUri, { error: 'access_denied', state: params.state }),
+          302,
+        );
+      }
+      try {
+        const granted = await oauth.authorize(authorizationRequest(params), {
           handle: params.handle ?? '',
-          error: 'That handle and password do not match.',
-        }),
-      );
-    }
-  });
-
-  app.post('/oauth/token', { schema: { hide: true } }, async (request, reply) => {
-    const params = paramsOf(request);
-    const credentials = client(request, params);
-    reply.header('cache-control', 'no-store');
-    switch (params.grant_type) {
-      case 'authorization_code':
-        return presentToken(
-          await oauth.exchangeCode({
-            ...credentials,
-            code: params.code,
-            redirectUri: params.redirect_uri,
-            codeVerifier: params.code_verifier,
+          password: params.password ?? '',
+        });
+        if (granted.redirectUri === OUT_OF_BAND) return reply.send(codePage(granted.app, granted.code));
+        return reply.redirect(
+          redirectWith(granted.redirectUri, { code: granted.code, state: params.state }),
+          302,
+        );
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'unauthorized') throw error;
+        const hidden = Object.fromEntries(
+          AUTHORIZATION_PARAMS.flatMap((n) => (params[n] ? [[n, params[n]]] : [])),
+        );
+        return reply.status(401).send(
+          consentPage({
+            app: checked.app,
+            scopes: checked.scopes,
+            hidden,
+            handle: params.handle ?? '',
+            error: 'That handle and password do not match.',
           }),
         );
-      case 'password':
-        return presentToken(
-          await oauth.passwordGrant({
-            ...credentials,
-            username: params.username,
-            password: params.password,
-            scope: params.scope,
-          }),
-        );
-      case 'client_credentials':
-        return presentToken(await oauth.clientCredentials({ ...credentials, scope: params.scope }));
-      default:
-        throw new OAuthError(
-          params.grant_type ? 'unsupported_grant_type' : 'invalid_request',
-          'grant_type must be authorization_code, password or client_credentials',
-        );
-    }
-  });
+      }
+    },
+  );
 
-  app.post('/oauth/revoke', { schema: { hide: true } }, async (request) => {
-    const params = paramsOf(request);
-    await oauth.revoke({ ...client(request, params), token: params.token });
-    return {};
-  });
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'Tokens: authorization_code (with PKCE), password, client_credentials',
+        description:
+          'Parameters as JSON, form or query string; client authentication by client_id and client_secret, or HTTP Basic. Answers {access_token, token_type, scope, created_at}; errors {error, error_description, code}.',
+        response: { 200: TokenSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema, 429: OAuthErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const params = paramsOf(request);
+      const credentials = client(request, params);
+      reply.header('cache-control', 'no-store');
+      switch (params.grant_type) {
+        case 'authorization_code':
+          return presentToken(
+            await oauth.exchangeCode({
+              ...credentials,
+              code: params.code,
+              redirectUri: params.redirect_uri,
+              codeVerifier: params.code_verifier,
+            }),
+          );
+        case 'password':
+          return presentToken(
+            await oauth.passwordGrant({
+              ...credentials,
+              username: params.username,
+              password: params.password,
+              scope: params.scope,
+            }),
+          );
+        case 'client_credentials':
+          return presentToken(await oauth.clientCredentials({ ...credentials, scope: params.scope }));
+        default:
+          throw new OAuthError(
+            params.grant_type ? 'unsupported_grant_type' : 'invalid_request',
+            'grant_type must be authorization_code, password or client_credentials',
+          );
+      }
+    },
+  );
 
-  app.get('/.well-known/oauth-authorization-server', { schema: { hide: true } }, async (request) => {
-    const { origin } = presentation(request);
-    return {
-      issuer: `${origin}/`,
-      service_documentation: `${origin}/api/v1/docs`,
-      authorization_endpoint: `${origin}/oauth/authorize`,
-      token_endpoint: `${origin}/oauth/token`,
-      revocation_endpoint: `${origin}/oauth/revoke`,
-      app_registration_endpoint: `${origin}/api/v1/apps`,
-      scopes_supported: ALL_SCOPES,
-      response_types_supported: ['code'],
-      response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'password', 'client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      code_challenge_methods_supported: ['S256'],
-    };
-  });
+  app.post(
+    '/oauth/revoke',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'Revokes a token of this client',
+        description:
+          'Parameters: client_id, client_secret, token. Answers {} whatever the token was (RFC 7009).',
+        response: { 200: Type.Object({}), 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+      },
+    },
+    async (request) => {
+      const params = paramsOf(request);
+      await oauth.revoke({ ...client(request, params), token: params.token });
+      return {};
+    },
+  );
+
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'OAuth server metadata (RFC 8414)',
+        description:
+          'Endpoints, scopes, grant types, and code_challenge_methods_supported (S256), which clients read to use PKCE.',
+        response: { 200: Type.Object({}, { additionalProperties: true }), 401: OAuthErrorSchema },
+      },
+    },
+    async (request) => {
+      const { origin } = presentation(request);
+      return {
+        issuer: `${origin}/`,
+        service_documentation: `${origin}/api/v1/docs`,
+        authorization_endpoint: `${origin}/oauth/authorize`,
+        token_endpoint: `${origin}/oauth/token`,
+        revocation_endpoint: `${origin}/oauth/revoke`,
+        app_registration_endpoint: `${origin}/api/v1/apps`,
+        scopes_supported: ALL_SCOPES,
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        grant_types_supported: ['authorization_code', 'password', 'client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        code_challenge_methods_supported: ['S256'],
+      };
+    },
+  );
 }
