@@ -42,6 +42,32 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** Every process the benchmark started and has not stopped: a run that dies takes them with it. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/**
+ * Resolves once the child's port answers — the child's own answer: a child that exits first (its port taken by a
+ * process the benchmark did not start, say) fails the run instead of measuring someone else.
+ */
+async function answering(child: ChildProcess, port: number): Promise<void> {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `a benchmark process exited (${code}) before answering on port ${port}: is the port in use?`,
+        ),
+      ),
+    ),
+  );
+  await Promise.race([waitForHttp(`http://127.0.0.1:${port}/healthz`), exited]);
+  exited.catch(() => undefined);
+}
+
 /** `starling <role>` from the build, with the given environment; resolves once its port answers. */
 export async function startStarling(
   role: 'api' | 'fanout' | 'start',
@@ -52,7 +78,7 @@ export async function startStarling(
     env: { ...process.env, LOG_LEVEL: 'warn', STARLING_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  await answering(child, port);
   return started(child);
 }
 
@@ -63,7 +89,7 @@ export async function startPullApi(env: Record<string, string>, port: number): P
     env: { ...process.env, LOG_LEVEL: 'warn', STARLING_RATE_LIMITS: 'off', ...env },
     stdio: 'inherit',
   });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  await answering(child, port);
   return started(child);
 }
 
