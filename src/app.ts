@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
+import { FsMediaStore } from './adapters/filesystem/fs-media-store.js';
 import { MemoryEngagementCache } from './adapters/memory/memory-engagement-cache.js';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
@@ -20,15 +21,18 @@ import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { redisTopology } from './adapters/redis/redis-topology.js';
 import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
+import { SharpImageProcessor } from './adapters/sharp/sharp-images.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlAppStore } from './adapters/sql/app-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
 import { SqlFanoutModes } from './adapters/sql/fanout-modes.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
+import { SqlMediaAttachments } from './adapters/sql/media-attachments.js';
 import { migrate } from './adapters/sql/migrate.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
 import { SqlSearchIndex } from './adapters/sql/search-index.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
+import { SqlMediaStore } from './adapters/sql/sql-media-store.js';
 import { SqlTweetLists } from './adapters/sql/tweet-lists.js';
 import { SqlTweetStore } from './adapters/sql/tweet-store.js';
 import { SqlWorkerLeases } from './adapters/sql/worker-leases.js';
@@ -60,6 +64,7 @@ import { createFollowerLists, DEFAULT_FOLLOWER_LIST_SETTINGS } from './services/
 import { createFollowService } from './services/follows.js';
 import { createInstanceService } from './services/instance.js';
 import { createListService } from './services/lists.js';
+import { createMediaService } from './services/media.js';
 import { createOAuthService } from './services/oauth.js';
 import { createSearchService } from './services/search.js';
 import { createTimelineService } from './services/timeline.js';
@@ -263,9 +268,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
   const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
+  const media = createMediaService({
+    images: new SharpImageProcessor(),
+    files: config.mediaStore === 'database' ? new SqlMediaStore(sql) : new FsMediaStore(config.mediaDir),
+    attachments: new SqlMediaAttachments(sql),
+    ids,
+    clock,
+  });
   const authors = createAuthorDirectory(accounts, clock);
   const services = {
     accounts: accountService,
+    media,
     follows: createFollowService({
       accounts,
       accountService,

@@ -14,6 +14,10 @@ export interface Config {
   /** The interface the metrics port listens on (default: `host`). */
   metricsHost: string | undefined;
   dataDir: string;
+  /** Where image files live: a folder (`filesystem`), or PostgreSQL (`database`), which every api process shares. */
+  mediaStore: 'filesystem' | 'database';
+  /** The folder of the `filesystem` media store. */
+  mediaDir: string;
   databaseUrl: string | undefined;
   /** A streaming replica of `databaseUrl` that takes read-only work; unset: every read goes to the primary. */
   databaseReplicaUrl: string | undefined;
@@ -163,8 +167,18 @@ function namespace(value: string): string {
   return value;
 }
 
+function mediaStore(raw: string | undefined, databaseUrl: string | undefined): Config['mediaStore'] {
+  // Several api processes share PostgreSQL, not a folder: services mode stores files there unless told otherwise.
+  if (raw === undefined) return databaseUrl ? 'database' : 'filesystem';
+  if (raw !== 'filesystem' && raw !== 'database') {
+    throw new ConfigError(`STARLING_MEDIA_STORE must be "filesystem" or "database", not "${raw}"`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const workerId = text(env, 'STARLING_WORKER_ID');
+  const dataDir = text(env, 'STARLING_DATA_DIR') ?? './data';
   return {
     port: integer(env, 'PORT', 3000, 0, 65_535),
     host: text(env, 'HOST') ?? '127.0.0.1',
@@ -172,7 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? integer(env, 'STARLING_METRICS_PORT', 0, 0, 65_535)
       : undefined,
     metricsHost: text(env, 'STARLING_METRICS_HOST'),
-    dataDir: text(env, 'STARLING_DATA_DIR') ?? './data',
+    dataDir,
+    mediaStore: mediaStore(text(env, 'STARLING_MEDIA_STORE'), text(env, 'DATABASE_URL')),
+    mediaDir: text(env, 'STARLING_MEDIA_DIR') ?? `${dataDir}/media`,
     databaseUrl: text(env, 'DATABASE_URL'),
     databaseReplicaUrl: text(env, 'DATABASE_REPLICA_URL'),
     redisUrl: text(env, 'REDIS_URL'),

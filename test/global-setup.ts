@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findChromium } from './e2e/browser.js';
 import { probeServers, SERVER_NAMES, type ServerName } from './support/servers.js';
@@ -26,6 +29,9 @@ export default async function setup(project: TestProject) {
     throw new Error(`CI=true and the browser tests cannot run: ${chromium.reason}`);
   }
   project.provide('chromium', chromium.path);
+  // Images the tests upload go to a folder of this run's own (test/support/harness.ts), removed when it ends.
+  const media = mkdtempSync(join(tmpdir(), 'starling-test-media-'));
+  process.env.STARLING_TEST_MEDIA_DIR = media;
   project.provide(
     'servers',
     Object.fromEntries(SERVER_NAMES.map((name) => [name, servers[name].url])) as Record<
@@ -34,6 +40,7 @@ export default async function setup(project: TestProject) {
     >,
   );
   return () => {
+    rmSync(media, { recursive: true, force: true });
     if (chromium.path === null) console.log(`\nSKIPPED — the browser tests (test/e2e): ${chromium.reason}`);
     if (missing.length === 0) {
       console.log('\nAll server-backed suites ran (PostgreSQL, Redis, Redis Cluster, NATS).');

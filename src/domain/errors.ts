@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'image_too_large'
   | 'idempotency_key_reused'
   | 'not_supported'
   | 'rate_limited'

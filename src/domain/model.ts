@@ -13,6 +13,53 @@ export interface Account {
   followingCount: number;
   tweetsCount: number;
   fanoutMode: FanoutMode;
+  /** The bio as its owner typed it (plain text; shown as HTML). */
+  note: string;
+  /** Up to four name/value pairs, plain text like the bio. */
+  fields: ProfileField[];
+  /** Lower-cased handles the note and fields mention that named accounts when written: shown as links. */
+  profileMentions: string[];
+  /** Files in the media store; null for the default images. */
+  avatarKey: string | null;
+  headerKey: string | null;
+  bot: boolean;
+  discoverable: boolean;
+  /** What the owner's clients post with unless told otherwise. */
+  defaults: PostingDefaults;
+}
+
+export interface ProfileField {
+  name: string;
+  value: string;
+}
+
+export interface PostingDefaults {
+  privacy: Visibility;
+  sensitive: boolean;
+  language: string | null;
+}
+
+/** An image as a post carries it: its files in the media store, their sizes, and what its owner says of it. */
+export interface AttachedMedia {
+  id: bigint;
+  fileKey: string;
+  previewKey: string;
+  width: number;
+  height: number;
+  previewWidth: number;
+  previewHeight: number;
+  /** Where the image's subject is, each from -1 to 1 (0, 0 is the centre; y grows upwards), for cropping. */
+  focus: { x: number; y: number };
+  /** Alt text; empty when there is none. */
+  description: string;
+  blurhash: string | null;
+}
+
+/** An uploaded image, with whose it is and the post it is attached to (null until a post lists it). */
+export interface MediaAttachment extends AttachedMedia {
+  accountId: bigint;
+  tweetId: bigint | null;
+  createdAt: Date;
 }
 
 export type TweetStatus = 'ACTIVE' | 'DELETED' | 'HIDDEN';
@@ -47,6 +94,10 @@ export interface Tweet {
   mentionIds: bigint[];
   /** Normalised tags, without '#'. */
   hashtags: string[];
+  /** Images, in the order the post lists them. */
+  media: AttachedMedia[];
+  /** When the text (or anything else the author wrote) last changed; null if never edited. */
+  editedAt: Date | null;
 }
 
 /**

@@ -30,13 +30,18 @@ const dedupe = (values: string[]): string[] => [...new Set(values)];
 
 /**
  * Applies the tweet text rules: NFC first, then twitter-text's weighted length (URLs count 23, most CJK and emoji
- * count 2) must be 1–280. Text that is only white space, or that is not well-formed UTF-16, is refused.
+ * count 2) must be 1–280. Text that is only white space, or that is not well-formed UTF-16, is refused — unless
+ * `allowEmpty` (a post with images), when no text at all is fine.
  */
-export function parseTweetText(raw: string): TweetText {
+export function parseTweetText(raw: string, { allowEmpty = false } = {}): TweetText {
   if (!raw.isWellFormed()) throw validationFailed('text contains an unpaired surrogate');
   if (CONTROL_CHARACTERS.test(raw)) throw validationFailed('text contains control characters');
   const text = raw.normalize('NFC');
-  if (text.trim().length === 0) throw validationFailed('text must not be empty');
+  if (text.trim().length === 0) {
+    // A post of images alone has no text (and says so with none, not with white space).
+    if (allowEmpty) return { text: '', weightedLength: 0, mentions: [], hashtags: [] };
+    throw validationFailed('text must not be empty');
+  }
   const parsed = twitterText.parseTweet(text);
   if (!parsed.valid) {
     if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {

@@ -11,6 +11,7 @@ import type { AccountService } from '../services/accounts.js';
 import type { FollowService } from '../services/follows.js';
 import type { InstanceService } from '../services/instance.js';
 import type { ListService } from '../services/lists.js';
+import type { MediaService } from '../services/media.js';
 import type { OAuthService } from '../services/oauth.js';
 import type { SearchService } from '../services/search.js';
 import type { TimelineService } from '../services/timeline.js';
@@ -35,6 +36,7 @@ export interface HttpServices {
   search: SearchService;
   oauth: OAuthService;
   instance: InstanceService;
+  media: MediaService;
 }
 
 /** What every route file may use besides services: how this server presents itself to the request's client. */

@@ -9,6 +9,9 @@ export const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  // Mastodon answers an image it cannot take (too many pixels) with 422.
+  image_too_large: 422,
   idempotency_key_reused: 422,
   not_supported: 422,
   rate_limited: 429,
@@ -102,6 +105,9 @@ export function toHttpError(error: unknown): HttpError {
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 404) return { status, code: 'not_found', message: 'not found' };
+  // A multipart file or part count over its limit (@fastify/multipart).
+  if (status === 413)
+    return { status, code: 'payload_too_large', message: e.message ?? 'request body is too large' };
   if (status === 429) return { status, code: 'rate_limited', message: e.message ?? 'too many requests' };
   if (status >= 400 && status < 500) {
     // Malformed JSON, a wrong content type, an empty body: all the client's to fix.

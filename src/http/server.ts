@@ -21,8 +21,10 @@ import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { appRoutes } from './routes/apps.js';
 import { clientStubRoutes } from './routes/client-stubs.js';
+import { fileRoutes } from './routes/files.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
+import { mediaRoutes } from './routes/media.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/statuses.js';
@@ -214,6 +216,7 @@ export function createHttpServer(options: HttpOptions): Api {
     root.register(async (api) => {
       authenticateRequests(api, services.accounts);
       instanceRoutes(api, context);
+      mediaRoutes(api, context);
       api.register(
         async (v1) => {
           appRoutes(v1, context);
@@ -228,6 +231,8 @@ export function createHttpServer(options: HttpOptions): Api {
       api.register(async (v2) => searchRoutes(v2, context), { prefix: '/api/v2' });
     });
   });
+  // Outside the rate limits (a timeline page shows dozens of images) and outside the API's authentication.
+  fileRoutes(app, context);
   registerWebClient(app);
   return app;
 }

@@ -1,11 +1,21 @@
 import type { TimelineEntry } from '../domain/model.js';
 import type { TimelineCache } from './timeline-cache.js';
 
-/** What a connected reader is told: an entry arrived in (`update`) or left (`delete`) their home timeline. */
+/**
+ * What a connected reader is told: an entry arrived in (`update`) or left (`delete`) their home timeline, or a post
+ * they may have there was edited (`status.update`: show it again as it is now).
+ */
 export interface FeedEvent {
-  kind: 'update' | 'delete';
+  kind: FeedEventKind;
   tweetId: bigint;
 }
+
+export type FeedEventKind = 'update' | 'delete' | 'status.update';
+export const FEED_EVENT_KINDS: ReadonlySet<string> = new Set<FeedEventKind>([
+  'update',
+  'delete',
+  'status.update',
+]);
 
 /** One event for the readers whose cached timelines it touched. */
 export interface TimelineUpdate extends FeedEvent {

@@ -13,6 +13,8 @@ export interface AccountListFilter {
   excludeReblogs: boolean;
   /** Only tweets with this normalised hashtag, when given. */
   tagged?: string | undefined;
+  /** Only tweets with images. */
+  onlyMedia?: boolean | undefined;
 }
 
 /** Lists of tweets and of accounts read from the source of truth, each newest first in an id window. */

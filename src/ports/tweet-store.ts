@@ -16,6 +16,8 @@ export interface NewTweet {
   mentions: readonly string[];
   /** Lower-cased tags. */
   hashtags: readonly string[];
+  /** The author's uploads to attach, in order; each must be unattached (else nothing is written). */
+  mediaIds: readonly bigint[];
 }
 
 export interface RebuildQuery {

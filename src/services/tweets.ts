@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AppError, notFound, unavailable } from '../domain/errors.js';
+import { AppError, notFound, unavailable, validationFailed } from '../domain/errors.js';
+import { MEDIA_LIMITS } from '../domain/media.js';
 import type { Tweet, Visibility } from '../domain/model.js';
 import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -21,6 +22,17 @@ export interface PostInput {
   language?: string | undefined;
   spoilerText?: string | undefined;
   sensitive?: boolean | undefined;
+  /** The author's own unattached uploads, in the order to show them (at most `MEDIA_LIMITS.maxPerStatus`). */
+  mediaIds?: readonly bigint[] | undefined;
+}
+
+/** The images a post lists: each once, at most four. */
+export function checkMediaIds(ids: readonly bigint[] | undefined): bigint[] {
+  const unique = [...new Set(ids ?? [])];
+  if (unique.length > MEDIA_LIMITS.maxPerStatus) {
+    throw validationFailed(`at most ${MEDIA_LIMITS.maxPerStatus} images per post`);
+  }
+  return unique;
 }
 
 /** How long an Idempotency-Key keeps answering with the tweet it created. */
@@ -72,7 +84,8 @@ export function createTweetService(deps: TweetDeps) {
       input: PostInput,
       idempotencyKey?: string,
     ): Promise<{ view: TweetView; created: boolean }> {
-      const text = parseTweetText(input.text);
+      const mediaIds = checkMediaIds(input.mediaIds);
+      const text = parseTweetText(input.text, { allowEmpty: mediaIds.length > 0 });
       const spoilerText = parseSpoilerText(input.spoilerText ?? '', text.weightedLength);
       const language = parseLanguage(input.language ?? '');
       const visibility = input.visibility ?? 'public';
@@ -89,6 +102,8 @@ export function createTweetService(deps: TweetDeps) {
             language,
             spoilerText,
             sensitive,
+            // Only when there are any, so a post without images hashes as it always has.
+            ...(mediaIds.length > 0 ? [mediaIds.map(String)] : []),
           ]),
         )
         .digest('hex');
@@ -106,6 +121,7 @@ export function createTweetService(deps: TweetDeps) {
           createdAt: new Date(clock.now()),
           mentions: text.mentions,
           hashtags: text.hashtags,
+          mediaIds,
         },
         { type: 'tweet.created', tweetId: id, authorId },
         idempotencyKey === undefined

@@ -244,6 +244,18 @@ function redisFeedSuite(name: string, url: string | null, connect: (url: string)
       expect(seen).toEqual([101n]);
       stop();
     });
+
+    it('carries an edit (status.update) to a connected reader like any other event', async () => {
+      const { feed } = openFeed();
+      let told: (event: unknown) => void = () => undefined;
+      const delivered = new Promise<unknown>((resolve) => {
+        told = resolve;
+      });
+      const stop = await feed.subscribe(7n, (event) => told(event));
+      cleanups.push(async () => stop());
+      await feed.publish([{ kind: 'status.update', tweetId: 102n, readerIds: [7n] }]);
+      expect(await delivered).toEqual({ kind: 'status.update', tweetId: 102n });
+    });
   });
 }
 

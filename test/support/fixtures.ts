@@ -20,6 +20,8 @@ export function aTweet(id: bigint, overrides: Partial<Tweet> = {}): Tweet {
     createdAt: new Date(0),
     mentionIds: [],
     hashtags: [],
+    media: [],
+    editedAt: null,
     ...overrides,
   };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from '../../src/adapters/redis/redis-engagement-cache.js';
@@ -46,7 +48,14 @@ export interface User {
 
 /** Configuration for tests: embedded defaults, cheap password hashing, overridable per test. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), scrypt: { logN: 10, r: 8, p: 1 }, rateLimits: null, ...overrides };
+  return {
+    ...loadConfig({}),
+    scrypt: { logN: 10, r: 8, p: 1 },
+    rateLimits: null,
+    // Uploaded images go to a folder of this test process's own, never into the working tree.
+    mediaDir: join(process.env.STARLING_TEST_MEDIA_DIR ?? tmpdir(), `media-${process.pid}`),
+    ...overrides,
+  };
 }
 
 /** Where a harness runs: embedded (PGlite, in-process cache and log) or services (PostgreSQL, Redis, NATS). */
@@ -118,6 +127,8 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         prefix,
         settings: { maxDeliver: 5, backoffMs: [50], ackWaitMs: 10_000, duplicateWindowMs: 60_000 },
       });
+      // Files in PostgreSQL, which every api process of a deployment shares.
+      config = { ...config, mediaStore: 'database' };
       const app = await createApp(config, {
         role: 'all',
         sql,

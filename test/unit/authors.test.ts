@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/domain/model.js';
+import { EMPTY_PROFILE } from '../../src/domain/profile.js';
 import type { AccountStore } from '../../src/ports/account-store.js';
 import { createAuthorDirectory } from '../../src/services/authors.js';
 import { TestClock } from '../support/clock.js';
@@ -13,6 +14,7 @@ const account = (id: bigint): Account => ({
   followingCount: 0,
   tweetsCount: 0,
   fanoutMode: 'push',
+  ...EMPTY_PROFILE,
 });
 
 /** An account store that knows accounts 1–9 and records which ids it was asked for. */

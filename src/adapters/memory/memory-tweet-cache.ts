@@ -93,4 +93,6 @@ const copyOf = (tweet: Tweet): Tweet => ({
   createdAt: new Date(tweet.createdAt.getTime()),
   mentionIds: [...tweet.mentionIds],
   hashtags: [...tweet.hashtags],
+  media: tweet.media.map((m) => ({ ...m, focus: { ...m.focus } })),
+  editedAt: tweet.editedAt === null ? null : new Date(tweet.editedAt.getTime()),
 });

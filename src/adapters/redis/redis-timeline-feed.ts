@@ -1,6 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../../ports/clock.js';
-import type { FeedEvent, FeedListener, TimelineFeed, TimelineUpdate } from '../../ports/timeline-feed.js';
+import {
+  FEED_EVENT_KINDS,
+  type FeedEvent,
+  type FeedListener,
+  type TimelineFeed,
+  type TimelineUpdate,
+} from '../../ports/timeline-feed.js';
 
 export interface RedisTimelineFeedOptions {
   /** Runs ZADD, ZMSCORE and PUBLISH; may be shared with other adapters (the feed never closes it). */
@@ -148,7 +154,7 @@ export class RedisTimelineFeed implements TimelineFeed {
       this.onError(error);
       return;
     }
-    if ((message.k !== 'update' && message.k !== 'delete') || !/^[0-9]{1,20}$/.test(message.t)) return;
+    if (!FEED_EVENT_KINDS.has(message.k) || !/^[0-9]{1,20}$/.test(message.t)) return;
     const event: FeedEvent = { kind: message.k, tweetId: BigInt(message.t) };
     for (const readerId of message.r ?? []) {
       const listeners = this.listeners.get(readerId);

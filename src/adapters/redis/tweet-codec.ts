@@ -1,4 +1,10 @@
-import { type Tweet, type TweetStatus, VISIBILITIES, type Visibility } from '../../domain/model.js';
+import {
+  type AttachedMedia,
+  type Tweet,
+  type TweetStatus,
+  VISIBILITIES,
+  type Visibility,
+} from '../../domain/model.js';
 
 /**
  * A tweet body as stored in Redis: JSON with ids as decimal strings (JSON numbers lose precision above 2^53) and the
@@ -7,7 +13,7 @@ import { type Tweet, type TweetStatus, VISIBILITIES, type Visibility } from '../
  * bodies as misses instead of misreading them.
  */
 interface StoredTweet {
-  v: 2;
+  v: 3;
   id: string;
   au: string;
   tx: string;
@@ -25,7 +31,52 @@ interface StoredTweet {
   at: number;
   mn: string[];
   ht: string[];
+  /** Edited at (epoch ms), or null. */
+  ed: number | null;
+  md: StoredMedia[];
 }
+
+/** An attached image: id, file and preview keys, sizes, focus, alt text and BlurHash. */
+interface StoredMedia {
+  id: string;
+  k: string;
+  p: string;
+  w: number;
+  h: number;
+  pw: number;
+  ph: number;
+  fx: number;
+  fy: number;
+  d: string;
+  b: string | null;
+}
+
+const encodeMedia = (m: AttachedMedia): StoredMedia => ({
+  id: m.id.toString(),
+  k: m.fileKey,
+  p: m.previewKey,
+  w: m.width,
+  h: m.height,
+  pw: m.previewWidth,
+  ph: m.previewHeight,
+  fx: m.focus.x,
+  fy: m.focus.y,
+  d: m.description,
+  b: m.blurhash,
+});
+
+const decodeMedia = (m: StoredMedia): AttachedMedia => ({
+  id: BigInt(m.id),
+  fileKey: m.k,
+  previewKey: m.p,
+  width: m.w,
+  height: m.h,
+  previewWidth: m.pw,
+  previewHeight: m.ph,
+  focus: { x: m.fx, y: m.fy },
+  description: m.d,
+  blurhash: m.b,
+});
 
 const STATUSES: ReadonlySet<unknown> = new Set<TweetStatus>(['ACTIVE', 'DELETED', 'HIDDEN']);
 const VISIBILITY: ReadonlySet<unknown> = new Set(VISIBILITIES);
@@ -33,7 +84,7 @@ const ID = /^[0-9]{1,20}$/;
 
 export function encodeTweet(tweet: Tweet): string {
   const stored: StoredTweet = {
-    v: 2,
+    v: 3,
     id: tweet.id.toString(),
     au: tweet.authorId.toString(),
     tx: tweet.text,
@@ -51,6 +102,8 @@ export function encodeTweet(tweet: Tweet): string {
     at: tweet.createdAt.getTime(),
     mn: tweet.mentionIds.map(String),
     ht: tweet.hashtags,
+    ed: tweet.editedAt?.getTime() ?? null,
+    md: tweet.media.map(encodeMedia),
   };
   return JSON.stringify(stored);
 }
@@ -82,7 +135,30 @@ export function decodeTweet(raw: string): Tweet | null {
     createdAt: new Date(parsed.at),
     mentionIds: parsed.mn.map(BigInt),
     hashtags: parsed.ht,
+    media: parsed.md.map(decodeMedia),
+    editedAt: parsed.ed === null ? null : new Date(parsed.ed),
   };
+}
+
+function isStoredMedia(value: unknown): value is StoredMedia {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const size = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+  const unit = (v: unknown) => typeof v === 'number' && Math.abs(v) <= 1;
+  return (
+    typeof m.id === 'string' &&
+    ID.test(m.id) &&
+    typeof m.k === 'string' &&
+    typeof m.p === 'string' &&
+    size(m.w) &&
+    size(m.h) &&
+    size(m.pw) &&
+    size(m.ph) &&
+    unit(m.fx) &&
+    unit(m.fy) &&
+    typeof m.d === 'string' &&
+    (m.b === null || typeof m.b === 'string')
+  );
 }
 
 function isStoredTweet(value: unknown): value is StoredTweet {
@@ -92,7 +168,7 @@ function isStoredTweet(value: unknown): value is StoredTweet {
   const count = (v: unknown) => Number.isSafeInteger(v);
   const strings = (v: unknown) => Array.isArray(v) && v.every((item) => typeof item === 'string');
   return (
-    s.v === 2 &&
+    s.v === 3 &&
     id(s.id) &&
     id(s.au) &&
     typeof s.tx === 'string' &&
@@ -110,6 +186,9 @@ function isStoredTweet(value: unknown): value is StoredTweet {
     count(s.at) &&
     Array.isArray(s.mn) &&
     s.mn.every(id) &&
-    strings(s.ht)
+    strings(s.ht) &&
+    (s.ed === null || count(s.ed)) &&
+    Array.isArray(s.md) &&
+    s.md.every(isStoredMedia)
   );
 }

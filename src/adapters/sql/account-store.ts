@@ -1,4 +1,5 @@
 import type { Account, Session } from '../../domain/model.js';
+import { EMPTY_PROFILE } from '../../domain/profile.js';
 import type { AccountStore, Credentials, NewAccount } from '../../ports/account-store.js';
 import { ACCOUNT_COLUMNS, type AccountRow, toAccount } from './rows.js';
 import { idParam, idsParam, isUniqueViolation, type SqlClient, toBigInt, toNumber } from './sql-client.js';
@@ -34,6 +35,7 @@ export class SqlAccountStore implements AccountStore {
       followingCount: 0,
       tweetsCount: 0,
       fanoutMode: 'push',
+      ...EMPTY_PROFILE,
     };
   }
 

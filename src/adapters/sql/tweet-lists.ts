@@ -28,7 +28,8 @@ export class SqlTweetLists implements TweetLists {
   }
 
   account(authorId: bigint, filter: AccountListFilter, window: IdWindow): Promise<TimelineEntry[]> {
-    // $1 author, $2/$3 bounds, $4 limit, $5 exclude replies, $6 exclude retweets, $7 hashtag (null: any).
+    // $1 author, $2/$3 bounds, $4 limit, $5 exclude replies, $6 exclude retweets, $7 hashtag (null: any), $8 only
+    // tweets with images.
     return this.entries(
       `SELECT t.id, t.author_id FROM tweets t
         WHERE t.author_id = $1::bigint AND t.status = 'ACTIVE' AND ${windowPredicate('t.id', 2)}
@@ -36,6 +37,7 @@ export class SqlTweetLists implements TweetLists {
                OR EXISTS (SELECT 1 FROM tweets p WHERE p.id = t.reply_to_id AND p.author_id = t.author_id))
           AND (NOT $6::boolean OR t.retweet_of_id IS NULL)
           AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM tweet_hashtags h WHERE h.tweet_id = t.id AND h.tag = $7))
+          AND (NOT $8::boolean OR t.media_ids <> '{}')
         ORDER BY t.id ${windowOrder(window)} LIMIT $4`,
       [
         idParam(authorId),
@@ -43,6 +45,7 @@ export class SqlTweetLists implements TweetLists {
         filter.excludeReplies,
         filter.excludeReblogs,
         filter.tagged ?? null,
+        filter.onlyMedia ?? false,
       ],
       window,
     );

@@ -22,6 +22,7 @@ import {
 } from './fanout-modes.js';
 import { enqueue } from './outbox.js';
 import {
+  ACCOUNT_COLUMNS,
   type AccountRow,
   type EntryRow,
   TWEET_COLUMNS,
@@ -42,6 +43,7 @@ import {
   windowParams,
   windowPredicate,
 } from './sql-client.js';
+import { attachMedia, lockMedia } from './tweet-media.js';
 
 /**
  * Claims an idempotency key for this tweet, first thing in its transaction. A concurrent request holding the same key
@@ -89,8 +91,8 @@ const SEARCH_DOCUMENT = `CASE WHEN $11 = 'public' THEN to_tsvector('simple', $3)
     UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[]))) ELSE ''::tsvector END`;
 
 /** The accounts a new tweet mentions ($8, lower-cased handles), as JSON rows: ids as text, to keep all 64 bits. */
-const MENTIONED_ACCOUNTS = `SELECT a.id::text AS id, a.handle, a.display_name, a.created_at, a.followers_count,
-    a.following_count, a.tweets_count, a.fanout_mode FROM accounts a WHERE lower(a.handle) = ANY($8::text[])`;
+const MENTIONED_ACCOUNTS = `SELECT ${ACCOUNT_COLUMNS.replace('a.id,', 'a.id::text AS id,')}
+    FROM accounts a WHERE lower(a.handle) = ANY($8::text[])`;
 
 /**
  * The newest active tweets of a set of authors: each author's index range is read separately (LATERAL, at most
@@ -120,10 +122,11 @@ export class SqlTweetStore implements TweetStore {
    * author's fanout mode routes it to) — atomic without a transaction, in one round trip, and nothing is written when
    * the tweet replies to one that is not active. It returns what a read would: the handles it linked and the tags, in
    * the order {@link TWEET_COLUMNS} gives them. With an idempotency key, the key is claimed first, in a transaction
-   * with it.
+   * with it; with images, they are locked first and attached after, in a transaction too.
    */
   create(tweet: NewTweet, event: AuthorEvent, idempotency?: IdempotencyClaim): Promise<CreateOutcome | null> {
     const write = async (db: SqlExecutor): Promise<CreateOutcome | null> => {
+      const media = await lockMedia(db, tweet.authorId, tweet.mediaIds, tweet.id);
       const [row] = await db.query<{
         created: boolean;
         mentioned: AccountRow[];
@@ -132,8 +135,9 @@ export class SqlTweetStore implements TweetStore {
       }>(
         `WITH tweet AS (
            INSERT INTO tweets (id, author_id, text, reply_to_id, retweet_of_id, created_at, search,
-                               visibility, language, spoiler_text, sensitive)
-           SELECT $1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT}, $11, $12, $13, $14
+                               visibility, language, spoiler_text, sensitive, media_ids)
+           SELECT $1::bigint, $2::bigint, $3, $4::bigint, $5::bigint, $6, ${SEARCH_DOCUMENT}, $11, $12, $13, $14,
+                  $15::bigint[]
             WHERE $4::bigint IS NULL OR EXISTS (SELECT 1 FROM tweets WHERE id = $4::bigint AND status = 'ACTIVE')
            RETURNING id
          ), mentions AS (
@@ -162,9 +166,11 @@ export class SqlTweetStore implements TweetStore {
           tweet.language,
           tweet.spoilerText,
           tweet.sensitive,
+          idsParam(tweet.mediaIds),
         ],
       );
       if (!row?.created) return null;
+      await attachMedia(db, tweet.mediaIds, tweet.id);
       const mentioned = row.mentioned.map(toAccount);
       const written: Tweet = {
         id: tweet.id,
@@ -184,12 +190,14 @@ export class SqlTweetStore implements TweetStore {
         createdAt: tweet.createdAt,
         mentionIds: mentioned.map((a) => a.id),
         hashtags: row.hashtags,
+        media,
+        editedAt: null,
       };
       return { created: true, tweet: written, mentioned };
     };
-    if (!idempotency) return write(this.db);
+    if (!idempotency && tweet.mediaIds.length === 0) return write(this.db);
     return this.db.transaction(async (tx): Promise<CreateOutcome | null> => {
-      const earlier = await claimKey(tx, tweet, idempotency);
+      const earlier = idempotency ? await claimKey(tx, tweet, idempotency) : null;
       if (earlier) return earlier;
       return write(tx);
     });

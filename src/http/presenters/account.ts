@@ -1,6 +1,15 @@
 import { type Static, Type } from 'typebox';
 import type { Account } from '../../domain/model.js';
+import { contentHtml, escapeHtml, inlineHtml } from './content.js';
+import { mediaUrl } from './media.js';
 import type { Presentation } from './presentation.js';
+
+const FieldSchema = Type.Object({
+  name: Type.String({ description: 'plain text, escaped' }),
+  value: Type.String({ description: 'HTML: links and mentions; everything else escaped' }),
+  verified_at: Type.Null(),
+});
+const SourceFieldSchema = Type.Object({ name: Type.String(), value: Type.String() });
 
 /** The Mastodon Account entity: every field typed clients require, present and of the right type. */
 export const AccountSchema = Type.Object({
@@ -16,19 +25,21 @@ export const AccountSchema = Type.Object({
   noindex: Type.Boolean(),
   hide_collections: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
-  note: Type.String({ description: 'the bio, as HTML' }),
+  note: Type.String({
+    description: 'the bio, as HTML: links, mentions and hashtags; everything else escaped',
+  }),
   url: Type.String(),
   uri: Type.String(),
-  avatar: Type.String(),
+  avatar: Type.String({ description: 'a 400 × 400 image on this server (a default one until set)' }),
   avatar_static: Type.String(),
-  header: Type.String(),
+  header: Type.String({ description: 'a 1500 × 500 image on this server (a default one until set)' }),
   header_static: Type.String(),
   followers_count: Type.Integer(),
   following_count: Type.Integer(),
   statuses_count: Type.Integer(),
   last_status_at: Type.Union([Type.String(), Type.Null()]),
   emojis: Type.Array(Type.Object({})),
-  fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+  fields: Type.Array(FieldSchema),
   roles: Type.Array(Type.Object({})),
 });
 
@@ -36,8 +47,8 @@ export const AccountSchema = Type.Object({
 export const CredentialAccountSchema = Type.Object({
   ...AccountSchema.properties,
   source: Type.Object({
-    note: Type.String(),
-    fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+    note: Type.String({ description: 'the bio as typed, plain text' }),
+    fields: Type.Array(SourceFieldSchema),
     privacy: Type.String(),
     sensitive: Type.Boolean(),
     language: Type.Union([Type.String(), Type.Null()]),
@@ -47,24 +58,30 @@ export const CredentialAccountSchema = Type.Object({
 
 export type AccountJson = Static<typeof AccountSchema>;
 
-export function presentAccount(account: Account, { origin }: Presentation): AccountJson {
+export function presentAccount(account: Account, presentation: Presentation): AccountJson {
+  const { origin } = presentation;
   const url = `${origin}/@${account.handle}`;
-  const avatar = `${origin}/avatars/original/missing.png`;
-  const header = `${origin}/headers/original/missing.png`;
+  const avatar = account.avatarKey
+    ? mediaUrl(account.avatarKey, presentation)
+    : `${origin}/avatars/original/missing.png`;
+  const header = account.headerKey
+    ? mediaUrl(account.headerKey, presentation)
+    : `${origin}/headers/original/missing.png`;
+  const mentioned = new Set(account.profileMentions);
   return {
     id: account.id.toString(),
     username: account.handle,
     acct: account.handle,
     display_name: account.displayName,
     locked: false,
-    bot: false,
-    discoverable: true,
+    bot: account.bot,
+    discoverable: account.discoverable,
     indexable: true,
     group: false,
     noindex: false,
     hide_collections: false,
     created_at: account.createdAt.toISOString(),
-    note: '',
+    note: contentHtml(account.note, mentioned, origin),
     url,
     uri: url,
     avatar,
@@ -76,7 +93,11 @@ export function presentAccount(account: Account, { origin }: Presentation): Acco
     statuses_count: account.tweetsCount,
     last_status_at: null,
     emojis: [],
-    fields: [],
+    fields: account.fields.map((field) => ({
+      name: escapeHtml(field.name),
+      value: inlineHtml(field.value, mentioned, origin),
+      verified_at: null,
+    })),
     roles: [],
   };
 }
@@ -85,11 +106,11 @@ export function presentCredentialAccount(account: Account, presentation: Present
   return {
     ...presentAccount(account, presentation),
     source: {
-      note: '',
-      fields: [],
-      privacy: 'public',
-      sensitive: false,
-      language: null,
+      note: account.note,
+      fields: account.fields.map((field) => ({ name: field.name, value: field.value })),
+      privacy: account.defaults.privacy,
+      sensitive: account.defaults.sensitive,
+      language: account.defaults.language,
       follow_requests_count: 0,
     },
   };

@@ -73,6 +73,11 @@ const textHtml = (text: string) =>
  */
 export function contentHtml(text: string, mentioned: ReadonlySet<string>, origin: string): string {
   if (text === '') return '';
+  return `<p>${inlineHtml(text, mentioned, origin)}</p>`;
+}
+
+/** The same markup without the outer paragraph: a profile field's value, which is one line. */
+export function inlineHtml(text: string, mentioned: ReadonlySet<string>, origin: string): string {
   let html = '';
   let at = 0;
   for (const entity of twitterText.extractEntitiesWithIndices(text)) {
@@ -82,5 +87,5 @@ export function contentHtml(text: string, mentioned: ReadonlySet<string>, origin
     at = end;
   }
   html += textHtml(text.slice(at));
-  return `<p>${html}</p>`;
+  return html;
 }

@@ -1,3 +1,4 @@
+import { IMAGE_TYPES, MEDIA_LIMITS } from '../../domain/media.js';
 import { MAX_WEIGHTED_LENGTH } from '../../domain/tweet-text.js';
 import type { Presentation } from './presentation.js';
 
@@ -23,14 +24,15 @@ function streamingUrl(origin: string): string {
 
 const statusLimits = {
   max_characters: MAX_WEIGHTED_LENGTH,
-  max_media_attachments: 0,
+  max_media_attachments: MEDIA_LIMITS.maxPerStatus,
   characters_reserved_per_url: CHARACTERS_PER_URL,
 };
-// No media or polls yet: clients read these limits to hide the controls.
+// Images only, no polls: clients read these limits to show (or hide) the controls.
 const mediaLimits = {
-  supported_mime_types: [] as string[],
-  image_size_limit: 0,
-  image_matrix_limit: 0,
+  supported_mime_types: Object.values(IMAGE_TYPES),
+  image_size_limit: MEDIA_LIMITS.maxBytes,
+  image_matrix_limit: MEDIA_LIMITS.maxPixels,
+  description_limit: MEDIA_LIMITS.maxDescription,
   video_size_limit: 0,
   video_frame_rate_limit: 0,
   video_matrix_limit: 0,

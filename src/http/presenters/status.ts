@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import type { TweetView } from '../../services/hydrate.js';
 import { AccountSchema, presentAccount } from './account.js';
 import { contentHtml } from './content.js';
+import { MediaAttachmentSchema, presentMedia } from './media.js';
 import type { Presentation } from './presentation.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -21,13 +22,13 @@ const statusFields = {
   uri: Type.String(),
   url: Type.String(),
   created_at: Type.String({ format: 'date-time', description: 'with milliseconds' }),
-  edited_at: nullable(Type.String()),
+  edited_at: nullable(Type.String({ format: 'date-time', description: 'when last edited; null if never' })),
   account: AccountSchema,
   content: Type.String({ description: 'HTML: links, mentions and hashtags; everything else escaped' }),
   visibility: Type.Union([Type.Literal('public'), Type.Literal('unlisted')]),
   sensitive: Type.Boolean(),
   spoiler_text: Type.String(),
-  media_attachments: Type.Array(Type.Object({})),
+  media_attachments: Type.Array(MediaAttachmentSchema),
   mentions: Type.Array(MentionSchema),
   tags: Type.Array(TagSchema),
   emojis: Type.Array(Type.Object({})),
@@ -64,13 +65,13 @@ function presentOne(view: TweetView, presentation: Presentation): Omit<StatusJso
     uri: url,
     url,
     created_at: tweet.createdAt.toISOString(),
-    edited_at: null,
+    edited_at: tweet.editedAt?.toISOString() ?? null,
     account: presentAccount(author, presentation),
     content: contentHtml(tweet.text, mentioned, origin),
     visibility: tweet.visibility,
     sensitive: tweet.sensitive,
     spoiler_text: tweet.spoilerText,
-    media_attachments: [],
+    media_attachments: tweet.media.map((m) => presentMedia(m, presentation)),
     mentions: view.mentions.map((a) => ({
       id: a.id.toString(),
       username: a.handle,

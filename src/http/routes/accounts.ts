@@ -149,8 +149,8 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
     async (request, reply) => {
       const id = pathId(request, 'account');
       const q = request.query;
-      // No post has media yet, and none is pinned: both filters leave nothing.
-      if (isSet(q.only_media) || isSet(q.pinned)) {
+      // No post is pinned: that filter leaves nothing.
+      if (isSet(q.pinned)) {
         await accounts.byId(id);
         return [];
       }
@@ -160,6 +160,7 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
         excludeReplies: isSet(q.exclude_replies),
         excludeReblogs: isSet(q.exclude_reblogs),
         tagged: q.tagged || undefined,
+        onlyMedia: isSet(q.only_media),
       };
       const page = await lists.account(id, filter, window, viewer);
       const p = presentation(request);

@@ -11,7 +11,12 @@ import { errors } from '../schemas.js';
 const PostStatus = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 10_000 })),
   in_reply_to_id: Type.Optional(OptionalIdText),
-  media_ids: Type.Optional(List(4)),
+  media_ids: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 4,
+      description: 'at most 4 of your own uploads no other post lists, in the order to show them',
+    }),
+  ),
   sensitive: Type.Optional(Flag),
   spoiler_text: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])),
   visibility: Type.Optional(
@@ -63,7 +68,6 @@ export function statusRoutes(app: Api, { accounts, tweets, lists, presentation }
       if (body.visibility === 'private' || body.visibility === 'direct') {
         throw notSupported(`visibility "${body.visibility}" is not supported yet; use public or unlisted`);
       }
-      if ((body.media_ids?.length ?? 0) > 0) throw notSupported('media attachments are not supported yet');
       if (body.poll !== undefined && body.poll !== null) throw notSupported('polls are not supported');
       if (body.scheduled_at) throw notSupported('scheduled statuses are not supported');
       const { view } = await tweets.post(
@@ -75,6 +79,7 @@ export function statusRoutes(app: Api, { accounts, tweets, lists, presentation }
           language: body.language ?? undefined,
           spoilerText: body.spoiler_text ?? undefined,
           sensitive: isSet(body.sensitive),
+          mediaIds: ids(body.media_ids, 'media_ids'),
         },
         request.headers['idempotency-key'],
       );

@@ -27,7 +27,7 @@ const StreamQuery = Type.Object({
 
 const EVENT_STREAM_DOC =
   'Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the ' +
-  "caller's home timeline; `event: delete` with its id when one leaves it; a comment line (`:thump`) every 15 s. " +
+  "caller's home timeline; `event: delete` with its id when one leaves it; `event: status.update` with the Status as it is now when a post there is edited; a comment line (`:thump`) every 15 s. " +
   'Best effort: after a reconnect, and for accounts with very many followers (whose posts are merged at read ' +
   'time, not pushed), page `GET /api/v1/timelines/home?min_id=` to catch up.';
 
@@ -75,7 +75,7 @@ export function streamingRoutes(
         response: {
           200: {
             description:
-              'An event stream (text/event-stream) of `update` and `delete` events, as described above.',
+              'An event stream (text/event-stream) of `update`, `delete` and `status.update` events, as described above.',
             content: { 'text/event-stream': { schema: Type.String() } },
           },
           ...errors(400, 401),
@@ -99,8 +99,9 @@ export function streamingRoutes(
       const deliver = (event: FeedEvent) => {
         queue = queue.then(async () => {
           if (event.kind === 'delete') return send(frame('delete', event.tweetId.toString()));
+          // An edited post is sent whole again, as it is now, under Mastodon's `status.update`.
           const view = await tweets.get(event.tweetId, viewer).catch(() => null);
-          if (view) send(frame('update', JSON.stringify(presentStatus(view, p))));
+          if (view) send(frame(event.kind, JSON.stringify(presentStatus(view, p))));
         });
       };
       const unsubscribe = await feed.subscribe(viewer, deliver);
