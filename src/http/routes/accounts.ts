@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { notFound, validationFailed } from '../../domain/errors.js';
 import type { Api, HttpContext } from '../api.js';
 import { requireApp, requireViewer, viewerOf } from '../auth.js';
-import { ACCOUNT_PAGE, PageQuery, pageWindow, STATUS_PAGE, setPageLinks } from '../paging.js';
+import { PageQuery, pageWindow, STATUS_PAGE, setPageLinks } from '../paging.js';
 import { Flag, IdParams, ids, isSet, List, pathId } from '../params.js';
 import {
   AccountSchema,
@@ -14,6 +14,7 @@ import { presentToken, TokenSchema } from '../presenters/application.js';
 import { presentRelationship, RelationshipSchema } from '../presenters/relationship.js';
 import { presentStatus, StatusSchema } from '../presenters/status.js';
 import { errors } from '../schemas.js';
+import { accountListRoute } from './account-lists.js';
 
 const Register = Type.Object({
   username: Type.String({ maxLength: 64 }),
@@ -169,27 +170,8 @@ export function accountRoutes(app: Api, { accounts, follows, lists, search, oaut
     },
   );
 
-  for (const [path, list] of [
-    ['/accounts/:id/followers', follows.followers],
-    ['/accounts/:id/following', follows.following],
-  ] as const) {
-    app.get(
-      path,
-      {
-        schema: {
-          params: IdParams,
-          querystring: Type.Object(PageQuery),
-          response: { 200: Type.Array(AccountSchema), ...errors(400, 404) },
-        },
-      },
-      async (request, reply) => {
-        const page = await list(pathId(request, 'account'), pageWindow(request.query, ACCOUNT_PAGE));
-        const p = presentation(request);
-        setPageLinks(request, reply, p.origin, page);
-        return page.items.map((a) => presentAccount(a, p));
-      },
-    );
-  }
+  accountListRoute(app, { presentation }, '/accounts/:id/followers', 'account', follows.followers);
+  accountListRoute(app, { presentation }, '/accounts/:id/following', 'account', follows.following);
 
   const followSchema = {
     params: IdParams,

@@ -2,11 +2,10 @@ import { Type } from 'typebox';
 import { notSupported } from '../../domain/errors.js';
 import type { Api, HttpContext } from '../api.js';
 import { requireViewer, viewerOf } from '../auth.js';
-import { ACCOUNT_PAGE, PageQuery, pageWindow, setPageLinks } from '../paging.js';
 import { Flag, IdParams, ids, isSet, List, OptionalIdText, optionalId, pathId } from '../params.js';
-import { AccountSchema, presentAccount } from '../presenters/account.js';
 import { presentStatus, StatusSchema } from '../presenters/status.js';
 import { errors } from '../schemas.js';
+import { accountListRoute } from './account-lists.js';
 
 const PostStatus = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 10_000 })),
@@ -169,27 +168,8 @@ export function statusRoutes(app: Api, { accounts, tweets, lists, presentation }
     return presentStatus(await tweets.undoRetweet(viewer, pathId(request, 'status')), presentation(request));
   });
 
-  for (const [path, list] of [
-    ['/statuses/:id/favourited_by', lists.favouritedBy],
-    ['/statuses/:id/reblogged_by', lists.rebloggedBy],
-  ] as const) {
-    app.get(
-      path,
-      {
-        schema: {
-          params: IdParams,
-          querystring: Type.Object(PageQuery),
-          response: { 200: Type.Array(AccountSchema), ...errors(400, 404) },
-        },
-      },
-      async (request, reply) => {
-        const page = await list(pathId(request, 'status'), pageWindow(request.query, ACCOUNT_PAGE));
-        const p = presentation(request);
-        setPageLinks(request, reply, p.origin, page);
-        return page.items.map((a) => presentAccount(a, p));
-      },
-    );
-  }
+  accountListRoute(app, { presentation }, '/statuses/:id/favourited_by', 'status', lists.favouritedBy);
+  accountListRoute(app, { presentation }, '/statuses/:id/reblogged_by', 'status', lists.rebloggedBy);
 
   // What Starling does not do yet is refused plainly, never pretended.
   for (const action of ['bookmark', 'unbookmark', 'pin', 'unpin', 'mute', 'unmute']) {
