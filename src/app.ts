@@ -7,6 +7,7 @@ import { FsMediaStore } from './adapters/filesystem/fs-media-store.js';
 import { MemoryEngagementCache } from './adapters/memory/memory-engagement-cache.js';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
+import { MemorySessionRevocations } from './adapters/memory/memory-session-revocations.js';
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
 import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
 import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
@@ -17,6 +18,7 @@ import { createReplicaRouting, type ReplicaRouting } from './adapters/postgres/r
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
 import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
+import { RedisSessionRevocations } from './adapters/redis/redis-session-revocations.js';
 import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
 import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
 import { redisTopology } from './adapters/redis/redis-topology.js';
@@ -52,6 +54,7 @@ import {
 import type { Clock } from './ports/clock.js';
 import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
+import type { SessionRevocations } from './ports/session-revocations.js';
 import type { TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
 import type { TweetCache } from './ports/tweet-cache.js';
@@ -87,6 +90,8 @@ export interface AppOptions {
   tweetCache?: TweetCache;
   engagementCache?: EngagementCache;
   log?: EventLog;
+  /** Revoked sessions, told to every process; in-process unless given (tests share one between two apps). */
+  revocations?: SessionRevocations;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
   logger?: pino.Logger | false;
@@ -267,7 +272,32 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
-  const accountService = createAccountService({ accounts, ids, clock, scrypt: config.scrypt });
+  // Every process hears of every revoked session, so none keeps honouring one it remembers.
+  const revocations: SessionRevocations =
+    options.revocations ??
+    (redis
+      ? new RedisSessionRevocations({
+          redis,
+          namespace: config.namespace,
+          onError: (error) => {
+            if (logger) logger.warn({ err: error }, 'session revocations: redis error');
+          },
+        })
+      : new MemorySessionRevocations());
+  const accountService = createAccountService({
+    accounts,
+    ids,
+    clock,
+    scrypt: config.scrypt,
+    sessionLifetimeMs: config.sessionLifetimeDays * DAY_MS,
+    revocations,
+    onRevocationError: (error) => {
+      if (logger) logger.warn({ err: error }, 'a revocation was not told to other processes');
+    },
+  });
+  const stopHearingRevocations = await revocations.subscribe(accountService.sessionEnded, () =>
+    accountService.forgetSessions(),
+  );
   const media = createMediaService({
     images: new SharpImageProcessor(),
     files: config.mediaStore === 'database' ? new SqlMediaStore(sql) : new FsMediaStore(config.mediaDir),
@@ -428,6 +458,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       ? { ...config.rateLimits, ...(redis ? { redis, namespace: config.namespace } : {}) }
       : undefined,
     operationsOnly: options.role === 'fanout',
+    streamsPerAccount: config.streamsPerAccount,
     feed,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
@@ -461,6 +492,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await http.close();
       await ops?.close();
       await feed.close();
+      stopHearingRevocations();
+      if (!options.revocations) await revocations.close();
       await cache.close();
       await redis?.quit().catch(() => undefined);
       await lease?.release();

@@ -47,6 +47,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** The server's name, as clients show it. */
   title: string;
+  /** How long a session (an access token) lasts from when it was granted. */
+  sessionLifetimeDays: number;
+  /** Streams one account may hold open on one api process. */
+  streamsPerAccount: number;
 }
 
 /** Bounds on every call to a dependency: a lost one is an error within these, never a hang. */
@@ -72,13 +76,14 @@ export interface RateLimitBudgets {
   follows: Budget;
   logins: Budget;
   signUps: Budget;
+  failedTokens: Budget;
 }
 
 export class ConfigError extends Error {}
 
 /**
  * Mastodon's defaults: 300 requests / 5 min per account (or per IP, signed out), 300 posts / 3 h, 400 follows / 24 h,
- * 25 logins / 5 min and 5 sign-ups / 30 min per IP.
+ * 25 logins / 5 min and 5 sign-ups / 30 min per IP; and Starling's own, 30 invalid tokens / 5 min per IP.
  */
 const BUDGETS: Record<keyof RateLimitBudgets, { env: string; fallback: string }> = {
   requests: { env: 'STARLING_LIMIT_REQUESTS', fallback: '300/5m' },
@@ -86,6 +91,7 @@ const BUDGETS: Record<keyof RateLimitBudgets, { env: string; fallback: string }>
   follows: { env: 'STARLING_LIMIT_FOLLOWS', fallback: '400/24h' },
   logins: { env: 'STARLING_LIMIT_LOGINS', fallback: '25/5m' },
   signUps: { env: 'STARLING_LIMIT_SIGNUPS', fallback: '5/30m' },
+  failedTokens: { env: 'STARLING_LIMIT_FAILED_TOKENS', fallback: '30/5m' },
 };
 
 function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
@@ -105,6 +111,7 @@ function rateLimits(env: NodeJS.ProcessEnv): RateLimitBudgets | null {
     follows: budget('follows'),
     logins: budget('logins'),
     signUps: budget('signUps'),
+    failedTokens: budget('failedTokens'),
   };
 }
 
@@ -208,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrypt: { ...OWASP_SCRYPT, logN: integer(env, 'STARLING_SCRYPT_LOG_N', OWASP_SCRYPT.logN, 10, 20) },
     publicUrl: publicUrl(text(env, 'STARLING_PUBLIC_URL')),
     title: text(env, 'STARLING_TITLE') ?? 'Starling',
+    sessionLifetimeDays: integer(env, 'STARLING_SESSION_DAYS', 90, 1, 3_650),
+    streamsPerAccount: integer(env, 'STARLING_STREAMS_PER_ACCOUNT', 16, 1, 10_000),
     timeouts: {
       databaseConnectMs: integer(env, 'STARLING_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
       databaseStatementMs: integer(env, 'STARLING_DB_STATEMENT_TIMEOUT_MS', 2_000, 100, 3_600_000),

@@ -31,6 +31,17 @@ export const unauthorized = (message = 'authentication required') => new AppErro
 export const conflict = (message: string) => new AppError('conflict', message);
 export const unavailable = (message: string) => new AppError('unavailable', message);
 export const forbidden = (message: string) => new AppError('forbidden', message);
+
+/** A budget is spent: the client may try again after `retryAfterSeconds`. */
+export class RateLimited extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `too many requests; retry in ${retryAfterSeconds} s`,
+  ) {
+    super('rate_limited', message);
+    this.name = 'RateLimited';
+  }
+}
 /** Well-formed, but asks for something Starling does not do (yet): 422, as Mastodon answers what it cannot process. */
 export const notSupported = (message: string) => new AppError('not_supported', message);
 

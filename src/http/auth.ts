@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from '../domain/errors.js';
+import { forbidden, RateLimited, unauthorized } from '../domain/errors.js';
 import type { Session } from '../domain/model.js';
 import { grants, type RequiredScope } from '../domain/scopes.js';
 import type { AccountService } from '../services/accounts.js';
@@ -7,12 +7,27 @@ import type { Api } from './api.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/i;
 
-export type Authenticator = Pick<AccountService, 'authenticate'>;
+export type Authenticator = Pick<AccountService, 'authenticate'> & Partial<Pick<AccountService, 'remembers'>>;
+
+/**
+ * A budget for tokens that fail: every unknown token costs a database lookup, so an address that keeps sending them
+ * is refused for a while before its next one is looked up.
+ */
+export interface TokenGuard {
+  /** Seconds until the request's address may have tokens looked up again, or null if it may now. */
+  blocked(request: FastifyRequest): Promise<number | null>;
+  /** A token from the request's address was looked up and was not valid. */
+  failed(request: FastifyRequest): Promise<void>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The request's session, resolved once by {@link authenticateRequests}; null when it sent no token. */
     session: Promise<Session | null> | undefined;
+  }
+  interface FastifyInstance {
+    /** Set where failed tokens have a budget (rate limits on). */
+    tokenGuard: TokenGuard | null;
   }
 }
 
@@ -25,16 +40,31 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match[1];
 }
 
-/** What a token stands for; an unknown or revoked one is refused. */
-export async function sessionFor(token: string, accounts: Authenticator): Promise<Session> {
+/**
+ * What a token stands for; an unknown or revoked one is refused. A token this process does not remember is looked up
+ * only while the address it came from has failed tokens to spare.
+ */
+export async function sessionFor(
+  token: string,
+  accounts: Authenticator,
+  request?: FastifyRequest,
+): Promise<Session> {
+  const guard = request?.server.tokenGuard ?? null;
+  if (guard && request && !accounts.remembers?.(token)) {
+    const wait = await guard.blocked(request);
+    if (wait !== null) throw new RateLimited(wait, `too many invalid tokens; retry in ${wait} s`);
+  }
   const session = await accounts.authenticate(token);
-  if (session === null) throw unauthorized('The access token is invalid');
+  if (session === null) {
+    if (guard && request) await guard.failed(request);
+    throw unauthorized('The access token is invalid');
+  }
   return session;
 }
 
 async function resolve(request: FastifyRequest, accounts: Authenticator): Promise<Session | null> {
   const token = bearerToken(request);
-  return token === null ? null : sessionFor(token, accounts);
+  return token === null ? null : sessionFor(token, accounts, request);
 }
 
 /**

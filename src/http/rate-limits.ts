@@ -2,6 +2,7 @@ import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import type { Api } from './api.js';
+import type { TokenGuard } from './auth.js';
 
 /** A budget: at most `max` requests per `windowMs`. */
 export interface Budget {
@@ -20,6 +21,8 @@ export interface RateLimitSettings {
   logins: Budget;
   /** Creating accounts, per IP: each one costs a deliberately expensive password hash. */
   signUps: Budget;
+  /** Invalid bearer tokens, per IP: each one costs a database lookup. */
+  failedTokens: Budget;
   /** Shared counters (Redis) so limits hold across `api` processes and restarts; in-process when absent. */
   redis?: RateLimitPluginOptions['redis'];
   /** Prefix of the counters' Redis keys. */
@@ -129,6 +132,30 @@ export async function registerRateLimits(
       throw new AppError('rate_limited', `too many requests; retry in ${tightest.ttlInSeconds} s`);
     }
   });
+}
+
+/**
+ * The failed-token budget, for {@link sessionFor}: failures are counted where the other budgets are (in Redis across
+ * processes when configured), and an address that has spent it has its unknown tokens refused unlooked-up until the
+ * window ends.
+ */
+export function tokenGuard(app: Api, settings: RateLimitSettings): TokenGuard {
+  const root = app as unknown as FastifyInstance;
+  const count = root.createRateLimit({
+    max: settings.failedTokens.max,
+    timeWindow: settings.failedTokens.windowMs,
+    keyGenerator: (request) => `failed-tokens:ip:${request.ip}`,
+  });
+  return {
+    async blocked(request) {
+      const seen = await count(request, { increment: false });
+      if (seen.isAllowed || seen.remaining > 0) return null;
+      return Math.max(1, seen.ttlInSeconds);
+    },
+    async failed(request) {
+      await count(request);
+    },
+  };
 }
 
 /** Parses a budget like `300/5m` (units s, m, h, d). */

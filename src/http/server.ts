@@ -11,13 +11,15 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import helmet from 'helmet';
+import { RateLimited } from '../domain/errors.js';
 import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Api, HttpServices, Site } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
+import { openStreams } from './open-streams.js';
 import { registerOpenApi } from './openapi.js';
 import { registerParameterFolding } from './params.js';
-import { type RateLimitSettings, registerRateLimits } from './rate-limits.js';
+import { type RateLimitSettings, registerRateLimits, tokenGuard } from './rate-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { appRoutes } from './routes/apps.js';
 import { clientStubRoutes } from './routes/client-stubs.js';
@@ -52,6 +54,8 @@ export interface HttpOptions {
   feed?: TimelineFeed | undefined;
   /** The origin clients reach the server at; unset, each request's own (protocol and Host, through trusted proxies). */
   publicUrl?: string | undefined;
+  /** Streams one account may hold open here. */
+  streamsPerAccount?: number;
   /** Whose X-Forwarded-* headers to believe: off, a hop count, or proxy addresses. */
   trustProxy?: boolean | number | string[];
 }
@@ -137,6 +141,7 @@ export function createHttpServer(options: HttpOptions): Api {
   app.setErrorHandler((error, request, reply) => {
     const { mapped, body } = errorBody(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof RateLimited) reply.header('retry-after', error.retryAfterSeconds);
     return reply.status(mapped.status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -204,12 +209,14 @@ export function createHttpServer(options: HttpOptions): Api {
   const context = { ...services, ...site };
 
   registerOpenApi(app);
+  app.decorate('tokenGuard', null);
   app.register(async (root) => {
     if (options.rateLimits) {
       // Bearer tokens only: OAuth's token endpoint takes client credentials in the Authorization header.
       await registerRateLimits(root, options.rateLimits, (request) =>
         request.url.startsWith('/api/') ? viewerOf(request, services.accounts) : Promise.resolve(null),
       );
+      root.tokenGuard = tokenGuard(root, options.rateLimits);
     }
     // In a context of its own: OAuth's error shape must not become the API's.
     root.register(async (oauth) => oauthRoutes(oauth, context));
@@ -224,7 +231,14 @@ export function createHttpServer(options: HttpOptions): Api {
           statusRoutes(v1, context);
           timelineRoutes(v1, context);
           clientStubRoutes(v1, context);
-          if (options.feed) streamingRoutes(v1, context, options.feed);
+          if (options.feed) {
+            streamingRoutes(
+              v1,
+              context,
+              options.feed,
+              openStreams(services.accounts, options.streamsPerAccount ?? 16),
+            );
+          }
         },
         { prefix: '/api/v1' },
       );

@@ -24,8 +24,8 @@ export interface AccountStore {
   byHandle(handle: string): Promise<Account | null>;
   credentials(handle: string): Promise<Credentials | null>;
   createSession(tokenHash: string, session: Session, createdAt: Date): Promise<void>;
-  /** What a live (unrevoked) session's token stands for, or null. */
-  session(tokenHash: string): Promise<Session | null>;
+  /** What a live session's token stands for — unrevoked and created after `createdAfter` —, or null. */
+  session(tokenHash: string, createdAfter: Date): Promise<Session | null>;
   revokeSession(tokenHash: string, revokedAt: Date): Promise<void>;
   /** How many accounts there are, and how many tweets they have (as their counters say). */
   totals(): Promise<{ accounts: number; tweets: number }>;

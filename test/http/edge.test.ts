@@ -7,13 +7,13 @@ import { type Harness, startHarness } from '../support/harness.js';
 let h: Harness;
 afterEach(() => h.close());
 
-type BudgetName = 'requests' | 'posts' | 'follows' | 'logins' | 'signUps';
+type BudgetName = 'requests' | 'posts' | 'follows' | 'logins' | 'signUps' | 'failedTokens';
 const budgets = (overrides: Partial<Record<BudgetName, string>> = {}) => {
   const parse = (text: string) => {
     const [max, window] = text.split('/');
     return { max: Number(max), windowMs: Number.parseInt(window ?? '1', 10) * 60_000 };
   };
-  const names: BudgetName[] = ['requests', 'posts', 'follows', 'logins', 'signUps'];
+  const names: BudgetName[] = ['requests', 'posts', 'follows', 'logins', 'signUps', 'failedTokens'];
   return Object.fromEntries(names.map((name) => [name, parse(overrides[name] ?? '1000/5m')])) as Record<
     BudgetName,
     { max: number; windowMs: number }

@@ -27,6 +27,7 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
         follows: { max: 1_000, windowMs: 300_000 },
         logins: { max: 1_000, windowMs: 300_000 },
         signUps: { max: 1_000, windowMs: 300_000 },
+        failedTokens: { max: 1_000, windowMs: 300_000 },
       },
     });
     for (let i = 0; i < 2; i++) {

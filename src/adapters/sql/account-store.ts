@@ -78,10 +78,11 @@ export class SqlAccountStore implements AccountStore {
     );
   }
 
-  async session(tokenHash: string): Promise<Session | null> {
+  async session(tokenHash: string, createdAfter: Date): Promise<Session | null> {
     const [row] = await this.db.query<{ account_id: unknown; app_id: unknown; scopes: string[] }>(
-      'SELECT account_id, app_id, scopes FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL',
-      [tokenHash],
+      `SELECT account_id, app_id, scopes FROM sessions
+        WHERE token_hash = $1 AND revoked_at IS NULL AND created_at > $2`,
+      [tokenHash, createdAfter],
     );
     if (!row) return null;
     return {

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { unauthorized } from '../../domain/errors.js';
 import type { FeedEvent, TimelineFeed } from '../../ports/timeline-feed.js';
 import type { Api, HttpContext } from '../api.js';
-import { sessionFor, viewerOf } from '../auth.js';
+import { bearerToken, sessionFor, viewerOf } from '../auth.js';
+import type { OpenStreams } from '../open-streams.js';
 import { presentStatus } from '../presenters/status.js';
 import { errors } from '../schemas.js';
 
@@ -53,6 +54,7 @@ export function streamingRoutes(
   app: Api,
   { accounts, tweets, presentation }: Pick<HttpContext, 'accounts' | 'tweets' | 'presentation'>,
   feed: TimelineFeed,
+  streams: OpenStreams,
   { heartbeatMs = 15_000 }: StreamingSettings = {},
 ) {
   app.get('/streaming/health', { schema: { hide: true } }, async (_request, reply) =>
@@ -84,13 +86,17 @@ export function streamingRoutes(
     },
     async (request, reply) => {
       let reader = await viewerOf(request, accounts);
-      const token = request.query.access_token;
-      if (reader === null && token !== undefined) reader = (await sessionFor(token, accounts)).accountId;
-      if (reader === null) throw unauthorized();
+      const token = bearerToken(request) ?? request.query.access_token;
+      if (reader === null && token !== undefined) {
+        reader = (await sessionFor(token, accounts, request)).accountId;
+      }
+      if (reader === null || token === undefined || token === null) throw unauthorized();
       const viewer = reader;
       const p = presentation(request);
-
       const response = reply.raw;
+      // Counted against the account's open streams, and closed the moment its session is revoked, wherever.
+      const release = streams.open(viewer, token, () => response.end());
+
       const send = (text: string) => {
         if (!response.writableEnded) response.write(text);
       };
@@ -104,7 +110,13 @@ export function streamingRoutes(
           if (view) send(frame(event.kind, JSON.stringify(presentStatus(view, p))));
         });
       };
-      const unsubscribe = await feed.subscribe(viewer, deliver);
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await feed.subscribe(viewer, deliver);
+      } catch (error) {
+        release();
+        throw error;
+      }
       // From here the route writes the response itself; the headers set by hooks (security, request id) go too.
       reply.hijack();
       const headers: OutgoingHttpHeaders = {};
@@ -125,6 +137,7 @@ export function streamingRoutes(
       response.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();
+        release();
         open.delete(response);
       });
     },
