@@ -361,14 +361,15 @@ export class SqlTweetStore implements TweetStore {
     });
   }
 
-  unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+  unlike(accountId: bigint, tweetId: bigint, eventFor: (counted: boolean) => OutboxEntry): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const deleted = await tx.query(
-        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING 1',
+      // After the row lock: a counting of this like that got there first has committed, and says so.
+      const [deleted] = await tx.query<{ counted: boolean }>(
+        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
         [idParam(accountId), idParam(tweetId)],
       );
-      if (deleted.length === 0) return false;
-      await enqueue(tx, event);
+      if (!deleted) return false;
+      await enqueue(tx, eventFor(deleted.counted));
       return true;
     });
   }
