@@ -89,6 +89,11 @@ export interface AppOptions {
   log?: EventLog;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
+  /**
+   * Wraps the adapters this root built (or was given) before anything uses them: fault tests put a gate in a real
+   * process's timeline cache or log, to stop or kill it at an exact point.
+   */
+  decorate?: { cache?: (cache: TimelineCache) => TimelineCache; log?: (log: EventLog) => EventLog };
   logger?: pino.Logger | false;
 }
 
@@ -240,7 +245,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     redis
       ? new RedisTimelineCache({ redis, prefix: `${config.namespace}:${kind}`, maxEntries, ttlMs })
       : new MemoryTimelineCache({ maxEntries, ttlMs }, clock);
-  const cache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
+  const builtCache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
+  const cache = options.decorate?.cache?.(builtCache) ?? builtCache;
   const celebrityLists =
     options.celebrityLists ?? lists('celebrity', CELEBRITY_LIST_MAX, CELEBRITY_LIST_TTL_MS);
   const tweetCache: TweetCache =
@@ -255,7 +261,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           clock,
         ));
   const runsWorkers = options.role !== 'api';
-  const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
+  const builtLog: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
+  const log = options.decorate?.log?.(builtLog) ?? builtLog;
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
     : undefined;
@@ -360,7 +367,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     feed,
   });
   const counters = createCounterService({
-    tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
     engagementCache,
     onCacheError: (error) => {
@@ -408,7 +414,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
       // Every master of a cluster, not just the node one PING happens to reach.
       ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
-      ...(log instanceof NatsEventLog ? [{ name: 'nats', check: () => log.ping() }] : []),
+      ...(builtLog instanceof NatsEventLog ? [{ name: 'nats', check: () => builtLog.ping() }] : []),
     ],
     metrics: async () => ({
       contentType: metrics.registry.contentType,

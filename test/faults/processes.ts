@@ -36,7 +36,7 @@ export interface Process {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function track(child: ChildProcess): Process {
+export function track(child: ChildProcess): Process {
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
