@@ -63,6 +63,8 @@ export function createCounterService({ tweets, counters, engagementCache, onCach
       }
       case 'author.promoted':
       case 'author.demoted':
+      case 'tweet.edited':
+      case 'account.updated':
         return [];
     }
   }
