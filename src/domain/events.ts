@@ -5,6 +5,8 @@
 export type DomainEvent =
   | { type: 'tweet.created'; tweetId: bigint; authorId: bigint }
   | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
+  | { type: 'tweet.edited'; tweetId: bigint; authorId: bigint }
+  | { type: 'account.updated'; accountId: bigint }
   | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
   | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint; counted: boolean }
   | { type: 'author.promoted'; authorId: bigint }
@@ -32,6 +34,7 @@ export type EventStream = 'fanout' | 'celebrity';
  */
 export function partitionKey(e: DomainEvent): bigint {
   if ('authorId' in e) return e.authorId;
+  if (e.type === 'account.updated') return e.accountId;
   if ('followerId' in e) return e.followerId;
   return e.tweetId;
 }
@@ -40,6 +43,8 @@ export function partitionKey(e: DomainEvent): bigint {
 const FIELDS: Record<EventType, readonly string[]> = {
   'tweet.created': ['tweetId', 'authorId'],
   'tweet.deleted': ['tweetId', 'authorId'],
+  'tweet.edited': ['tweetId', 'authorId'],
+  'account.updated': ['accountId'],
   'follow.created': ['followerId', 'followeeId'],
   'follow.deleted': ['followerId', 'followeeId'],
   'author.promoted': ['authorId'],

@@ -47,6 +47,8 @@ function countingOf(id: bigint, event: DomainEvent): CountedChanges {
       return { ...none, changes: [{ counter: 'like_count', tweetId: event.tweetId, delta: -1 }] };
     case 'author.promoted':
     case 'author.demoted':
+    case 'tweet.edited':
+    case 'account.updated':
       return none;
   }
 }

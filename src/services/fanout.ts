@@ -1,6 +1,7 @@
 import type { DomainEvent, EventStream } from '../domain/events.js';
 import { pulls, pushes } from '../domain/fanout-mode.js';
 import type { TimelineEntry } from '../domain/model.js';
+import type { ChangeNotices } from '../ports/change-notices.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
@@ -28,6 +29,8 @@ export interface FanoutDeps {
   settings: FanoutSettings;
   /** Told of every entry written into or removed from readers' timelines, for the streaming API. */
   feed?: TimelineFeed | undefined;
+  /** Told of every changed profile, so every api process forgets its copy. */
+  notices?: ChangeNotices | undefined;
 }
 
 export interface FanoutResult {
@@ -56,6 +59,7 @@ export function createFanoutService({
   tweetCache,
   settings,
   feed,
+  notices,
 }: FanoutDeps) {
   const cache = feed ? publishingTo(feed, timelines) : timelines;
   const eachFollowerPage = followers.eachPage;
@@ -137,6 +141,26 @@ export function createFanoutService({
     return { deliveries: deliveries + 1 };
   }
 
+  /**
+   * An edit: the body cache gets the post as it is now (again after the api did, in case it could not, or a read put
+   * an older copy back meanwhile), and the connected readers who may have it — the author and the followers — are sent
+   * it again. Walking the followers costs what a push does; edits are rare, and a celebrity's travel on their stream.
+   */
+  async function tweetEdited(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
+    const tweet = (await tweets.byIds([tweetId])).get(tweetId);
+    if (tweet?.status !== 'ACTIVE') return NOTHING;
+    await tweetCache?.put([tweet]);
+    if (!feed) return NOTHING;
+    // Live updates are an extra: a feed that fails never fails the edit, and a reader's next read shows it anyway.
+    const tell = (readerIds: readonly bigint[]) =>
+      feed.publish([{ kind: 'status.update', tweetId, readerIds }]).then(
+        () => readerIds.length,
+        () => 0,
+      );
+    const deliveries = (await tell([authorId])) + (await eachFollowerPage(authorId, tell));
+    return { deliveries };
+  }
+
   return {
     async apply(event: DomainEvent, stream: EventStream): Promise<FanoutResult> {
       switch (event.type) {
@@ -144,6 +168,11 @@ export function createFanoutService({
           return tweetCreated(event.tweetId, event.authorId);
         case 'tweet.deleted':
           return tweetDeleted(event.tweetId, event.authorId, stream);
+        case 'tweet.edited':
+          return tweetEdited(event.tweetId, event.authorId);
+        case 'account.updated':
+          await notices?.announce({ kind: 'account', id: event.accountId });
+          return NOTHING;
         case 'author.promoted':
           return crossings.promote(event.authorId);
         case 'author.demoted':
