@@ -138,19 +138,20 @@ export async function loadGraph(
     const firstFollow = composeSnowflake({ timestampMs: Date.UTC(2025, 0, 2), workerId: 1001, sequence: 0 });
     await copy(
       client,
-      'follows (follower_id, followee_id, id, created_at)',
+      // Counted already: the accounts' counts above include them.
+      'follows (follower_id, followee_id, id, created_at, counted)',
       lines(range(0, graph.follows.length), (k) => {
         const [a, b] = graph.follows[k] as [number, number];
-        return `${accountId(a)}\t${accountId(b)}\t${firstFollow + BigInt(k + 1)}\t${created}`;
+        return `${accountId(a)}\t${accountId(b)}\t${firstFollow + BigInt(k + 1)}\t${created}\tt`;
       }),
     );
     log(`follows: ${graph.follows.length}`);
     await copy(
       client,
-      'tweets (id, author_id, text, created_at)',
+      'tweets (id, author_id, text, created_at, counted)',
       lines(range(0, graph.accounts * graph.tweets), (k) => {
         const id = seedTweetId(k);
-        return `${id}\t${accountId(Math.floor(k / graph.tweets))}\tseed tweet ${id}\t${created}`;
+        return `${id}\t${accountId(Math.floor(k / graph.tweets))}\tseed tweet ${id}\t${created}\tt`;
       }),
     );
     log(`tweets: ${graph.accounts * graph.tweets}`);

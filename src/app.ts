@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { FsMediaStore } from './adapters/filesystem/fs-media-store.js';
+import { MemoryChangeNotices } from './adapters/memory/memory-change-notices.js';
 import { MemoryEngagementCache } from './adapters/memory/memory-engagement-cache.js';
 import { DEFAULT_LOG_SETTINGS, MemoryEventLog } from './adapters/memory/memory-event-log.js';
 import { MemoryFollowerVersions } from './adapters/memory/memory-follower-versions.js';
@@ -15,6 +16,7 @@ import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
 import { openPgClient } from './adapters/postgres/pg-client.js';
 import { createReplicaRouting, type ReplicaRouting } from './adapters/postgres/replica-routing.js';
+import { RedisChangeNotices } from './adapters/redis/redis-change-notices.js';
 import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
 import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
@@ -35,6 +37,7 @@ import { SqlOutbox } from './adapters/sql/outbox.js';
 import { SqlSearchIndex } from './adapters/sql/search-index.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
 import { SqlMediaStore } from './adapters/sql/sql-media-store.js';
+import { SqlTweetEdits } from './adapters/sql/tweet-edits.js';
 import { SqlTweetLists } from './adapters/sql/tweet-lists.js';
 import { SqlTweetStore } from './adapters/sql/tweet-store.js';
 import { SqlWorkerLeases } from './adapters/sql/worker-leases.js';
@@ -51,6 +54,7 @@ import {
   observeTimelineRead,
   timed,
 } from './metrics.js';
+import type { ChangeNotices } from './ports/change-notices.js';
 import type { Clock } from './ports/clock.js';
 import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
@@ -60,8 +64,9 @@ import type { TimelineFeed } from './ports/timeline-feed.js';
 import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
 import { createAccountService } from './services/accounts.js';
-import { createAuthorDirectory } from './services/authors.js';
+import { type AuthorDirectory, createAuthorDirectory } from './services/authors.js';
 import { createCounterService } from './services/counters.js';
+import { createEditService } from './services/edits.js';
 import { createFanoutService } from './services/fanout.js';
 import { createFollowerLists, DEFAULT_FOLLOWER_LIST_SETTINGS } from './services/follower-lists.js';
 import { createFollowService } from './services/follows.js';
@@ -69,6 +74,7 @@ import { createInstanceService } from './services/instance.js';
 import { createListService } from './services/lists.js';
 import { createMediaService } from './services/media.js';
 import { createOAuthService } from './services/oauth.js';
+import { createProfileService } from './services/profiles.js';
 import { createSearchService } from './services/search.js';
 import { createTimelineService } from './services/timeline.js';
 import { createTweetService } from './services/tweets.js';
@@ -94,6 +100,13 @@ export interface AppOptions {
   revocations?: SessionRevocations;
   /** Live timeline changes for the streaming API; in-process unless given. */
   feed?: TimelineFeed;
+  /**
+   * Wraps the adapters this root built (or was given) before anything uses them: fault tests put a gate in a real
+   * process's timeline cache or log, to stop or kill it at an exact point.
+   */
+  decorate?: { cache?: (cache: TimelineCache) => TimelineCache; log?: (log: EventLog) => EventLog };
+  /** Notices of changed profiles to every api process; in-process unless given. */
+  notices?: ChangeNotices;
   logger?: pino.Logger | false;
 }
 
@@ -109,6 +122,7 @@ export interface App {
   engagementCache: EngagementCache;
   log: EventLog;
   feed: TimelineFeed;
+  notices: ChangeNotices;
   metrics: Metrics;
   /** Starts the background workers of this role (the HTTP server is started by the caller). */
   start(): Promise<void>;
@@ -219,6 +233,46 @@ async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Prom
   });
 }
 
+/**
+ * This process forgets a changed profile when told. Without Redis at start-up it tries again every few seconds (the
+ * copies it keeps meanwhile live a minute at most); it never keeps the process from starting.
+ */
+async function listenForChanges(
+  notices: ChangeNotices,
+  authors: AuthorDirectory,
+  logger: pino.Logger | false,
+): Promise<{ stop(): void }> {
+  let unlisten: (() => void) | undefined;
+  const tryListen = () =>
+    notices
+      .listen((notice) => authors.forget(notice.id))
+      .then(
+        (stop) => {
+          unlisten = stop;
+          return true;
+        },
+        (error: unknown) => {
+          if (logger) logger.warn({ err: error }, 'cannot hear profile changes yet; trying again');
+          return false;
+        },
+      );
+  let retry: NodeJS.Timeout | undefined;
+  if (!(await tryListen())) {
+    retry = setInterval(() => {
+      void tryListen().then((listening) => {
+        if (listening) clearInterval(retry);
+      });
+    }, 5_000);
+    retry.unref();
+  }
+  return {
+    stop() {
+      clearInterval(retry);
+      unlisten?.();
+    },
+  };
+}
+
 /** The composition root: the only place that chooses and builds adapters. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -245,7 +299,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     redis
       ? new RedisTimelineCache({ redis, prefix: `${config.namespace}:${kind}`, maxEntries, ttlMs })
       : new MemoryTimelineCache({ maxEntries, ttlMs }, clock);
-  const cache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
+  const builtCache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
+  const cache = options.decorate?.cache?.(builtCache) ?? builtCache;
   const celebrityLists =
     options.celebrityLists ?? lists('celebrity', CELEBRITY_LIST_MAX, CELEBRITY_LIST_TTL_MS);
   const tweetCache: TweetCache =
@@ -260,7 +315,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           clock,
         ));
   const runsWorkers = options.role !== 'api';
-  const log: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
+  const builtLog: EventLog = options.log ?? (await openLog(config, clock, runsWorkers));
+  const log = options.decorate?.log?.(builtLog) ?? builtLog;
   const lease = config.databaseUrl
     ? await leaseWorkerId(new SqlWorkerLeases(sql), config, logger)
     : undefined;
@@ -306,9 +362,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     clock,
   });
   const authors = createAuthorDirectory(accounts, clock);
+  const hydration = { tweets: readTweets, authors, tweetCache, engagementCache };
   const services = {
     accounts: accountService,
     media,
+    profiles: createProfileService({ accounts, media, authors }),
+    edits: createEditService({ ...hydration, tweets, edits: new SqlTweetEdits(sql), clock }),
     follows: createFollowService({
       accounts,
       accountService,
@@ -375,6 +434,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           },
         })
       : new MemoryTimelineFeed());
+  const notices: ChangeNotices =
+    options.notices ??
+    (redis
+      ? new RedisChangeNotices({
+          redis,
+          namespace: config.namespace,
+          onError: (error) => {
+            if (logger) logger.warn({ err: error }, 'change notices error');
+          },
+        })
+      : new MemoryChangeNotices());
+  const stopListening =
+    options.role === 'fanout' ? undefined : await listenForChanges(notices, authors, logger);
   const followerVersions = redis
     ? new RedisFollowerVersions({ redis, prefix: config.namespace })
     : new MemoryFollowerVersions();
@@ -388,9 +460,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     tweetCache,
     settings,
     feed,
+    notices,
   });
   const counters = createCounterService({
-    tweets,
     counters: new SqlCounterStore(sql, celebrityRule),
     engagementCache,
     onCacheError: (error) => {
@@ -438,7 +510,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
       // Every master of a cluster, not just the node one PING happens to reach.
       ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
-      ...(log instanceof NatsEventLog ? [{ name: 'nats', check: () => log.ping() }] : []),
+      ...(builtLog instanceof NatsEventLog ? [{ name: 'nats', check: () => builtLog.ping() }] : []),
     ],
     metrics: async () => ({
       contentType: metrics.registry.contentType,
@@ -478,6 +550,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     engagementCache,
     log,
     feed,
+    notices,
     async start() {
       // An in-process log forgets everything on restart, so what it held unacknowledged is published again.
       if (runsWorkers && !log.durable) await outbox.requeueUnacknowledged();
@@ -494,6 +567,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await feed.close();
       stopHearingRevocations();
       if (!options.revocations) await revocations.close();
+      stopListening?.stop();
+      await notices.close();
       await cache.close();
       await redis?.quit().catch(() => undefined);
       await lease?.release();

@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import { withinGaugeDeadline } from './gauge-deadline.js';
 
 /** One stream of the log as the NATS cluster sees it. */
 export interface StreamHealth {
@@ -36,7 +37,7 @@ export function clusterMetrics(registers: client.Registry[]) {
   let look: Promise<RedisTopology> | null = null;
   const currentTopology = () => {
     if (!topology) return Promise.reject(new Error('no Redis Cluster watched'));
-    look ??= topology()
+    look ??= withinGaugeDeadline(topology())
       .then((t) => {
         // A primary that was not one before is a promoted replica; the first look only sets the baseline.
         if (knownPrimaries) failovers.inc(t.primaries.filter((id) => !knownPrimaries?.has(id)).length);
@@ -81,7 +82,7 @@ export function clusterMetrics(registers: client.Registry[]) {
       // One look per scrape serves all three gauges.
       let look: Promise<StreamHealth[]> | null = null;
       const streams = () => {
-        look ??= health().finally(() => setImmediate(() => (look = null)));
+        look ??= withinGaugeDeadline(health()).finally(() => setImmediate(() => (look = null)));
         return look;
       };
       const gauge = (name: string, help: string, value: (s: StreamHealth) => number) =>

@@ -2,6 +2,7 @@ import client from 'prom-client';
 import { clusterMetrics } from './cluster-metrics.js';
 import type { DomainEvent, EventStream } from './domain/events.js';
 import { decomposeSnowflake } from './domain/snowflake.js';
+import { withinGaugeDeadline } from './gauge-deadline.js';
 
 /**
  * The design's monitoring table as Prometheus metrics. One registry per process: an `api` process fills the read,
@@ -79,7 +80,7 @@ export function createMetrics() {
     }),
 
     /**
-     * Gauges read from the log and the outbox when scraped, each within {@link GAUGE_DEADLINE_MS}: a dependency that is
+     * Gauges read from the log and the outbox when scraped, each within the gauge deadline (gauge-deadline.ts): a dependency that is
      * down or slow never holds up the scrape. Then the gauge keeps its last value, and
      * `starling_worker_gauge_age_seconds` says how old the value served is (0 when read by this scrape).
      */
@@ -158,30 +159,17 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** How long a scrape waits for a gauge's source. */
-const GAUGE_DEADLINE_MS = 500;
-
 /**
  * A gauge read from a dependency keeps its last value while that dependency is down or slow, so one unreachable
  * server never fails or delays the whole scrape (the outage shows in /readyz and in the gauges' age). Says whether
  * the value was read.
  */
 async function settle(value: Promise<number>, set: (value: number) => void): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), GAUGE_DEADLINE_MS);
-  });
   try {
-    const read = await Promise.race([value, deadline]);
-    if (read === null) return false;
-    set(read);
+    set(await withinGaugeDeadline(value));
     return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
-    // A source that answers after the deadline, or fails then, is ignored.
-    value.catch(() => undefined);
   }
 }
 

@@ -5,12 +5,20 @@
 export type DomainEvent =
   | { type: 'tweet.created'; tweetId: bigint; authorId: bigint }
   | { type: 'tweet.deleted'; tweetId: bigint; authorId: bigint }
+  | { type: 'tweet.edited'; tweetId: bigint; authorId: bigint }
+  | { type: 'account.updated'; accountId: bigint }
   | { type: 'follow.created'; followerId: bigint; followeeId: bigint }
-  | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint }
+  | { type: 'follow.deleted'; followerId: bigint; followeeId: bigint; counted: boolean }
   | { type: 'author.promoted'; authorId: bigint }
   | { type: 'author.demoted'; authorId: bigint }
   | { type: 'tweet.liked'; tweetId: bigint; accountId: bigint }
-  | { type: 'tweet.unliked'; tweetId: bigint; accountId: bigint };
+  | { type: 'tweet.unliked'; tweetId: bigint; accountId: bigint; counted: boolean };
+
+/**
+ * `counted` on an undo: whether the removed follow or like had been counted when it was removed. The counters undo
+ * only what they counted, so they come out exact whichever of the two events is counted first.
+ */
+export type UndoEvent = Extract<DomainEvent, { counted: boolean }>;
 
 export type EventType = DomainEvent['type'];
 
@@ -26,6 +34,7 @@ export type EventStream = 'fanout' | 'celebrity';
  */
 export function partitionKey(e: DomainEvent): bigint {
   if ('authorId' in e) return e.authorId;
+  if (e.type === 'account.updated') return e.accountId;
   if ('followerId' in e) return e.followerId;
   return e.tweetId;
 }
@@ -34,12 +43,20 @@ export function partitionKey(e: DomainEvent): bigint {
 const FIELDS: Record<EventType, readonly string[]> = {
   'tweet.created': ['tweetId', 'authorId'],
   'tweet.deleted': ['tweetId', 'authorId'],
+  'tweet.edited': ['tweetId', 'authorId'],
+  'account.updated': ['accountId'],
   'follow.created': ['followerId', 'followeeId'],
   'follow.deleted': ['followerId', 'followeeId'],
   'author.promoted': ['authorId'],
   'author.demoted': ['authorId'],
   'tweet.liked': ['tweetId', 'accountId'],
   'tweet.unliked': ['tweetId', 'accountId'],
+};
+
+/** The boolean fields: events written before a field existed decode with its default. */
+const FLAGS: Partial<Record<EventType, Readonly<Record<string, boolean>>>> = {
+  'follow.deleted': { counted: true },
+  'tweet.unliked': { counted: true },
 };
 
 export function encodeEvent(event: DomainEvent): string {
@@ -57,6 +74,11 @@ export function decodeEvent(json: string): DomainEvent {
     const value = raw[field];
     if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) throw new Error(`bad ${field} in event`);
     out[field] = BigInt(value);
+  }
+  for (const [flag, fallback] of Object.entries(FLAGS[type as EventType] ?? {})) {
+    const value = raw[flag] ?? fallback;
+    if (typeof value !== 'boolean') throw new Error(`bad ${flag} in event`);
+    out[flag] = value;
   }
   return out as DomainEvent;
 }

@@ -8,11 +8,13 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { AccountService } from '../services/accounts.js';
+import type { EditService } from '../services/edits.js';
 import type { FollowService } from '../services/follows.js';
 import type { InstanceService } from '../services/instance.js';
 import type { ListService } from '../services/lists.js';
 import type { MediaService } from '../services/media.js';
 import type { OAuthService } from '../services/oauth.js';
+import type { ProfileService } from '../services/profiles.js';
 import type { SearchService } from '../services/search.js';
 import type { TimelineService } from '../services/timeline.js';
 import type { TweetService } from '../services/tweets.js';
@@ -37,6 +39,8 @@ export interface HttpServices {
   oauth: OAuthService;
   instance: InstanceService;
   media: MediaService;
+  profiles: ProfileService;
+  edits: EditService;
 }
 
 /** What every route file may use besides services: how this server presents itself to the request's client. */

@@ -76,3 +76,45 @@ export function pathId(request: FastifyRequest<{ Params: { id: string } }>, what
     throw notFound(what);
   }
 }
+
+const NESTED = /^([A-Za-z0-9_]+)((?:\[[A-Za-z0-9_]*\])+)$/;
+
+/**
+ * Folds form keys written the Rails way, `source[privacy]` and `fields_attributes[0][name]`, into nested objects (as a
+ * JSON body would carry them), for the routes that take such parameters. Other keys stay as they are.
+ */
+export function nestParams(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) return body;
+  // Objects without a prototype: a key such as `__proto__[x]` names a plain field, never the prototype.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const match = NESTED.exec(key);
+    if (!match?.[1] || !match[2]) {
+      out[key] = value;
+      continue;
+    }
+    const path = [match[1], ...[...match[2].matchAll(/\[([^\]]*)\]/g)].map((m) => m[1] ?? '')];
+    let at = out;
+    for (const [i, part] of path.entries()) {
+      if (i === path.length - 1) {
+        at[part] = value;
+        break;
+      }
+      const next = at[part];
+      if (typeof next !== 'object' || next === null || Array.isArray(next) || Buffer.isBuffer(next)) {
+        at[part] = Object.create(null);
+      }
+      at = at[part] as Record<string, unknown>;
+    }
+  }
+  return out;
+}
+
+/** A list sent as an array, or as an object keyed by position (`fields_attributes[0]`), in order. */
+export function listOf<T>(value: readonly T[] | Record<string, T> | undefined): T[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return [...value];
+  return Object.entries(value)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, item]) => item);
+}

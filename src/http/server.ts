@@ -23,11 +23,13 @@ import { type RateLimitSettings, registerRateLimits, tokenGuard } from './rate-l
 import { accountRoutes } from './routes/accounts.js';
 import { appRoutes } from './routes/apps.js';
 import { clientStubRoutes } from './routes/client-stubs.js';
+import { editRoutes } from './routes/edits.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mediaRoutes } from './routes/media.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { profileRoutes } from './routes/profile.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/statuses.js';
 import { requestForLogs, streamingRoutes } from './routes/streaming.js';
@@ -228,7 +230,9 @@ export function createHttpServer(options: HttpOptions): Api {
         async (v1) => {
           appRoutes(v1, context);
           accountRoutes(v1, context);
+          profileRoutes(v1, context);
           statusRoutes(v1, context);
+          editRoutes(v1, context);
           timelineRoutes(v1, context);
           clientStubRoutes(v1, context);
           if (options.feed) {

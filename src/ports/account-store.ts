@@ -1,4 +1,5 @@
-import type { Account, Session } from '../domain/model.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { Account, PostingDefaults, ProfileField, Session } from '../domain/model.js';
 
 export interface NewAccount {
   id: bigint;
@@ -9,6 +10,20 @@ export interface NewAccount {
   /** Given at sign-up, never shown. */
   email?: string | null;
   locale?: string | null;
+}
+
+/** A whole profile as its owner leaves it (the service merges a change into the current one). */
+export interface ProfileUpdate {
+  displayName: string;
+  note: string;
+  fields: ProfileField[];
+  /** Lower-cased handles the note and fields mention; those naming accounts are kept, to be linked. */
+  mentions: readonly string[];
+  avatarKey: string | null;
+  headerKey: string | null;
+  bot: boolean;
+  discoverable: boolean;
+  defaults: PostingDefaults;
 }
 
 export interface Credentials {
@@ -27,6 +42,8 @@ export interface AccountStore {
   /** What a live session's token stands for — unrevoked and created after `createdAfter` —, or null. */
   session(tokenHash: string, createdAfter: Date): Promise<Session | null>;
   revokeSession(tokenHash: string, revokedAt: Date): Promise<void>;
+  /** Writes the profile and enqueues `event` atomically; answers the account as it is now, or null if none. */
+  updateProfile(accountId: bigint, profile: ProfileUpdate, event: DomainEvent): Promise<Account | null>;
   /** How many accounts there are, and how many tweets they have (as their counters say). */
   totals(): Promise<{ accounts: number; tweets: number }>;
 }

@@ -27,8 +27,15 @@ export interface GraphStore {
    * enqueued, if the edge already existed.
    */
   follow(edge: FollowEdge, event: OutboxEntry): Promise<FanoutMode | null>;
-  /** Removes the edge and enqueues `event` atomically; false, and nothing enqueued, if there was none. */
-  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean>;
+  /**
+   * Removes the edge and enqueues the event `eventFor` makes of whether it had been counted, atomically; false, and
+   * nothing enqueued, if there was none.
+   */
+  unfollow(
+    followerId: bigint,
+    followeeId: bigint,
+    eventFor: (counted: boolean) => OutboxEntry,
+  ): Promise<boolean>;
   /** Followers of `followeeId` with ids above `after`, ascending, for fanout's keyset pages. */
   followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]>;
   /** Who follows `accountId`, newest follow first, by follow id in the window. */

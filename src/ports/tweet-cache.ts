@@ -11,8 +11,13 @@ export interface TweetCache {
    * node in a cluster). Each call returns fresh objects: changing them does not change the cache.
    */
   getMany(ids: readonly bigint[]): Promise<Map<bigint, Tweet>>;
-  /** Caches these bodies, replacing any cached before, each for the cache's time to live. */
+  /**
+   * A reader's fill: caches the bodies not cached yet, each for the cache's time to live, and never replaces one that
+   * is. A read that loaded a body just before an edit committed cannot put the old version back over the new one.
+   */
   setMany(tweets: readonly Tweet[]): Promise<void>;
+  /** A writer's copy: caches these bodies as they are now, replacing what was cached (after an edit). */
+  put(tweets: readonly Tweet[]): Promise<void>;
   /** Forgets these tweets (after a delete, or any change to what the store holds). */
   invalidate(ids: readonly bigint[]): Promise<void>;
   /** Drops every cached body. */

@@ -85,8 +85,11 @@ export interface TweetStore {
    * `missing` if the tweet is not active.
    */
   like(like: NewLike, event: OutboxEntry): Promise<LikeOutcome>;
-  /** Removes the like and enqueues `event` atomically; false (and nothing enqueued) if there was none. */
-  unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean>;
+  /**
+   * Removes the like and enqueues the event `eventFor` makes of whether it had been counted, atomically; false (and
+   * nothing enqueued) if there was none.
+   */
+  unlike(accountId: bigint, tweetId: bigint, eventFor: (counted: boolean) => OutboxEntry): Promise<boolean>;
   /** Active replies to `tweetId` in the window, newest first. */
   replies(tweetId: bigint, window: IdWindow): Promise<TimelineEntry[]>;
   /** Active tweets that mention the account, newest first. */

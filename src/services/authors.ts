@@ -16,7 +16,9 @@ export interface AuthorDirectorySettings {
 /**
  * Tweet authors (and mentioned accounts), for hydration. A page of tweets shows the same few accounts again and again,
  * so an account read once is kept for a short while and a page usually costs no query for them. Handles never change;
- * counts drift for at most `ttlMs`, as they may on any cached post.
+ * counts drift for at most `ttlMs`, as they may on any cached post. A changed profile is forgotten at once in the
+ * process that changed it and, on the notice the workers send (ChangeNotices), in every other; a process that missed
+ * the notice shows the old profile for at most `ttlMs`.
  */
 export function createAuthorDirectory(
   accounts: AccountStore,
@@ -24,6 +26,9 @@ export function createAuthorDirectory(
   { max, ttlMs }: AuthorDirectorySettings = { max: 100_000, ttlMs: 60_000 },
 ) {
   const kept = expiringMemory<bigint, Author>(clock, max, ttlMs);
+  // Moves with every forget: a lookup that raced one (it may have read the account just before it changed) answers
+  // what it read but keeps none of it, so the old profile is not kept for another `ttlMs`.
+  let forgets = 0;
   return {
     async byIds(ids: readonly bigint[]): Promise<Map<bigint, Author>> {
       const out = new Map<bigint, Author>();
@@ -34,14 +39,17 @@ export function createAuthorDirectory(
         else missing.push(id);
       }
       if (missing.length === 0) return out;
-      for (const [id, account] of await accounts.byIds(missing)) {
-        kept.set(id, account);
+      const before = forgets;
+      const loaded = await accounts.byIds(missing);
+      for (const [id, account] of loaded) {
+        if (forgets === before) kept.set(id, account);
         out.set(id, account);
       }
       return out;
     },
-    /** The account changed here: show it afresh at once (other processes within `ttlMs`). */
+    /** The account changed: show it afresh from now on. */
     forget(id: bigint): void {
+      forgets += 1;
       kept.delete(id);
     },
   };

@@ -1,6 +1,7 @@
 import type { DomainEvent, EventStream } from '../domain/events.js';
 import { pulls, pushes } from '../domain/fanout-mode.js';
 import type { TimelineEntry } from '../domain/model.js';
+import type { ChangeNotices } from '../ports/change-notices.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
@@ -28,6 +29,8 @@ export interface FanoutDeps {
   settings: FanoutSettings;
   /** Told of every entry written into or removed from readers' timelines, for the streaming API. */
   feed?: TimelineFeed | undefined;
+  /** Told of every changed profile, so every api process forgets its copy. */
+  notices?: ChangeNotices | undefined;
 }
 
 export interface FanoutResult {
@@ -40,7 +43,11 @@ const NOTHING: FanoutResult = { deliveries: 0 };
 /**
  * Applies one event to the cached timelines. Every case re-reads the source of truth first, so a duplicate or a late
  * event (a create delivered after its delete, a follow after its unfollow, a tweet routed before its author's fanout
- * mode changed) changes nothing it should not.
+ * mode changed) changes nothing it should not. And every write is checked against the truth again once it is done:
+ * a worker that stalled between its check and its write (a paused process, resumed after its work was redelivered
+ * and the tweet deleted, or the follow undone) takes back what it should not have written. Either that second check
+ * sees the change, or the change committed after the write, and its own event's fanout, which starts after the
+ * commit, undoes the write — so no late write outlives both.
  */
 export function createFanoutService({
   tweets,
@@ -52,6 +59,7 @@ export function createFanoutService({
   tweetCache,
   settings,
   feed,
+  notices,
 }: FanoutDeps) {
   const cache = feed ? publishingTo(feed, timelines) : timelines;
   const eachFollowerPage = followers.eachPage;
@@ -72,12 +80,51 @@ export function createFanoutService({
     if (found.get(tweetId)?.status !== 'ACTIVE') return NOTHING;
     const entry: TimelineEntry = { tweetId, authorId };
     let deliveries = await cache.insert([authorId], entry);
-    if (!pushes(mode)) {
-      await celebrityLists.insert([authorId], entry);
-      return { deliveries };
+    if (!pushes(mode)) await celebrityLists.insert([authorId], entry);
+    else deliveries += await eachFollowerPage(authorId, (ids) => cache.insert(ids, entry));
+    if ((await tweets.byIds([tweetId])).get(tweetId)?.status !== 'ACTIVE') {
+      // Deleted while this was being written (this worker was late): no cached list keeps what was just put there.
+      await tweetDeleted(tweetId, authorId, pushes(mode) ? 'fanout' : 'celebrity');
+      return NOTHING;
     }
-    deliveries += await eachFollowerPage(authorId, (ids) => cache.insert(ids, entry));
     return { deliveries };
+  }
+
+  const follows = async (followerId: bigint, followeeId: bigint) =>
+    (await graph.followedAmong(followerId, [followeeId])).has(followeeId);
+
+  async function followCreated(followerId: bigint, followeeId: bigint): Promise<FanoutResult> {
+    // The list's version moves before the merge below reads the followee's tweets (see FollowerVersions).
+    await followers.changed(followeeId);
+    if (!(await follows(followerId, followeeId))) return NOTHING;
+    // Again after the api did, in case it could not: let the followee in, pulled or pushed by their mode now.
+    const mode = await modeOf(followeeId);
+    await cache.followed(followerId, followeeId, pulls(mode));
+    const recent = pushes(mode) ? await tweets.byAuthors([followeeId], { limit: settings.timelineMax }) : [];
+    if (recent.length > 0) await cache.merge(followerId, recent);
+    // An unfollow that committed while this ran kept the followee out before this let them in: again.
+    if (!(await follows(followerId, followeeId))) {
+      await cache.unfollowed(followerId, followeeId);
+      return { deliveries: 1 };
+    }
+    // And a tweet deleted while this merged may have had its removal run before the merge put it back.
+    if (recent.length > 0) {
+      const now = await tweets.byIds(recent.map((e) => e.tweetId));
+      for (const { tweetId } of recent) {
+        if (now.get(tweetId)?.status !== 'ACTIVE') await cache.remove([followerId], tweetId);
+      }
+    }
+    return { deliveries: 1 };
+  }
+
+  async function followDeleted(followerId: bigint, followeeId: bigint): Promise<FanoutResult> {
+    await followers.changed(followeeId);
+    if (await follows(followerId, followeeId)) return NOTHING;
+    // Again after the api did, in case it could not.
+    await cache.unfollowed(followerId, followeeId);
+    // Followed again while this ran: the new follow's fanout may have let the followee in before this kept them out.
+    if (await follows(followerId, followeeId)) return followCreated(followerId, followeeId);
+    return { deliveries: 1 };
   }
 
   async function tweetDeleted(tweetId: bigint, authorId: bigint, stream: EventStream): Promise<FanoutResult> {
@@ -94,6 +141,26 @@ export function createFanoutService({
     return { deliveries: deliveries + 1 };
   }
 
+  /**
+   * An edit: the body cache gets the post as it is now (again after the api did, in case it could not, or a read put
+   * an older copy back meanwhile), and the connected readers who may have it — the author and the followers — are sent
+   * it again. Walking the followers costs what a push does; edits are rare, and a celebrity's travel on their stream.
+   */
+  async function tweetEdited(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
+    const tweet = (await tweets.byIds([tweetId])).get(tweetId);
+    if (tweet?.status !== 'ACTIVE') return NOTHING;
+    await tweetCache?.put([tweet]);
+    if (!feed) return NOTHING;
+    // Live updates are an extra: a feed that fails never fails the edit, and a reader's next read shows it anyway.
+    const tell = (readerIds: readonly bigint[]) =>
+      feed.publish([{ kind: 'status.update', tweetId, readerIds }]).then(
+        () => readerIds.length,
+        () => 0,
+      );
+    const deliveries = (await tell([authorId])) + (await eachFollowerPage(authorId, tell));
+    return { deliveries };
+  }
+
   return {
     async apply(event: DomainEvent, stream: EventStream): Promise<FanoutResult> {
       switch (event.type) {
@@ -101,6 +168,11 @@ export function createFanoutService({
           return tweetCreated(event.tweetId, event.authorId);
         case 'tweet.deleted':
           return tweetDeleted(event.tweetId, event.authorId, stream);
+        case 'tweet.edited':
+          return tweetEdited(event.tweetId, event.authorId);
+        case 'account.updated':
+          await notices?.announce({ kind: 'account', id: event.accountId });
+          return NOTHING;
         case 'author.promoted':
           return crossings.promote(event.authorId);
         case 'author.demoted':
@@ -109,33 +181,10 @@ export function createFanoutService({
         case 'tweet.unliked':
           // Counters only; timelines hold no likes.
           return NOTHING;
-        case 'follow.created': {
-          const { followerId, followeeId } = event;
-          const follows = async () => (await graph.followedAmong(followerId, [followeeId])).has(followeeId);
-          // The list's version moves before the merge below reads the followee's tweets (see FollowerVersions).
-          await followers.changed(followeeId);
-          if (!(await follows())) return NOTHING;
-          // Again after the api did, in case it could not: let the followee in, pulled or pushed by their mode now.
-          const mode = await modeOf(followeeId);
-          await cache.followed(followerId, followeeId, pulls(mode));
-          if (pushes(mode)) {
-            await cache.merge(
-              followerId,
-              await tweets.byAuthors([followeeId], { limit: settings.timelineMax }),
-            );
-          }
-          // An unfollow that committed while this ran kept the followee out before this let them in: again.
-          if (!(await follows())) await cache.unfollowed(followerId, followeeId);
-          return { deliveries: 1 };
-        }
-        case 'follow.deleted': {
-          const { followerId, followeeId } = event;
-          await followers.changed(followeeId);
-          if ((await graph.followedAmong(followerId, [followeeId])).has(followeeId)) return NOTHING;
-          // Again after the api did, in case it could not.
-          await cache.unfollowed(followerId, followeeId);
-          return { deliveries: 1 };
-        }
+        case 'follow.created':
+          return followCreated(event.followerId, event.followeeId);
+        case 'follow.deleted':
+          return followDeleted(event.followerId, event.followeeId);
       }
     },
   };

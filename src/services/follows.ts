@@ -87,10 +87,10 @@ export function createFollowService({
      */
     async unfollow(followerId: bigint, followeeId: bigint): Promise<Relationship> {
       const followee = await target(followerId, followeeId);
-      await graph.unfollow(followerId, followee.id, {
+      await graph.unfollow(followerId, followee.id, (counted) => ({
         stream: 'fanout',
-        event: { type: 'follow.deleted', followerId, followeeId: followee.id },
-      });
+        event: { type: 'follow.deleted', followerId, followeeId: followee.id, counted },
+      }));
       try {
         await timelines.unfollowed(followerId, followee.id);
       } catch (error) {

@@ -223,10 +223,10 @@ export function createTweetService(deps: TweetDeps) {
     /** Idempotent: unliking what was not liked changes nothing. Answers the original. */
     async unlike(accountId: bigint, id: bigint): Promise<TweetView> {
       const tweetId = await originalOf(id);
-      await tweets.unlike(accountId, tweetId, {
+      await tweets.unlike(accountId, tweetId, (counted) => ({
         stream: 'fanout',
-        event: { type: 'tweet.unliked', tweetId, accountId },
-      });
+        event: { type: 'tweet.unliked', tweetId, accountId, counted },
+      }));
       await tellCache(accountId, tweetId, 'liked', false);
       return view(tweetId, accountId);
     },

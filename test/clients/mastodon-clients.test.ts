@@ -1,8 +1,10 @@
 import { createOAuthAPIClient, createRestAPIClient, type mastodon } from 'masto';
 import megalodon, { detector } from 'megalodon';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../support/apps.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { image } from '../support/images.js';
 import { hiddenFields, pkce } from '../support/oauth-flow.js';
 import { expectAccount, expectStatus } from './entities.js';
 
@@ -287,6 +289,65 @@ describe('masto.js', () => {
     const preferences = await alice.v1.preferences.fetch();
     expect(preferences['posting:default:visibility']).toBe('public');
     expect(typeof preferences['reading:expand:spoilers']).toBe('boolean');
+  });
+});
+
+describe('masto.js: profiles, images and edits', () => {
+  it('changes the profile with an avatar (multipart), as a client app does', async () => {
+    const avatar = new Blob([await image(900, 500, 'jpeg')], { type: 'image/jpeg' });
+    const me = await alice.v1.accounts.updateCredentials({
+      displayName: 'Alice Liddell',
+      note: 'Curiouser and curiouser, said @bob',
+      avatar,
+      locked: false,
+      fieldsAttributes: [{ name: 'Home', value: 'Wonderland' }],
+      source: { privacy: 'public', language: 'en' },
+    });
+    expect(me).toMatchObject({
+      displayName: 'Alice Liddell',
+      fields: [{ name: 'Home', value: 'Wonderland' }],
+      source: { note: 'Curiouser and curiouser, said @bob', language: 'en' },
+    });
+    expect(me.note).toContain('class="u-url mention"');
+    const served = await fetch(me.avatar);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(400);
+    const seen = await bob.v1.accounts.$select(aliceId).fetch();
+    expect(seen).toMatchObject({ displayName: 'Alice Liddell', avatar: me.avatar });
+  });
+
+  it('uploads images, posts them with media_ids, edits the post and reads its history', async () => {
+    const upload = async (description: string) =>
+      alice.v2.media.create({
+        file: new Blob([await image(320, 240)], { type: 'image/png' }),
+        description,
+      });
+    await bob.v1.accounts.$select(aliceId).follow();
+    await h.drain();
+    const [first, second] = [await upload('a red and blue flag'), await upload('the same flag again')];
+    expect(first).toMatchObject({ type: 'image', description: 'a red and blue flag' });
+    expect(first.meta?.original).toMatchObject({ width: 320, height: 240 });
+    const posted = await alice.v1.statuses.create({ status: 'two flags', mediaIds: [first.id, second.id] });
+    expectStatus(posted);
+    expect(posted.mediaAttachments.map((m) => m.id)).toEqual([first.id, second.id]);
+    await h.drain();
+    const [inBobs] = await bob.v1.timelines.home.list({ limit: 1 });
+    expect(inBobs?.mediaAttachments.map((m) => m.description)).toEqual([
+      'a red and blue flag',
+      'the same flag again',
+    ]);
+
+    const edited = await alice.v1.statuses.$select(posted.id).update({ status: 'two flags, edited' });
+    expect(edited.editedAt).toEqual(expect.any(String));
+    expect(text(edited)).toBe('two flags, edited');
+    expect(edited.mediaAttachments).toHaveLength(2);
+    const history = await alice.v1.statuses.$select(posted.id).history.list();
+    expect(history.map((v) => v.content.replace(/<[^>]+>/g, ''))).toEqual(['two flags', 'two flags, edited']);
+    const source = await alice.v1.statuses.$select(posted.id).source.fetch();
+    expect(source).toMatchObject({ id: posted.id, text: 'two flags, edited', spoilerText: '' });
+    await expect(bob.v1.statuses.$select(posted.id).update({ status: 'not mine' })).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 });
 

@@ -62,6 +62,21 @@ export function tweetCacheContract(name: string, open: () => Promise<TweetCacheF
         createdAt: new Date(Date.UTC(2099, 11, 31, 23, 59, 59, 999)),
         mentionIds: [1n, (1n << 63n) - 2n],
         hashtags: ['starling', 'ñandú'],
+        editedAt: new Date(Date.UTC(2100, 0, 1, 0, 0, 0, 1)),
+        media: [
+          {
+            id: (1n << 63n) - 3n,
+            fileKey: 'attachments/9/original.png',
+            previewKey: 'attachments/9/small.webp',
+            width: 3840,
+            height: 2160,
+            previewWidth: 640,
+            previewHeight: 360,
+            focus: { x: -0.25, y: 1 },
+            description: 'alt text — 日本語',
+            blurhash: 'LEHV6nWB2yk8pyo0adR*.7kCMdnj',
+          },
+        ],
       });
       const bare = tweet(2, { status: 'DELETED', createdAt: new Date(0) });
       await cache.setMany([full, bare]);
@@ -86,12 +101,17 @@ export function tweetCacheContract(name: string, open: () => Promise<TweetCacheF
       expect(found.get(BASE + 299n)?.text).toBe('tweet 299');
     });
 
-    it('replaces a body cached before', async () => {
-      await cache.setMany([tweet(1, { likeCount: 1 })]);
-      await cache.setMany([tweet(1, { likeCount: 5, status: 'DELETED' })]);
-      const found = (await cache.getMany([BASE + 1n])).get(BASE + 1n);
-      expect(found?.likeCount).toBe(5);
-      expect(found?.status).toBe('DELETED');
+    it("never lets a reader's fill replace a cached body; a writer's copy replaces it", async () => {
+      await cache.setMany([tweet(1, { text: 'edited' })]);
+      // A read that loaded the body before the edit committed fills late: the edit stays.
+      await cache.setMany([tweet(1, { text: 'as first written' }), tweet(2)]);
+      expect((await cache.getMany([BASE + 1n])).get(BASE + 1n)?.text).toBe('edited');
+      expect((await cache.getMany([BASE + 2n])).has(BASE + 2n)).toBe(true);
+      await cache.put([tweet(1, { text: 'edited again', status: 'DELETED' }), tweet(3)]);
+      const found = await cache.getMany([BASE + 1n, BASE + 3n]);
+      expect(found.get(BASE + 1n)?.text).toBe('edited again');
+      expect(found.get(BASE + 1n)?.status).toBe('DELETED');
+      expect(found.has(BASE + 3n)).toBe(true);
     });
 
     it('hands out copies: changing a returned tweet does not change the cache', async () => {

@@ -94,6 +94,10 @@ describe.skipIf(!executablePath)('the web client in Chromium', () => {
 
   it('shows hostile text as text: no markup, no script, no dialog, only http(s) links', async () => {
     const mallory = await site.signUp('mallory', '<img src=x onerror=alert(1)>');
+    await site.api('PATCH', '/api/v1/accounts/update_credentials', mallory.token, {
+      note: '<img src=x onerror=alert(1)> <script>alert(2)</script>',
+      fields_attributes: [{ name: '<b onmouseover=alert(3)>x</b>', value: 'javascript:alert(4)' }],
+    });
     const victim = await site.signUp('victim');
     await site.follow(victim, mallory);
     const payloads = [
@@ -111,7 +115,12 @@ describe.skipIf(!executablePath)('the web client in Chromium', () => {
     const texts = page.locator('.items article .text');
     await texts.nth(payloads.length - 1).waitFor();
     expect(await texts.allTextContents()).toEqual([...payloads].reverse());
-    expect(await page.locator('.items img, .items script, .items iframe').count()).toBe(0);
+    expect(await page.locator('.items script, .items iframe').count()).toBe(0);
+    // The only images are the server's own: the default avatars.
+    const sources = await page
+      .locator('.items img')
+      .evaluateAll((images) => images.map((i) => i.getAttribute('src')));
+    for (const src of sources) expect(src).toBe('/avatars/original/missing.png');
     expect(await page.locator('.items [onerror], .items [onmouseover]').count()).toBe(0);
     for (const name of await page.locator('.items .byline .name').allTextContents()) {
       expect(name).toBe('<img src=x onerror=alert(1)>');
@@ -129,10 +138,22 @@ describe.skipIf(!executablePath)('the web client in Chromium', () => {
     // The same text on the account and tweet pages.
     await page.goto(`${site.base}/@mallory`);
     await page.locator('.profile h1', { hasText: '<img src=x onerror=alert(1)>' }).waitFor();
+    expect(await page.locator('.profile .note').textContent()).toBe(
+      '<img src=x onerror=alert(1)> <script>alert(2)</script>',
+    );
+    expect(await page.locator('.profile .fields').textContent()).toBe(
+      '<b onmouseover=alert(3)>x</b>javascript:alert(4)',
+    );
+    expect(await page.locator('.profile a[href^="javascript"], .profile [onmouseover]').count()).toBe(0);
     await page.locator('.items article .text').first().click();
     await page.locator('article.detailed .text').waitFor();
     expect(await page.locator('article.detailed .text').textContent()).toBe(payloads.at(-1));
-    expect(await page.locator('main img, main script').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    for (const src of await page
+      .locator('main img')
+      .evaluateAll((images) => images.map((i) => i.getAttribute('src')))) {
+      expect(src).toMatch(/^\/(avatars|headers)\/original\/missing\.png$/);
+    }
 
     const response = await fetch(`${site.base}/`, { headers: { accept: 'text/html' } });
     expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);

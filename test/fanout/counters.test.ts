@@ -1,6 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqlCounterStore } from '../../src/adapters/sql/counter-store.js';
-import { SqlTweetStore } from '../../src/adapters/sql/tweet-store.js';
 import { decodeEvent } from '../../src/domain/events.js';
 import { createCounterService } from '../../src/services/counters.js';
 import { follow, post } from '../support/client-api.js';
@@ -34,7 +33,6 @@ for (const backend of backends()) {
       await follow(h, bob, alice);
 
       const counters = createCounterService({
-        tweets: new SqlTweetStore(h.app.sql),
         counters: new SqlCounterStore(h.app.sql, { threshold: 1_000, margin: 100 }),
         // As the app's workers do: counters go to the cache once committed, or cached reads would not see them.
         engagementCache: h.app.engagementCache,

@@ -9,15 +9,24 @@ import { join } from 'node:path';
  * spare ports, so a test can kill -9 or stop them without touching anything another test uses.
  */
 
+/** Below Linux's ephemeral range (32768–60999): a port the kernel never hands out as a connection's own. */
+const SPARE_PORTS = { from: 20_000, to: 32_000 };
+
+/**
+ * A port nothing listens on now, for a process the test is about to start. Taken from below the ephemeral range: a
+ * port bound to 0 and released is one the kernel may give the next outgoing connection (of this or any test) before
+ * the process binds it.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  for (;;) {
+    const port = SPARE_PORTS.from + Math.floor(Math.random() * (SPARE_PORTS.to - SPARE_PORTS.from));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Resolves once `probe` succeeds, polling (this waits for a process to start; it asserts nothing about time). */
@@ -36,7 +45,7 @@ export interface Process {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function track(child: ChildProcess): Process {
+export function track(child: ChildProcess): Process {
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;

@@ -2,10 +2,11 @@ import { createServer, type Server, Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of a real server, whose link the test controls exactly: `pass` forwards, `hold` forwards
- * nothing either way while keeping every connection open (a blackhole: packets vanish, nobody is told), and `cut`
- * resets every connection and each new one at once (the server went away). Back to `pass`, held bytes flow again.
+ * nothing either way while keeping every connection open (a blackhole: packets vanish, nobody is told), `mute`
+ * forwards requests but holds the answers, and `cut` resets every connection and each new one at once (the server
+ * went away). Back to `pass`, held bytes flow again.
  */
-export type LinkState = 'pass' | 'hold' | 'cut';
+export type LinkState = 'pass' | 'hold' | 'mute' | 'cut';
 
 export interface TcpProxy {
   port: number;
@@ -68,11 +69,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     }
     pairs.add(pair);
     client.on('data', (chunk: Buffer) => {
-      if (state === 'pass' && pair.upstream) pair.upstream.write(chunk);
+      if ((state === 'pass' || state === 'mute') && pair.upstream) pair.upstream.write(chunk);
       else pair.toUpstream.push(chunk);
     });
     // A connection made while the link is held reaches the server only when it passes again.
-    if (state === 'pass') openUpstream(pair);
+    if (state === 'pass' || state === 'mute') openUpstream(pair);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -150,6 +150,31 @@ function streamingSuite(name: string, makeFeed: () => Promise<TimelineFeed | und
       expect(await stream.next(/^event: /)).toBe(`event: delete\ndata: ${first}`);
     });
 
+    it('sends status.update with the post as it is now when one in the timeline is edited', async () => {
+      const harness = await start(await makeFeed());
+      const [alice, bob] = [await harness.signUp('alice'), await harness.signUp('bob')];
+      await follow(harness, bob, alice);
+      const id = await post(alice, 'first thoughts');
+      await harness.drain();
+      const stream = await openStream(`${base}/api/v1/streaming/user?access_token=${bob.token}`);
+      cleanups.push(async () => stream.close());
+      await stream.next(CONNECTED);
+      const edited = await harness.call('PUT', `/api/v1/statuses/${id}`, {
+        token: alice.token,
+        body: { status: 'second thoughts' },
+      });
+      expect(edited.status).toBe(200);
+      await harness.drain();
+      const [event, data] = (await stream.next(/^event: /)).split('\n');
+      expect(event).toBe('event: status.update');
+      const status = JSON.parse((data as string).slice('data: '.length));
+      expect({ id: status.id, text: plain(status), edited_at: status.edited_at }).toEqual({
+        id,
+        text: 'second thoughts',
+        edited_at: edited.body.edited_at,
+      });
+    });
+
     it("takes the token from the Authorization header too, and streams the reader's own posts", async () => {
       const harness = await start(await makeFeed());
       const alice = await harness.signUp('alice');

@@ -1,6 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openPgliteClient } from '../../src/adapters/pglite/pglite-client.js';
+import { migrate } from '../../src/adapters/sql/migrate.js';
 import { createApp } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
+import { STATUS_PAGE } from '../../src/http/paging.js';
 import {
   allPages,
   follow,
@@ -12,7 +18,7 @@ import {
   texts,
   unfollow,
 } from '../support/client-api.js';
-import { sharedPglite } from '../support/database.js';
+import { TestClock } from '../support/clock.js';
 import {
   type Backend,
   backends,
@@ -172,9 +178,10 @@ for (const backend of backends()) {
           expect(reply.status, q).toBe(400);
           expect(reply.body.code).toBe('validation_failed');
         }
-        for (let i = 0; i < 3; i++) await post(alice, `t${i}`);
-        expect((await home(alice, '?limit=1000')).body).toHaveLength(3);
-        expect((await home(alice, '?foo=1')).body).toHaveLength(3);
+        // More than the largest page, so a clamp shows: at most 40, whatever was asked.
+        for (let i = 0; i < STATUS_PAGE.max + 5; i++) await post(alice, `t${i}`);
+        expect((await home(alice, '?limit=1000')).body).toHaveLength(STATUS_PAGE.max);
+        expect((await home(alice, '?foo=1')).body).toHaveLength(STATUS_PAGE.fallback);
         expect((await h.call('GET', '/api/v1/timelines/home')).status).toBe(401);
       });
 
@@ -242,16 +249,34 @@ for (const backend of backends()) {
       it('keeps every account, follow and status across a restart', async (context) => {
         if (current.name !== 'embedded')
           return context.skip('a restart in services mode is covered by the fault tests');
-        await start();
+        // A database in a folder, closed and opened again: what comes back is what was written to disk.
+        const dataDir = await mkdtemp(join(tmpdir(), 'starling-restart-'));
+        const clock = new TestClock();
+        const open = async () => {
+          const sql = await openPgliteClient(dataDir);
+          await migrate(sql);
+          const app = await createApp(testConfig(), { role: 'all', sql, clock, logger: false });
+          return { sql, harness: harnessFor(app, clock) };
+        };
+        let opened = await open();
+        h = opened.harness;
         const [alice, bob] = [await h.signUp('alice'), await h.signUp('bob')];
         await follow(h, bob, alice);
         await post(alice, 'before restart');
         await h.app.close();
+        await opened.sql.close();
         // A restart takes time: ids minted afterwards are new ones (the frozen clock would repeat the old ones).
-        h.clock.advance(1_000);
-        const sql = await sharedPglite();
-        const app = await createApp(testConfig(), { role: 'all', sql, clock: h.clock, logger: false });
-        h = harnessFor(app, h.clock);
+        clock.advance(1_000);
+        opened = await open();
+        const reopened = opened;
+        h = {
+          ...opened.harness,
+          close: async () => {
+            await reopened.harness.close();
+            await reopened.sql.close();
+            await rm(dataDir, { recursive: true, force: true });
+          },
+        };
         await h.app.start();
         await h.app.workers.stop();
         await h.drain();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
+import { RedisChangeNotices } from '../../src/adapters/redis/redis-change-notices.js';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from '../../src/adapters/redis/redis-engagement-cache.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
@@ -116,6 +117,8 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
           prefix,
           viewerTtlMs: config.activeDays * 86_400_000,
         });
+      // Each process subscribes on a connection of its own, as separate processes would.
+      const notices = () => new RedisChangeNotices({ redis: redis as RedisClient, namespace: prefix });
       const [cache, celebrityLists, tweetCache, engagementCache] = [
         home(),
         celebrities(),
@@ -138,6 +141,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         tweetCache,
         engagementCache,
         log,
+        notices: notices(),
         logger: false,
       });
       return {
@@ -160,6 +164,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
               cache: home(),
               celebrityLists: celebrities(),
               tweetCache: bodies(),
+              notices: notices(),
               logger: false,
             },
           ),

@@ -76,3 +76,30 @@ describe('author directory', () => {
     expect(asked).toEqual([[1n, 2n], [1n], [2n]]);
   });
 });
+
+describe('author directory and a change racing a lookup', () => {
+  it('keeps nothing a lookup read while the account was changing, so the old profile is not kept', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const asked: bigint[][] = [];
+    const accounts = {
+      async byIds(ids: readonly bigint[]) {
+        asked.push([...ids]);
+        if (asked.length === 1) await gate;
+        return new Map(ids.map((id) => [id, account(id)]));
+      },
+    } as unknown as AccountStore;
+    const authors = createAuthorDirectory(accounts, new TestClock());
+    const racing = authors.byIds([1n]);
+    // The profile changes (and is forgotten) while the first lookup still waits for the database.
+    authors.forget(1n);
+    release();
+    expect((await racing).get(1n)).toEqual(account(1n));
+    await authors.byIds([1n]);
+    expect(asked).toEqual([[1n], [1n]]);
+    await authors.byIds([1n]);
+    expect(asked).toHaveLength(2);
+  });
+});

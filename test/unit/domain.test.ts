@@ -89,9 +89,22 @@ describe('events', () => {
       { type: 'tweet.created', tweetId: MAX_ID, authorId: 1n },
       { type: 'tweet.deleted', tweetId: 2n, authorId: 3n },
       { type: 'follow.created', followerId: 4n, followeeId: MAX_ID - 1n },
-      { type: 'follow.deleted', followerId: 6n, followeeId: 7n },
+      { type: 'follow.deleted', followerId: 6n, followeeId: 7n, counted: false },
+      { type: 'tweet.unliked', tweetId: 8n, accountId: 9n, counted: true },
     ];
     for (const event of events) expect(decodeEvent(encodeEvent(event))).toEqual(event);
+  });
+
+  it('read an undo written before undos said whether they were counted as counted (as they all were then)', () => {
+    expect(decodeEvent('{"type":"follow.deleted","followerId":"6","followeeId":"7"}')).toEqual({
+      type: 'follow.deleted',
+      followerId: 6n,
+      followeeId: 7n,
+      counted: true,
+    });
+    expect(() =>
+      decodeEvent('{"type":"tweet.unliked","tweetId":"1","accountId":"2","counted":"no"}'),
+    ).toThrow();
   });
 
   it('refuse payloads that are not events', () => {

@@ -11,9 +11,33 @@ export interface AccountJson {
   url: string;
   avatar: string;
   header: string;
+  /** HTML from the server, like a status's content: rendered only through rich-text.ts. */
+  fields: { name: string; value: string }[];
+  bot: boolean;
   followers_count: number;
   following_count: number;
   statuses_count: number;
+}
+
+/** The signed-in account, with what only its owner sees. */
+export interface CredentialAccountJson extends AccountJson {
+  source: { note: string; fields: { name: string; value: string }[] };
+}
+
+export interface MediaJson {
+  id: string;
+  type: 'image';
+  url: string;
+  preview_url: string;
+  description: string | null;
+  meta: { original: { width: number; height: number }; small: { width: number; height: number } };
+}
+
+export interface StatusEditJson {
+  content: string;
+  spoiler_text: string;
+  created_at: string;
+  media_attachments: MediaJson[];
 }
 
 export interface MentionJson {
@@ -27,6 +51,7 @@ export interface StatusJson {
   id: string;
   url: string;
   created_at: string;
+  edited_at: string | null;
   account: AccountJson;
   /** HTML from the server: rendered only through {@link statusContent}'s allow-list. */
   content: string;
@@ -34,6 +59,7 @@ export interface StatusJson {
   sensitive: boolean;
   spoiler_text: string;
   mentions: MentionJson[];
+  media_attachments: MediaJson[];
   tags: { name: string; url: string }[];
   reblogs_count: number;
   favourites_count: number;
@@ -76,6 +102,8 @@ export class ApiError extends Error {
 
 export interface CallOptions {
   body?: unknown;
+  /** A multipart body (files): sent as is, instead of `body` as JSON. */
+  form?: FormData;
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
@@ -134,7 +162,7 @@ export async function request<T>(
     response = await fetch(apiUrl(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.form ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {

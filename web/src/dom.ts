@@ -78,3 +78,45 @@ export function svg<K extends keyof SVGElementTagNameMap>(
 export const handlePath = (handle: string) => `/@${encodeURIComponent(handle)}`;
 export const tweetPath = (id: string) => `/tweets/${encodeURIComponent(id)}`;
 export const tagPath = (tag: string) => `/tags/${encodeURIComponent(tag.toLowerCase())}`;
+
+/** Where the server keeps images: its media files and its default avatar and header. */
+const SERVER_IMAGES = /^\/(?:media\/|avatars\/original\/missing\.png$|headers\/original\/missing\.png$)/;
+
+/**
+ * An image from this server, and only from it: a URL elsewhere (or any other scheme) gives no image at all, so a post
+ * or profile can never make the browser load something from another site. `alt` is text, never markup.
+ */
+export function serverImage(raw: string, alt: string, props: Props = {}): HTMLImageElement | null {
+  let url: URL;
+  try {
+    url = new URL(raw, window.location.href);
+  } catch {
+    return null;
+  }
+  if (url.origin !== window.location.origin || !SERVER_IMAGES.test(url.pathname)) return null;
+  const image = h('img', { ...props, attrs: { alt, loading: 'lazy', decoding: 'async', ...props.attrs } });
+  image.src = url.pathname;
+  return image;
+}
+
+/** The account's avatar, as a small round image beside its name (decorative: the name is next to it). */
+export function avatar(account: { avatar: string }, size: 'small' | 'large' = 'small'): HTMLElement {
+  return (
+    serverImage(account.avatar, '', { class: `avatar ${size}` }) ?? h('span', { class: `avatar ${size}` })
+  );
+}
+
+/**
+ * A file the reader chose and has not uploaded yet, shown from their own disk (a data: URL) as a preview. Nothing
+ * from anyone else comes this way.
+ */
+export function localPreview(file: Blob, alt: string, props: Props = {}): HTMLImageElement {
+  const image = h('img', { ...props, attrs: { alt, ...props.attrs } });
+  const reader = new FileReader();
+  reader.addEventListener('load', () => {
+    if (typeof reader.result === 'string' && reader.result.startsWith('data:image/'))
+      image.src = reader.result;
+  });
+  reader.readAsDataURL(file);
+  return image;
+}

@@ -57,7 +57,17 @@ export class MemoryTweetCache implements TweetCache {
   }
 
   async setMany(tweets: readonly Tweet[]): Promise<void> {
-    const expiresAt = this.clock.now() + this.settings.ttlMs;
+    this.write(
+      tweets.filter((tweet) => !this.live(tweet.id)),
+      this.clock.now() + this.settings.ttlMs,
+    );
+  }
+
+  async put(tweets: readonly Tweet[]): Promise<void> {
+    this.write(tweets, this.clock.now() + this.settings.ttlMs);
+  }
+
+  private write(tweets: readonly Tweet[], expiresAt: number): void {
     for (const tweet of tweets) {
       this.bodies.delete(tweet.id);
       this.bodies.set(tweet.id, { tweet: copyOf(tweet), expiresAt });

@@ -69,14 +69,26 @@ export class RedisTweetCache implements TweetCache {
     return found;
   }
 
-  async setMany(tweets: readonly Tweet[]): Promise<void> {
+  setMany(tweets: readonly Tweet[]): Promise<void> {
+    return this.write(tweets, 'setMany', true);
+  }
+
+  put(tweets: readonly Tweet[]): Promise<void> {
+    return this.write(tweets, 'put', false);
+  }
+
+  /** SET NX for a reader's fill (never over a cached body), plain SET for a writer's copy. */
+  private async write(tweets: readonly Tweet[], what: string, onlyNew: boolean): Promise<void> {
     if (tweets.length === 0) return;
     await this.bounded(
       pipelinePerNode(this.options.redis, tweets, {
         key: (tweet) => this.key(tweet.id),
-        add: (p, tweet) => p.set(this.key(tweet.id), encodeTweet(tweet), 'PX', this.ttlMs),
+        add: (p, tweet) =>
+          onlyNew
+            ? p.set(this.key(tweet.id), encodeTweet(tweet), 'PX', this.ttlMs, 'NX')
+            : p.set(this.key(tweet.id), encodeTweet(tweet), 'PX', this.ttlMs),
       }),
-      'setMany',
+      what,
     );
   }
 

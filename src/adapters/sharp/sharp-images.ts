@@ -31,7 +31,7 @@ function fitArea(width: number, height: number, pixels: number): { width: number
 function encodeAs(image: Sharp, format: ImageFormat): Sharp {
   switch (format) {
     case 'jpeg':
-      return image.jpeg({ quality: 85, mozjpeg: true });
+      return image.jpeg({ quality: 85, progressive: true });
     case 'png':
       return image.png({ compressionLevel: 8 });
     case 'webp':

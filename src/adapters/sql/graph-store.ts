@@ -42,14 +42,19 @@ export class SqlGraphStore implements GraphStore {
     });
   }
 
-  unfollow(followerId: bigint, followeeId: bigint, event: OutboxEntry): Promise<boolean> {
+  unfollow(
+    followerId: bigint,
+    followeeId: bigint,
+    eventFor: (counted: boolean) => OutboxEntry,
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const deleted = await tx.query(
-        'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING 1',
+      // After the row lock: a counting of this follow that got there first has committed, and says so.
+      const [deleted] = await tx.query<{ counted: boolean }>(
+        'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING counted',
         [idParam(followerId), idParam(followeeId)],
       );
-      if (deleted.length === 0) return false;
-      await enqueue(tx, event);
+      if (!deleted) return false;
+      await enqueue(tx, eventFor(deleted.counted));
       return true;
     });
   }

@@ -31,6 +31,7 @@ import {
   toEntry,
   toTweet,
 } from './rows.js';
+import { searchDocument } from './search-document.js';
 import {
   idParam,
   idsParam,
@@ -81,14 +82,8 @@ async function claimKey(
   return { created: false, tweetId: toBigInt(earlier.tweet_id), requestHash: earlier.request_hash };
 }
 
-/**
- * A tweet's search document ($3 text, $7 hashtags, $8 mentioned handles, $11 visibility): its words, plus '#tag' and
- * '@handle' lexemes, the handles only of accounts that exist (as in tweet_mentions). The same rule as migration 007's
- * backfill. An unlisted tweet gets an empty document: search is a public place.
- */
-const SEARCH_DOCUMENT = `CASE WHEN $11 = 'public' THEN to_tsvector('simple', $3) || array_to_tsvector(ARRAY(
-    SELECT '#' || tag FROM unnest($7::text[]) tag
-    UNION SELECT '@' || lower(handle) FROM accounts WHERE lower(handle) = ANY($8::text[]))) ELSE ''::tsvector END`;
+/** A new tweet's search document from its parameters: $3 text, $7 hashtags, $8 mentioned handles, $11 visibility. */
+const SEARCH_DOCUMENT = searchDocument('$3', '$7::text[]', '$8::text[]', '$11');
 
 /** The accounts a new tweet mentions ($8, lower-cased handles), as JSON rows: ids as text, to keep all 64 bits. */
 const MENTIONED_ACCOUNTS = `SELECT ${ACCOUNT_COLUMNS.replace('a.id,', 'a.id::text AS id,')}
@@ -361,14 +356,15 @@ export class SqlTweetStore implements TweetStore {
     });
   }
 
-  unlike(accountId: bigint, tweetId: bigint, event: OutboxEntry): Promise<boolean> {
+  unlike(accountId: bigint, tweetId: bigint, eventFor: (counted: boolean) => OutboxEntry): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const deleted = await tx.query(
-        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING 1',
+      // After the row lock: a counting of this like that got there first has committed, and says so.
+      const [deleted] = await tx.query<{ counted: boolean }>(
+        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
         [idParam(accountId), idParam(tweetId)],
       );
-      if (deleted.length === 0) return false;
-      await enqueue(tx, event);
+      if (!deleted) return false;
+      await enqueue(tx, eventFor(deleted.counted));
       return true;
     });
   }

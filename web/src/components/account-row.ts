@@ -1,5 +1,5 @@
 import { type AccountJson, PAGE_SIZE, request } from '../api.js';
-import { h, handlePath, link } from '../dom.js';
+import { avatar, h, handlePath, link } from '../dom.js';
 import { count } from '../time.js';
 import { PagedList, type PageOf } from './paged-list.js';
 
@@ -7,6 +7,7 @@ export function accountRow(account: AccountJson): HTMLElement {
   return h(
     'div',
     { class: 'account-row' },
+    avatar(account),
     link(handlePath(account.acct), { class: 'name' }, account.display_name || account.username),
     h('span', { class: 'handle' }, `@${account.acct}`),
     h('span', { class: 'muted' }, `${count(account.followers_count)} followers`),

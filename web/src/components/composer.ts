@@ -1,6 +1,7 @@
 import twitterText from 'twitter-text';
 import { call, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
+import { attachments } from './attachments.js';
 import { alertLine, describeError } from './notice.js';
 
 export const MAX_WEIGHTED_LENGTH = 280;
@@ -52,9 +53,16 @@ export function composer(options: ComposerOptions): HTMLFormElement {
   // One key per text written: a retry after a lost answer returns the same tweet instead of posting twice.
   let idempotencyKey = randomKey();
   let posting = false;
+  const images = attachments(() => {
+    idempotencyKey = randomKey();
+    update();
+  });
 
   const update = () => {
-    const { weightedLength, valid } = measure(input.value);
+    const measured = measure(input.value);
+    const { weightedLength } = measured;
+    // Images alone make a post; text, if any, must still fit.
+    const valid = images.busy ? false : measured.valid || (images.count > 0 && input.value.trim() === '');
     const left = MAX_WEIGHTED_LENGTH - weightedLength;
     counter.textContent = String(left);
     counter.dataset.weightedLength = String(weightedLength);
@@ -77,14 +85,17 @@ export function composer(options: ComposerOptions): HTMLFormElement {
           update();
           error.show(null);
           try {
+            const mediaIds = await images.finish();
             const status = await call<StatusJson>('POST', '/api/v1/statuses', {
               body: {
                 status: input.value,
+                ...(mediaIds.length > 0 ? { media_ids: mediaIds } : {}),
                 ...(options.replyTo ? { in_reply_to_id: options.replyTo.id } : {}),
               },
               headers: { 'idempotency-key': idempotencyKey },
             });
             input.value = '';
+            images.clear();
             idempotencyKey = randomKey();
             options.onPosted(status);
           } catch (failure) {
@@ -97,9 +108,11 @@ export function composer(options: ComposerOptions): HTMLFormElement {
       },
     },
     input,
-    h('div', { class: 'compose-bar' }, meter, counter, submit),
+    images.element,
+    h('div', { class: 'compose-bar' }, images.controls, meter, counter, submit),
     error,
   );
+  images.accept(form);
   input.addEventListener('input', () => {
     idempotencyKey = randomKey();
     update();

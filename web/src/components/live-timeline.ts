@@ -98,6 +98,16 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
         void poll();
       }
     });
+    // An edited post is drawn again where it is (or waits, updated, behind the banner).
+    source.addEventListener('status.update', (event) => {
+      try {
+        const status = JSON.parse((event as MessageEvent<string>).data) as StatusJson;
+        if (pending.has(status.id)) pending.set(status.id, status);
+        list.replace(status);
+      } catch {
+        // A frame that cannot be read changes nothing; the next read of the page shows the edit.
+      }
+    });
     source.addEventListener('delete', (event) => {
       const id = (event as MessageEvent<string>).data;
       list.remove(id);

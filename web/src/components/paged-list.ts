@@ -126,6 +126,11 @@ export class PagedList<T> {
     this.shown.delete(key);
   }
 
+  /** Draws an item that is shown again, as it is now (an edited post); one not shown is left alone. */
+  replace(item: T): void {
+    this.shown.get(this.options.key(item))?.replaceChildren(this.options.render(item));
+  }
+
   private node(item: T): HTMLElement | null {
     const key = this.options.key(item);
     if (this.shown.has(key)) return null;

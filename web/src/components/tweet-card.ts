@@ -1,10 +1,12 @@
 import { call, type StatusJson } from '../api.js';
-import { h, handlePath, link, tweetPath } from '../dom.js';
+import { avatar, h, handlePath, link, tweetPath } from '../dom.js';
 import { statusContent } from '../rich-text.js';
 import { navigate } from '../router.js';
 import { currentSession } from '../session.js';
 import { count, timeLabel } from '../time.js';
+import { mediaGrid } from './media-grid.js';
 import { alertLine, describeError } from './notice.js';
+import { editedMarker, editForm } from './post-edit.js';
 
 export interface CardOptions {
   /** The post's own page: larger text, no navigation on click. */
@@ -33,9 +35,15 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
       )
     : null;
   const when = timeLabel(status.created_at);
+  const edited = editedMarker(status);
   const header = h(
     'header',
     { class: 'byline' },
+    link(
+      handlePath(status.account.acct),
+      { class: 'avatar-link', attrs: { tabindex: '-1', 'aria-hidden': 'true' } },
+      avatar(status.account),
+    ),
     link(handlePath(status.account.acct), { class: 'name' }, nameOf(status.account)),
     h('span', { class: 'handle' }, `@${status.account.acct}`),
     link(
@@ -43,6 +51,7 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
       { class: 'time' },
       h('time', { attrs: { datetime: status.created_at, title: when.full } }, when.short),
     ),
+    edited?.button ?? '',
   );
   const repliedTo = status.mentions.find((m) => m.id === status.in_reply_to_account_id);
   const replyingTo = status.in_reply_to_id
@@ -78,7 +87,19 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
         await call('POST', `/api/v1/statuses/${status.id}/${on ? 'favourite' : 'unfavourite'}`);
       }),
     );
-    if (status.account.id === me.id) actions.append(deleteButton(status, error.show, options.onRemoved));
+    if (status.account.id === me.id) {
+      const editButton = h('button', { class: 'action edit', attrs: { type: 'button' } }, 'Edit');
+      editButton.addEventListener('click', (event) => {
+        event.stopPropagation();
+        const form = editForm(
+          status,
+          (saved) => card.replaceWith(tweetCard(entry.reblog ? { ...entry, reblog: saved } : saved, options)),
+          () => form.replaceWith(text),
+        );
+        text.replaceWith(form);
+      });
+      actions.append(editButton, deleteButton(status, error.show, options.onRemoved));
+    }
   }
 
   const card = h(
@@ -89,6 +110,8 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
     replyingTo ?? '',
     spoiler ?? '',
     text,
+    mediaGrid(status.media_attachments) ?? '',
+    edited?.panel ?? '',
     actions,
     error,
   );
@@ -96,7 +119,8 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
     // The whole card opens the post, except where the click was meant for a link, a button or selecting text.
     card.addEventListener('click', (event) => {
       const target = event.target as Element;
-      if (target.closest('a, button, textarea, input') || window.getSelection()?.toString()) return;
+      if (target.closest('a, button, textarea, input, form, ol.history') || window.getSelection()?.toString())
+        return;
       navigate(tweetPath(status.id));
     });
   }

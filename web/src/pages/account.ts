@@ -1,9 +1,12 @@
 import { type AccountJson, call, type RelationshipJson } from '../api.js';
 import { accountList } from '../components/account-row.js';
 import { alertLine, describeError, errorPanel } from '../components/notice.js';
+import { profileForm } from '../components/profile-form.js';
 import { tweetList } from '../components/tweet-list.js';
-import { h, handlePath, link } from '../dom.js';
+import { avatar, h, handlePath, link, serverImage } from '../dom.js';
+import { statusContent } from '../rich-text.js';
 import type { ViewContext } from '../router.js';
+import { refresh } from '../router.js';
 import { currentSession } from '../session.js';
 import { signOut } from '../sign-in.js';
 import { count } from '../time.js';
@@ -77,11 +80,42 @@ export function accountView(tab: Tab) {
       year: 'numeric',
       month: 'long',
     });
+    // The bio and fields are HTML from the server: through the allow-list, like a post.
+    const note = account.note ? h('div', { class: 'note text' }, statusContent(account.note, [])) : '';
+    const fields =
+      account.fields.length > 0
+        ? h(
+            'dl',
+            { class: 'fields' },
+            ...account.fields.flatMap((f) => [
+              h('dt', {}, statusContent(f.name, [])),
+              h('dd', {}, statusContent(f.value, [])),
+            ]),
+          )
+        : '';
+    const editing = h('div', { class: 'profile-editing' });
+    const editButton = h('button', { class: 'secondary', attrs: { type: 'button' } }, 'Edit profile');
+    editButton.addEventListener('click', () => {
+      editButton.hidden = true;
+      editing.replaceChildren(
+        profileForm(
+          () => refresh(),
+          () => {
+            editing.replaceChildren();
+            editButton.hidden = false;
+          },
+        ),
+      );
+    });
     const profile = h(
       'section',
       { class: 'card profile' },
+      serverImage(account.header, '', { class: 'header-image' }) ?? '',
+      avatar(account, 'large'),
       h('h1', {}, account.display_name || account.username),
       h('p', { class: 'handle' }, `@${account.acct}`),
+      note,
+      fields,
       h('p', { class: 'muted' }, `Joined ${joined}`),
       h(
         'p',
@@ -93,11 +127,17 @@ export function accountView(tab: Tab) {
       me && me.id !== account.id ? followButton(account, followers, signal) : '',
       me && me.id === account.id
         ? h(
-            'button',
-            { class: 'primary secondary', attrs: { type: 'button' }, on: { click: () => void signOut() } },
-            'Sign out',
+            'div',
+            { class: 'own-actions' },
+            editButton,
+            h(
+              'button',
+              { class: 'primary secondary', attrs: { type: 'button' }, on: { click: () => void signOut() } },
+              'Sign out',
+            ),
           )
         : '',
+      editing,
     );
     const tabs = h(
       'nav',
