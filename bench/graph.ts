@@ -127,11 +127,13 @@ export async function loadGraph(
         ].join('\t'),
       ),
     );
+    // Sessions begin now: one dated with the accounts would have outlived its lifetime.
+    const signedIn = new Date().toISOString();
     await copy(
       client,
       'sessions (token_hash, account_id, created_at)',
       lines(all(), (i) =>
-        [createHash('sha256').update(tokenOf(i)).digest('hex'), accountId(i), created].join('\t'),
+        [createHash('sha256').update(tokenOf(i)).digest('hex'), accountId(i), signedIn].join('\t'),
       ),
     );
     log(`accounts: ${graph.accounts}`);
