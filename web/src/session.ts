@@ -1,4 +1,4 @@
-import type { AccountJson } from './api.js';
+import type { AccountJson } from './entities.js';
 
 /** The signed-in account and its bearer token, kept in localStorage so a reload stays signed in. */
 export interface Session {
