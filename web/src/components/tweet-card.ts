@@ -7,6 +7,7 @@ import { count, timeLabel } from '../time.js';
 import { mediaGrid } from './media-grid.js';
 import { alertLine, describeError } from './notice.js';
 import { editedMarker, editForm } from './post-edit.js';
+import { replyingTo } from './replying-to.js';
 
 export interface CardOptions {
   /** The post's own page: larger text, no navigation on click. */
@@ -53,15 +54,7 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
     ),
     edited?.button ?? '',
   );
-  const repliedTo = status.mentions.find((m) => m.id === status.in_reply_to_account_id);
-  const replyingTo = status.in_reply_to_id
-    ? h(
-        'p',
-        { class: 'context' },
-        'Replying to ',
-        link(tweetPath(status.in_reply_to_id), {}, repliedTo ? `@${repliedTo.acct}` : 'a post'),
-      )
-    : null;
+  const replying = replyingTo(status);
   const spoiler = status.spoiler_text ? h('p', { class: 'spoiler' }, status.spoiler_text) : null;
   const text = h(
     'div',
@@ -107,7 +100,7 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
     { class: options.detailed ? 'tweet detailed' : 'tweet', dataset: { id: status.id } },
     context ?? '',
     header,
-    replyingTo ?? '',
+    replying ?? '',
     spoiler ?? '',
     text,
     mediaGrid(status.media_attachments) ?? '',

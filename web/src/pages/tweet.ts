@@ -1,6 +1,7 @@
 import { call, type StatusJson } from '../api.js';
 import { composer } from '../components/composer.js';
 import { describeError, errorPanel } from '../components/notice.js';
+import { replyTree } from '../components/thread.js';
 import { tweetCard } from '../components/tweet-card.js';
 import { h, link, tweetPath } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
@@ -32,17 +33,9 @@ export async function tweetView({ root, params, signal }: ViewContext) {
     navigate(tweetPath(status.reblog.id), { replace: true });
     return;
   }
-  const replies = h('ol', { class: 'items', attrs: { 'aria-label': 'Replies' } });
-  const addReply = (reply: StatusJson, top = false) => {
-    const item = h(
-      'li',
-      { dataset: { key: reply.id } },
-      tweetCard(reply, { onRemoved: () => item.remove() }),
-    );
-    if (top) replies.prepend(item);
-    else replies.append(item);
-  };
-  for (const reply of thread.descendants) addReply(reply);
+  const replies = replyTree(status.id, thread.descendants);
+  const noReplies = h('p', { class: 'empty' }, 'No replies yet.');
+  noReplies.hidden = replies.size > 0;
   const reply = currentSession()
     ? h(
         'div',
@@ -50,7 +43,10 @@ export async function tweetView({ root, params, signal }: ViewContext) {
         composer({
           replyTo: status,
           autofocus: window.location.hash === '#reply',
-          onPosted: (posted) => addReply(posted, true),
+          onPosted: (posted) => {
+            replies.addOwn(posted);
+            noReplies.hidden = true;
+          },
         }),
       )
     : h(
@@ -63,7 +59,10 @@ export async function tweetView({ root, params, signal }: ViewContext) {
     ? h(
         'ol',
         { class: 'items thread', attrs: { 'aria-label': 'Earlier in the thread' } },
-        ...thread.ancestors.map((a) => h('li', { dataset: { key: a.id } }, tweetCard(a))),
+        // From the first post down to the one this answers.
+        ...[...thread.ancestors]
+          .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+          .map((a) => h('li', { dataset: { key: a.id } }, tweetCard(a))),
       )
     : '';
   root.append(
@@ -72,7 +71,7 @@ export async function tweetView({ root, params, signal }: ViewContext) {
     tweetCard(status, { detailed: true, onRemoved: () => navigate('/') }),
     reply,
     h('h2', { class: 'section-title' }, 'Replies'),
-    thread.descendants.length ? '' : h('p', { class: 'empty' }, 'No replies yet.'),
-    h('section', { class: 'paged-list' }, replies),
+    noReplies,
+    h('section', { class: 'paged-list thread-replies' }, replies.element),
   );
 }
