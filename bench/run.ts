@@ -31,7 +31,7 @@ import {
 } from './processes.js';
 import { type Figures, writeReport } from './report.js';
 import { loadSearchCorpus, type SearchKind, searchQueries } from './search.js';
-import { wrk } from './wrk.js';
+import { requireWrk, wrk } from './wrk.js';
 
 const DEFAULT_OUT = 'docs/benchmarks.md';
 const { values: args } = parseArgs({
@@ -90,6 +90,7 @@ const API = { port: 3811, base: 'http://127.0.0.1:3811' };
 const FANOUT = { port: 3812, base: 'http://127.0.0.1:3812' };
 const CEILING = { port: 3813, base: 'http://127.0.0.1:3813' };
 const say = (text: string) => console.log(`[bench] ${text}`);
+requireWrk();
 const figures: Figures = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   commit: `${execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim()}${

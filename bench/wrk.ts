@@ -3,6 +3,7 @@
  * what limits the figure on two cores, unlike a Node.js generator sharing them. The HTTP ceiling and Starling's home
  * reads at full speed are measured with the same settings, so their ratio compares the servers, not the clients.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,17 @@ export interface WrkResult {
 }
 
 export const WRK_SETTINGS = { threads: 2, connections: 32 } as const;
+
+/** Fails at once, before any graph is loaded, when wrk is not installed. */
+export function requireWrk(): void {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (error) {
+    // wrk prints its version and exits 1; only a missing binary is a spawn error.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('the benchmark drives its full-speed loads with wrk: apt-get install wrk');
+  }
+}
 
 /** `1.23ms`, `870.00us`, `1.02s` → milliseconds. */
 function ms(text: string | undefined): number {
