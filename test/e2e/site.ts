@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type App, createApp } from '../../src/app.js';
@@ -7,7 +9,11 @@ import { resetDatabase, sharedPglite } from '../support/database.js';
 import { testConfig } from '../support/harness.js';
 import { CHROMIUM_ARGS } from './browser.js';
 
-const SHOTS = 'docs/screenshots';
+/**
+ * Screenshots for the README go into docs/screenshots when the tests run on a developer's machine; in CI into a
+ * scratch folder, so a run never rewrites tracked files.
+ */
+export const SHOTS = process.env.CI === 'true' ? join(tmpdir(), 'starling-screenshots') : 'docs/screenshots';
 const PASSWORD = 'correct horse battery';
 /** Generous: the first page of a cold Chromium on a busy two-core machine. */
 const UI_WAIT_MS = 15_000;

@@ -11,6 +11,7 @@ import { tweetView } from './pages/tweet.js';
 import { fallback, navigate, onNavigate, refresh, route, startRouter } from './router.js';
 import { currentSession, onSessionChange, SESSION_KEY } from './session.js';
 import { signOut } from './sign-in.js';
+import { startClock } from './time.js';
 
 route('/', homeView);
 route('/login', authView('login'));
@@ -82,4 +83,5 @@ window.addEventListener('storage', (event) => {
   if (event.key === SESSION_KEY) refresh();
 });
 
+startClock();
 startRouter(view);

@@ -1,25 +1,46 @@
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 86_400],
-  ['month', 30 * 86_400],
-  ['week', 7 * 86_400],
-  ['day', 86_400],
-  ['hour', 3_600],
-  ['minute', 60],
-];
+import { h } from './dom.js';
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const thisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const otherYear = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-/** "5 min. ago" style, with the full date for the tooltip. */
+/**
+ * Twitter's way: "now" for the first minute, then "5 min", "3 h", and from a day on the date ("Mar 4", with the year
+ * when it is not this one); the full date and time for the tooltip.
+ */
 export function timeLabel(iso: string, now = Date.now()): { short: string; full: string } {
   const date = new Date(iso);
-  const seconds = Math.round((date.getTime() - now) / 1_000);
   const full = absolute.format(date);
-  if (Math.abs(seconds) < 45) return { short: 'now', full };
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return { short: relative.format(Math.round(seconds / size), unit), full };
-  }
-  return { short: relative.format(Math.round(seconds / 60), 'minute'), full };
+  const age = now - date.getTime();
+  if (age < MINUTE) return { short: 'now', full };
+  if (age < HOUR) return { short: `${Math.floor(age / MINUTE)} min`, full };
+  if (age < DAY) return { short: `${Math.floor(age / HOUR)} h`, full };
+  const sameYear = date.getFullYear() === new Date(now).getFullYear();
+  return { short: (sameYear ? thisYear : otherYear).format(date), full };
+}
+
+/** A `<time>` that keeps its "N min" current while it is on the page (see {@link startClock}). */
+export function relativeTime(iso: string): HTMLTimeElement {
+  const when = timeLabel(iso);
+  return h('time', { class: 'relative', attrs: { datetime: iso, title: when.full } }, when.short);
+}
+
+/** How often the relative times on the page are redrawn: often enough that "now" turns "1 min" on time. */
+const TICK_MS = 15_000;
+
+/** Redraws every relative time on the page as the clock moves; started once by the app. */
+export function startClock(): void {
+  window.setInterval(() => {
+    const now = Date.now();
+    for (const element of document.querySelectorAll<HTMLTimeElement>('time.relative')) {
+      const short = timeLabel(element.dateTime, now).short;
+      if (element.textContent !== short) element.textContent = short;
+    }
+  }, TICK_MS);
 }
 
 export const count = (n: number): string =>

@@ -10,34 +10,55 @@ const MAX_CATCH_UP_PAGES = 5;
 /** Mastodon's largest page. */
 const CATCH_UP_PAGE = 40;
 
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
+
+type Connection = 'connecting' | 'live' | 'offline';
+
+const STATE_TEXT: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  offline: 'Offline, retrying…',
+};
+
+/** Reconnecting waits 1 s, then twice as long each time, up to the poll's 30 s. */
+const FIRST_RETRY_MS = 1_000;
 
 /**
  * Keeps an open home timeline current without a reload: the streaming API sends each post that arrives (and the id
  * of each that leaves); every 30 s, and whenever the stream (re)connects, it catches up anyway, paging forward with
  * `min_id` from the newest post it has. New posts wait behind an "N new posts" button so the list does not move
- * under the reader.
+ * under the reader, and go in by id, where they belong.
+ *
+ * One indicator says how the connection is. When it comes back after a failure the page is made true again: a list
+ * whose load failed is loaded afresh (its error goes), and a gap too long to page through is a fresh first page
+ * rather than a banner of "new" posts the reader was never shown the older neighbours of.
  */
 export function liveTimeline(list: PagedList<StatusJson>, session: Session, signal: AbortSignal) {
   const pending = new Map<string, StatusJson>();
   const banner = h('button', { class: 'new-posts', attrs: { type: 'button', 'aria-live': 'polite' } });
   banner.hidden = true;
-  const state = h('span', { class: 'live-state', dataset: { live: 'connecting' } }, 'Connecting…');
+  const state = h('span', { class: 'live-state', attrs: { role: 'status' } });
   let newest: string | null = null;
   let polling = false;
   let pollAgain = false;
   let source: EventSource | null = null;
   let reconnectTimer: number | undefined;
+  let retryMs = FIRST_RETRY_MS;
+  /** Something failed since the last time all was well: the next success resynchronises. */
+  let broken = false;
 
   const drawBanner = () => {
     banner.hidden = pending.size === 0;
     banner.textContent = pending.size === 1 ? '1 new post' : `${pending.size} new posts`;
   };
 
-  const setState = (live: 'live' | 'polling' | 'connecting', text: string) => {
-    state.dataset.live = live;
-    state.textContent = text;
+  const setState = (connection: Connection) => {
+    state.dataset.live = connection;
+    state.textContent = STATE_TEXT[connection];
   };
+  setState('connecting');
 
   /** The newest id the reader has (on the list or waiting), so a poll asks only for what is newer. */
   const sinceId = (): string | null => {
@@ -53,6 +74,14 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
     if (newest === null || newer(status.id, newest)) newest = status.id;
   }
 
+  /** Starts over from the first page: after an outage, or when the gap is longer than catching up covers. */
+  async function resync(): Promise<void> {
+    pending.clear();
+    newest = null;
+    drawBanner();
+    await list.reload();
+  }
+
   async function poll(): Promise<void> {
     if (polling) {
       pollAgain = true;
@@ -60,18 +89,31 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
     }
     polling = true;
     try {
-      for (let page = 0; page < MAX_CATCH_UP_PAGES; page++) {
-        const since = sinceId();
-        const statuses = await call<StatusJson[]>('GET', '/api/v1/timelines/home', {
-          query: { limit: CATCH_UP_PAGE, min_id: since ?? undefined },
-          signal,
-        });
-        for (const status of statuses) add(status);
-        if (statuses.length < CATCH_UP_PAGE || since === null) break;
+      if (list.failed) {
+        await resync();
+        if (list.failed) throw new Error('still failing');
+      } else {
+        let caughtUp = false;
+        for (let page = 0; page < MAX_CATCH_UP_PAGES && !caughtUp; page++) {
+          const since = sinceId();
+          const statuses = await call<StatusJson[]>('GET', '/api/v1/timelines/home', {
+            query: { limit: CATCH_UP_PAGE, min_id: since ?? undefined },
+            signal,
+          });
+          for (const status of statuses) add(status);
+          caughtUp = statuses.length < CATCH_UP_PAGE || since === null;
+        }
+        if (!caughtUp) await resync();
+        else drawBanner();
       }
-      drawBanner();
+      broken = false;
+      if (source?.readyState === EventSource.OPEN) setState('live');
     } catch {
-      // The next poll (or stream event) tries again; the list itself reports read failures.
+      // The next poll, stream event or reconnection tries again.
+      if (!signal.aborted) {
+        broken = true;
+        setState('offline');
+      }
     } finally {
       polling = false;
       if (pollAgain && !signal.aborted) {
@@ -81,13 +123,22 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
     }
   }
 
+  function reconnectLater() {
+    window.clearTimeout(reconnectTimer);
+    reconnectTimer = window.setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, POLL_MS);
+  }
+
   function connect() {
+    if (signal.aborted) return;
+    window.clearTimeout(reconnectTimer);
     source?.close();
-    setState('connecting', 'Connecting…');
+    if (broken) setState('offline');
+    else setState('connecting');
     source = new EventSource(apiUrl('/api/v1/streaming/user', { access_token: session.token }));
     source.addEventListener('open', () => {
-      setState('live', 'Live');
-      // Whatever arrived while disconnected.
+      retryMs = FIRST_RETRY_MS;
+      // Whatever arrived while disconnected; the indicator says Live once that has been read.
       void poll();
     });
     source.addEventListener('update', (event) => {
@@ -115,40 +166,44 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
       drawBanner();
     });
     source.addEventListener('error', () => {
-      setState('polling', 'Reconnecting… (checking every 30 s)');
-      void poll();
-      // The browser retries a dropped stream by itself, but gives up on an HTTP error; then retry later.
-      if (source?.readyState === EventSource.CLOSED) {
-        window.clearTimeout(reconnectTimer);
-        reconnectTimer = window.setTimeout(connect, POLL_MS);
-      }
+      broken = true;
+      setState('offline');
+      // The browser retries a dropped stream by itself, but gives up on an HTTP error; then retry here.
+      if (source?.readyState === EventSource.CLOSED) reconnectLater();
     });
   }
 
   banner.addEventListener('click', () => {
-    const statuses = [...pending.values()].sort((a, b) => (newer(a.id, b.id) ? -1 : 1));
+    list.merge([...pending.values()]);
     pending.clear();
-    list.prepend(statuses);
     drawBanner();
-    window.scrollTo({ top: 0, behavior: 'smooth' });
+    window.scrollTo({ top: 0, behavior: reducedMotion() ? 'auto' : 'smooth' });
   });
 
+  // The browser knows before the stream does that the network is back.
+  const online = () => {
+    retryMs = FIRST_RETRY_MS;
+    connect();
+  };
+  window.addEventListener('online', online);
   const timer = window.setInterval(() => void poll(), POLL_MS);
   signal.addEventListener('abort', () => {
     window.clearInterval(timer);
     window.clearTimeout(reconnectTimer);
+    window.removeEventListener('online', online);
     source?.close();
   });
+  if (list.failed) broken = true;
   if (typeof EventSource === 'function') connect();
-  else setState('polling', 'Checking every 30 s');
+  else setState('offline');
 
   return {
     banner,
     state,
-    /** A post the reader just made goes straight to the top. */
+    /** A post the reader just made goes straight in, where it belongs. */
     showOwn(status: StatusJson) {
       pending.delete(status.id);
-      list.prepend([status]);
+      list.merge([status]);
       drawBanner();
     },
   };

@@ -1,4 +1,5 @@
 import { h } from '../dom.js';
+import type { ViewContext } from '../router.js';
 import { describeError, isAbort } from './notice.js';
 
 export interface PageOf<T> {
@@ -17,6 +18,20 @@ export interface PagedListOptions<T> {
   doing: string;
   signal: AbortSignal;
   label: string;
+  /** Shown below the last item once there is nothing older ("You have seen every post"). */
+  end?: string;
+  /**
+   * Keys in order, newest first, when they compare as ids (Snowflakes): {@link PagedList.merge} then puts each item
+   * where it belongs instead of on top.
+   */
+  ordered?: (a: string, b: string) => number;
+}
+
+/** What a list had loaded, to draw it again as it was (Back to a timeline). */
+export interface ListSnapshot<T> {
+  items: T[];
+  cursor: string | null;
+  finished: boolean;
 }
 
 /**
@@ -30,6 +45,7 @@ export class PagedList<T> {
   private readonly sentinel: HTMLElement;
   private readonly status: HTMLElement;
   private readonly shown = new Map<string, HTMLElement>();
+  private readonly items = new Map<string, T>();
   private cursor: string | null = null;
   private finished = false;
   private loading = false;
@@ -76,9 +92,7 @@ export class PagedList<T> {
       this.append(page.items);
       this.cursor = page.next;
       this.finished = page.next === null || page.items.length === 0;
-      this.status.replaceChildren(
-        this.finished && this.shown.size === 0 ? h('p', { class: 'empty' }, this.options.empty) : '',
-      );
+      this.drawStatus();
     } catch (error) {
       if (isAbort(error)) return;
       const retry = h(
@@ -106,6 +120,53 @@ export class PagedList<T> {
     }
   }
 
+  /** Whether the last load failed (its error is on show). */
+  get failed(): boolean {
+    return this.status.querySelector('.alert') !== null;
+  }
+
+  snapshot(): ListSnapshot<T> {
+    return {
+      items: this.keys().flatMap((key) => {
+        const item = this.items.get(key);
+        return item === undefined ? [] : [item];
+      }),
+      cursor: this.cursor,
+      finished: this.finished,
+    };
+  }
+
+  /** Draws what {@link snapshot} kept, without a request; later pages load from where it stopped. */
+  restore(snapshot: ListSnapshot<T>): void {
+    this.append(snapshot.items);
+    this.cursor = snapshot.cursor;
+    this.finished = snapshot.finished;
+    this.drawStatus();
+  }
+
+  /** Forgets everything shown and loads the first page again (after an outage, a fresh start beats catching up). */
+  async reload(): Promise<void> {
+    this.list.replaceChildren();
+    this.shown.clear();
+    this.items.clear();
+    this.cursor = null;
+    this.finished = false;
+    await this.loadMore();
+  }
+
+  private drawStatus(): void {
+    const { empty, end } = this.options;
+    this.status.replaceChildren(
+      !this.finished
+        ? ''
+        : this.shown.size === 0
+          ? h('p', { class: 'empty' }, empty)
+          : end
+            ? h('p', { class: 'end-of-list' }, end)
+            : '',
+    );
+  }
+
   /** Adds older items at the end. */
   append(items: readonly T[]): void {
     for (const item of items) {
@@ -118,17 +179,44 @@ export class PagedList<T> {
   prepend(items: readonly T[]): void {
     const nodes = items.map((item) => this.node(item)).filter((node): node is HTMLElement => node !== null);
     this.list.prepend(...nodes);
-    if (nodes.length > 0) this.status.querySelector('.empty')?.remove();
+    if (nodes.length > 0) this.drawStatus();
+  }
+
+  /**
+   * Adds items wherever their keys belong in an ordered list (new posts, which may be older than one the reader
+   * just made); without an order, on top.
+   */
+  merge(items: readonly T[]): void {
+    const order = this.options.ordered;
+    if (!order) {
+      this.prepend(items);
+      return;
+    }
+    for (const item of items) {
+      const node = this.node(item);
+      if (!node) continue;
+      const key = node.dataset.key ?? '';
+      const before = [...this.list.children].find(
+        (child) => order((child as HTMLElement).dataset.key ?? '', key) > 0,
+      );
+      this.list.insertBefore(node, before ?? null);
+    }
+    this.drawStatus();
   }
 
   remove(key: string): void {
     this.shown.get(key)?.remove();
     this.shown.delete(key);
+    this.items.delete(key);
   }
 
   /** Draws an item that is shown again, as it is now (an edited post); one not shown is left alone. */
   replace(item: T): void {
-    this.shown.get(this.options.key(item))?.replaceChildren(this.options.render(item));
+    const key = this.options.key(item);
+    const node = this.shown.get(key);
+    if (!node) return;
+    this.items.set(key, item);
+    node.replaceChildren(this.options.render(item));
   }
 
   private node(item: T): HTMLElement | null {
@@ -136,6 +224,25 @@ export class PagedList<T> {
     if (this.shown.has(key)) return null;
     const node = h('li', { dataset: { key } }, this.options.render(item));
     this.shown.set(key, node);
+    this.items.set(key, item);
     return node;
   }
+}
+
+/**
+ * Starts a list on its page: after Back (or Forward) drawn again as it was, with the pages it had and where it was
+ * scrolled; on a fresh visit, from its first page.
+ */
+export async function startKept<T>(
+  list: PagedList<T>,
+  context: Pick<ViewContext, 'keep' | 'restoreScroll' | 'signal'>,
+): Promise<void> {
+  const snapshot = context.keep(() => list.snapshot());
+  if (snapshot) {
+    list.restore(snapshot);
+    context.restoreScroll();
+  } else {
+    await list.loadMore();
+  }
+  if (!context.signal.aborted) list.start();
 }

@@ -3,7 +3,7 @@ import { avatar, h, handlePath, link, tweetPath } from '../dom.js';
 import { statusContent } from '../rich-text.js';
 import { navigate } from '../router.js';
 import { currentSession } from '../session.js';
-import { count, timeLabel } from '../time.js';
+import { count, relativeTime } from '../time.js';
 import { mediaGrid } from './media-grid.js';
 import { alertLine, describeError } from './notice.js';
 import { editedMarker, editForm } from './post-edit.js';
@@ -35,7 +35,6 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
         link(handlePath(entry.account.acct), {}, nameOf(entry.account)),
       )
     : null;
-  const when = timeLabel(status.created_at);
   const edited = editedMarker(status);
   const header = h(
     'header',
@@ -47,11 +46,7 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
     ),
     link(handlePath(status.account.acct), { class: 'name' }, nameOf(status.account)),
     h('span', { class: 'handle' }, `@${status.account.acct}`),
-    link(
-      tweetPath(status.id),
-      { class: 'time' },
-      h('time', { attrs: { datetime: status.created_at, title: when.full } }, when.short),
-    ),
+    link(tweetPath(status.id), { class: 'time' }, relativeTime(status.created_at)),
     edited?.button ?? '',
   );
   const replying = replyingTo(status);

@@ -7,7 +7,15 @@ export interface TweetListOptions {
   doing: string;
   label: string;
   query?: Record<string, string>;
+  /** Below the last post, once there is nothing older. */
+  end?: string;
 }
+
+/** Newest first, by Snowflake id (decimal strings past 2^53). */
+export const newestFirst = (a: string, b: string): number => {
+  const [x, y] = [BigInt(a), BigInt(b)];
+  return x === y ? 0 : x > y ? -1 : 1;
+};
 
 /** One page of statuses from a Mastodon list endpoint: older than `maxId`, with the Link header's next page. */
 export async function statusPage(
@@ -29,14 +37,17 @@ export function tweetList(
   signal: AbortSignal,
   options: TweetListOptions,
 ): PagedList<StatusJson> {
-  return statusList((cursor, abort) => statusPage(path, cursor, abort, options.query), signal, options);
+  return statusList((cursor, abort) => statusPage(path, cursor, abort, options.query), signal, {
+    ...options,
+    ordered: true,
+  });
 }
 
 /** Posts from any pager (a search pages by offset), each shown once. */
 export function statusList(
   load: (cursor: string | null, signal: AbortSignal) => Promise<PageOf<StatusJson>>,
   signal: AbortSignal,
-  options: Omit<TweetListOptions, 'query'>,
+  options: Omit<TweetListOptions, 'query'> & { ordered?: boolean },
 ): PagedList<StatusJson> {
   const list: PagedList<StatusJson> = new PagedList<StatusJson>({
     load,
@@ -45,6 +56,8 @@ export function statusList(
     empty: options.empty,
     doing: options.doing,
     label: options.label,
+    end: options.end ?? 'You have reached the end.',
+    ...(options.ordered ? { ordered: newestFirst } : {}),
     signal,
   });
   return list;

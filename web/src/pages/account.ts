@@ -1,6 +1,7 @@
-import { type AccountJson, call, type RelationshipJson } from '../api.js';
+import { type AccountJson, call, type RelationshipJson, type StatusJson } from '../api.js';
 import { accountList } from '../components/account-row.js';
 import { alertLine, describeError, errorPanel } from '../components/notice.js';
+import { type PagedList, startKept } from '../components/paged-list.js';
 import { profileForm } from '../components/profile-form.js';
 import { tweetList } from '../components/tweet-list.js';
 import { avatar, h, handlePath, link, serverImage } from '../dom.js';
@@ -61,7 +62,8 @@ function followButton(account: AccountJson, followers: HTMLElement, signal: Abor
 
 /** `/@handle`, `/@handle/followers`, `/@handle/following`. */
 export function accountView(tab: Tab) {
-  return async ({ root, params, signal }: ViewContext) => {
+  return async (context: ViewContext) => {
+    const { root, params, signal } = context;
     const handle = params.handle ?? '';
     let account: AccountJson;
     try {
@@ -174,6 +176,7 @@ export function accountView(tab: Tab) {
               tab === 'followers' ? `Followers of @${account.acct}` : `Accounts @${account.acct} follows`,
           });
     root.append(profile, tabs, list.element);
-    list.start();
+    if (tab === 'tweets') await startKept(list as PagedList<StatusJson>, context);
+    else await startKept(list as PagedList<AccountJson>, context);
   };
 }

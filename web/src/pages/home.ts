@@ -1,12 +1,17 @@
 import { composer } from '../components/composer.js';
 import { liveTimeline } from '../components/live-timeline.js';
+import { startKept } from '../components/paged-list.js';
 import { tweetList } from '../components/tweet-list.js';
 import { h } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
 
-/** The home timeline: compose at the top, then the timeline, kept current live and loaded further on scrolling. */
-export async function homeView({ root, signal }: ViewContext) {
+/**
+ * The home timeline: compose at the top, then the timeline, kept current live and loaded further on scrolling. Back
+ * to it shows the pages that were loaded, scrolled where they were.
+ */
+export async function homeView(context: ViewContext) {
+  const { root, signal } = context;
   const session = currentSession();
   if (!session) {
     navigate('/login?next=%2F', { replace: true });
@@ -16,19 +21,19 @@ export async function homeView({ root, signal }: ViewContext) {
     empty: 'Nothing here yet. Follow someone, or say something.',
     doing: 'load your timeline',
     label: 'Home timeline',
+    end: 'You have seen every post in your timeline.',
   });
   let live: ReturnType<typeof liveTimeline> | undefined;
   const heading = h('div', { class: 'page-head' }, h('h1', {}, 'Home'));
   const box = h(
     'div',
     { class: 'card' },
-    composer({ onPosted: (tweet) => (live ? live.showOwn(tweet) : list.prepend([tweet])) }),
+    composer({ onPosted: (tweet) => (live ? live.showOwn(tweet) : list.merge([tweet])) }),
   );
   root.append(heading, box, list.element);
-  // The live part starts from the first page, so what it reports as new is newer than what is shown.
-  await list.loadMore();
+  // The live part starts from what is shown, so what it reports as new is newer than that.
+  await startKept(list, context);
   if (signal.aborted) return;
-  list.start();
   live = liveTimeline(list, session, signal);
   heading.append(live.state);
   root.insertBefore(live.banner, list.element);

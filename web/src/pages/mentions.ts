@@ -1,4 +1,5 @@
 import type { StatusJson } from '../api.js';
+import { startKept } from '../components/paged-list.js';
 import { statusList } from '../components/tweet-list.js';
 import { h } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
@@ -6,7 +7,8 @@ import { currentSession } from '../session.js';
 import { searchPage } from './search.js';
 
 /** `/mentions`: posts that @mention the reader (a search for their handle). */
-export function mentionsView({ root, signal }: ViewContext) {
+export async function mentionsView(context: ViewContext) {
+  const { root, signal } = context;
   const session = currentSession();
   if (!session) {
     navigate(`/login?next=${encodeURIComponent('/mentions')}`, { replace: true });
@@ -19,5 +21,5 @@ export function mentionsView({ root, signal }: ViewContext) {
     label: 'Mentions',
   });
   root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Mentions')), list.element);
-  list.start();
+  await startKept(list, context);
 }

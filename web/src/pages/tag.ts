@@ -1,9 +1,11 @@
+import { startKept } from '../components/paged-list.js';
 import { tweetList } from '../components/tweet-list.js';
 import { h, link } from '../dom.js';
 import type { ViewContext } from '../router.js';
 
 /** `/tags/:tag`: the public posts with a hashtag, newest first. */
-export function tagView({ root, params, signal }: ViewContext) {
+export async function tagView(context: ViewContext) {
+  const { root, params, signal } = context;
   const tag = params.tag ?? '';
   const list = tweetList(`/api/v1/timelines/tag/${encodeURIComponent(tag)}`, signal, {
     empty: `No posts with #${tag} yet.`,
@@ -19,5 +21,5 @@ export function tagView({ root, params, signal }: ViewContext) {
     ),
     list.element,
   );
-  list.start();
+  await startKept(list, context);
 }
