@@ -33,6 +33,7 @@ import { SqlFanoutModes } from './adapters/sql/fanout-modes.js';
 import { SqlGraphStore } from './adapters/sql/graph-store.js';
 import { SqlMediaAttachments } from './adapters/sql/media-attachments.js';
 import { migrate } from './adapters/sql/migrate.js';
+import { SqlMarkerStore, SqlNotificationStore } from './adapters/sql/notification-store.js';
 import { SqlOutbox } from './adapters/sql/outbox.js';
 import { SqlSearchIndex } from './adapters/sql/search-index.js';
 import type { SqlClient } from './adapters/sql/sql-client.js';
@@ -73,6 +74,7 @@ import { createFollowService } from './services/follows.js';
 import { createInstanceService } from './services/instance.js';
 import { createListService } from './services/lists.js';
 import { createMediaService } from './services/media.js';
+import { createNotificationService } from './services/notifications.js';
 import { createOAuthService } from './services/oauth.js';
 import { createProfileService } from './services/profiles.js';
 import { createSearchService } from './services/search.js';
@@ -434,6 +436,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           },
         })
       : new MemoryTimelineFeed());
+  const notifications = createNotificationService({
+    ...hydration,
+    notifications: new SqlNotificationStore(sql, ids, () => new Date(clock.now())),
+    markers: new SqlMarkerStore(sql),
+    clock,
+    feed,
+    onFeedError: (error) => {
+      if (logger) logger.warn({ err: error }, 'a notification was not told to its open streams');
+    },
+  });
   const notices: ChangeNotices =
     options.notices ??
     (redis
@@ -483,6 +495,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
               outbox,
               fanout,
               counters,
+              notifications,
               stream,
               batchSize: 100,
               observe: (message, outcome) => observeFanout(metrics, clock, stream, message, outcome),
@@ -521,7 +534,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   // A fanout process serves only the operations routes; an api process, on a port of their own when one is set.
   const separateOps = options.role !== 'fanout' && config.metricsPort !== undefined;
   const http = createHttpServer({
-    services,
+    services: { ...services, notifications },
     logger: httpLogger,
     ...operations,
     operations: !separateOps,
@@ -536,7 +549,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     trustProxy: config.trustProxy,
   });
   const ops = separateOps
-    ? createHttpServer({ services, logger: httpLogger, ...operations, operationsOnly: true })
+    ? createHttpServer({
+        services: { ...services, notifications },
+        logger: httpLogger,
+        ...operations,
+        operationsOnly: true,
+      })
     : undefined;
 
   return {

@@ -13,6 +13,7 @@ import type { FollowService } from '../services/follows.js';
 import type { InstanceService } from '../services/instance.js';
 import type { ListService } from '../services/lists.js';
 import type { MediaService } from '../services/media.js';
+import type { NotificationService } from '../services/notifications.js';
 import type { OAuthService } from '../services/oauth.js';
 import type { ProfileService } from '../services/profiles.js';
 import type { SearchService } from '../services/search.js';
@@ -41,6 +42,7 @@ export interface HttpServices {
   media: MediaService;
   profiles: ProfileService;
   edits: EditService;
+  notifications: NotificationService;
 }
 
 /** What every route file may use besides services: how this server presents itself to the request's client. */

@@ -28,6 +28,7 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mediaRoutes } from './routes/media.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { profileRoutes } from './routes/profile.js';
 import { searchRoutes } from './routes/search.js';
@@ -234,6 +235,7 @@ export function createHttpServer(options: HttpOptions): Api {
           statusRoutes(v1, context);
           editRoutes(v1, context);
           timelineRoutes(v1, context);
+          notificationRoutes(v1, context);
           clientStubRoutes(v1, context);
           if (options.feed) {
             streamingRoutes(

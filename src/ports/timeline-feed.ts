@@ -3,24 +3,34 @@ import type { TimelineCache } from './timeline-cache.js';
 
 /**
  * What a connected reader is told: an entry arrived in (`update`) or left (`delete`) their home timeline, or a post
- * they may have there was edited (`status.update`: show it again as it is now).
+ * they may have there was edited (`status.update`: show it again as it is now); or they have a new notification.
  */
-export interface FeedEvent {
-  kind: FeedEventKind;
-  tweetId: bigint;
-}
+export type FeedEvent =
+  | { kind: TimelineEventKind; tweetId: bigint }
+  | { kind: 'notification'; notificationId: bigint };
 
-export type FeedEventKind = 'update' | 'delete' | 'status.update';
+export type TimelineEventKind = 'update' | 'delete' | 'status.update';
+export type FeedEventKind = FeedEvent['kind'];
 export const FEED_EVENT_KINDS: ReadonlySet<string> = new Set<FeedEventKind>([
   'update',
   'delete',
   'status.update',
+  'notification',
 ]);
 
-/** One event for the readers whose cached timelines it touched. */
-export interface TimelineUpdate extends FeedEvent {
-  readerIds: readonly bigint[];
+/** The id an event is about: the post's, or the notification's. */
+export const feedEventId = (event: FeedEvent): bigint =>
+  event.kind === 'notification' ? event.notificationId : event.tweetId;
+
+/** The event with its id, as it travels between processes. */
+export function feedEventOf(kind: FeedEventKind, id: bigint): FeedEvent {
+  return kind === 'notification' ? { kind, notificationId: id } : { kind, tweetId: id };
 }
+
+/** One event for the readers it is for: those whose cached timelines it touched, or a notification's recipient. */
+export type TimelineUpdate = FeedEvent & {
+  readerIds: readonly bigint[];
+};
 
 export type FeedListener = (event: FeedEvent) => void;
 

@@ -4,12 +4,15 @@ import type { EventLog, LogMessage } from '../ports/event-log.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { CounterService } from '../services/counters.js';
 import type { FanoutResult, FanoutService } from '../services/fanout.js';
+import type { NotificationService } from '../services/notifications.js';
 
 export interface FanoutWorkerDeps {
   log: EventLog;
   outbox: Outbox;
   fanout: FanoutService;
   counters: CounterService;
+  /** Notifications from the batch's events, written once per cause; none when absent. */
+  notifications?: Pick<NotificationService, 'apply'> | undefined;
   stream: EventStream;
   batchSize: number;
   /** Partitions of a batch applied at once (each partition's events still one after another); default 16. */
@@ -32,6 +35,7 @@ export function createFanoutWorker({
   outbox,
   fanout,
   counters,
+  notifications,
   stream,
   batchSize,
   concurrency = 16,
@@ -89,6 +93,9 @@ export function createFanoutWorker({
       },
       { concurrency },
     );
+    // Notifications settle against the rows that caused them (see NotificationStore), so a redelivery writes none
+    // again; if this fails, nothing is acknowledged and the batch comes back.
+    await notifications?.apply(applied.map((message) => message.event));
     // Counted once per batch, in the transaction that forgets the applied events' outbox rows. If it fails, nothing
     // is acknowledged: the log redelivers the batch, fanout changes nothing twice, and counting happens then.
     await counters.apply(applied.map((message) => ({ id: BigInt(message.id), event: message.event })));

@@ -197,6 +197,12 @@ describe('OpenAPI document', () => {
       '/api/v1/statuses/{id}/reblog',
       '/api/v1/statuses/{id}/favourite',
       '/api/v1/timelines/home',
+      '/api/v1/notifications',
+      '/api/v1/notifications/{id}',
+      '/api/v1/notifications/{id}/dismiss',
+      '/api/v1/notifications/clear',
+      '/api/v1/notifications/unread_count',
+      '/api/v1/markers',
       '/api/v2/search',
       '/api/v2/instance',
     ]) {

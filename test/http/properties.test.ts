@@ -99,7 +99,6 @@ const UNDOCUMENTED: [string, string][] = [
   ['POST', '/api/v1/accounts/:id/block'],
   ['POST', '/api/v1/accounts/:id/note'],
   ['POST', '/api/v1/tags/:id/follow'],
-  ['GET', '/api/v1/markers'],
   ['GET', '/api/v1/preferences'],
   ['POST', '/api/v1/filters'],
   ['POST', '/api/v1/reports'],

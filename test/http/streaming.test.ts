@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisTimelineFeed } from '../../src/adapters/redis/redis-timeline-feed.js';
 import { createApp } from '../../src/app.js';
-import type { TimelineFeed } from '../../src/ports/timeline-feed.js';
+import { feedEventId, type TimelineFeed } from '../../src/ports/timeline-feed.js';
 import { follow, plain, post as postAs } from '../support/client-api.js';
 import { TestClock } from '../support/clock.js';
 import { resetDatabase, sharedPglite } from '../support/database.js';
@@ -175,6 +175,37 @@ function streamingSuite(name: string, makeFeed: () => Promise<TimelineFeed | und
       });
     });
 
+    it('sends a notification to its recipient only, with the Notification as JSON', async () => {
+      const harness = await start(await makeFeed());
+      const [alice, bob] = [await harness.signUp('alice'), await harness.signUp('bob')];
+      const mine = await post(alice, 'like this');
+      expect((await harness.call('GET', '/api/v1/timelines/home', { token: bob.token })).status).toBe(200);
+      await harness.drain();
+      const stream = await openStream(`${base}/api/v1/streaming/user?access_token=${alice.token}`);
+      const others = await openStream(`${base}/api/v1/streaming/user?access_token=${bob.token}`);
+      cleanups.push(async () => stream.close());
+      cleanups.push(async () => others.close());
+      await stream.next(CONNECTED);
+      await others.next(CONNECTED);
+      const liked = await harness.call('POST', `/api/v1/statuses/${mine}/favourite`, { token: bob.token });
+      expect(liked.status).toBe(200);
+      await harness.drain();
+      const [event, data] = (await stream.next(/^event: notification/)).split('\n');
+      expect(event).toBe('event: notification');
+      const notification = JSON.parse((data as string).slice('data: '.length));
+      expect(notification).toMatchObject({
+        type: 'favourite',
+        account: { id: bob.id },
+        status: { id: mine, favourited: false },
+      });
+      const listed = await harness.call('GET', '/api/v1/notifications', { token: alice.token });
+      expect(listed.body.map((n: { id: string }) => n.id)).toEqual([notification.id]);
+      // Bob's stream had nothing of Alice's notification: the next frame it has is his own post.
+      const own = await post(bob, 'mine');
+      await harness.drain();
+      expect(update(await others.next(/^event: /)).id).toBe(own);
+    });
+
     it("takes the token from the Authorization header too, and streams the reader's own posts", async () => {
       const harness = await start(await makeFeed());
       const alice = await harness.signUp('alice');
@@ -257,7 +288,7 @@ function redisFeedSuite(name: string, url: string | null, connect: (url: string)
         told = resolve;
       });
       const stop = await feed.subscribe(7n, (event) => {
-        seen.push(event.tweetId);
+        seen.push(feedEventId(event));
         told();
       });
 

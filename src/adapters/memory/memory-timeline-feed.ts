@@ -1,4 +1,10 @@
-import type { FeedEvent, FeedListener, TimelineFeed, TimelineUpdate } from '../../ports/timeline-feed.js';
+import {
+  type FeedListener,
+  feedEventId,
+  feedEventOf,
+  type TimelineFeed,
+  type TimelineUpdate,
+} from '../../ports/timeline-feed.js';
 
 /**
  * The embedded feed: fanout and the streaming API share this process, so an event goes straight from the fanout
@@ -8,8 +14,9 @@ export class MemoryTimelineFeed implements TimelineFeed {
   private readonly listeners = new Map<bigint, Set<FeedListener>>();
 
   async publish(updates: readonly TimelineUpdate[]): Promise<void> {
-    for (const { kind, tweetId, readerIds } of updates) {
-      const event: FeedEvent = { kind, tweetId };
+    for (const update of updates) {
+      const event = feedEventOf(update.kind, feedEventId(update));
+      const { readerIds } = update;
       for (const readerId of readerIds) {
         const listeners = this.listeners.get(readerId);
         if (!listeners) continue;
@@ -40,7 +47,7 @@ export class MemoryTimelineFeed implements TimelineFeed {
 }
 
 /** One listener's failure must not keep the event from the others, nor fail the fanout that published it. */
-function deliver(listener: FeedListener, event: FeedEvent) {
+function deliver(listener: FeedListener, event: Parameters<FeedListener>[0]) {
   try {
     listener(event);
   } catch {

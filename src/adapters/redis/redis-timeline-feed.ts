@@ -4,6 +4,8 @@ import {
   FEED_EVENT_KINDS,
   type FeedEvent,
   type FeedListener,
+  feedEventId,
+  feedEventOf,
   type TimelineFeed,
   type TimelineUpdate,
 } from '../../ports/timeline-feed.js';
@@ -20,7 +22,7 @@ export interface RedisTimelineFeedOptions {
   onError?: (error: unknown) => void;
 }
 
-/** On the wire: kind, tweet id, and the readers (all connected somewhere) it is for. */
+/** On the wire: kind, the post's (or notification's) id, and the readers (all connected somewhere) it is for. */
 interface FeedMessage {
   k: FeedEvent['kind'];
   t: string;
@@ -67,7 +69,7 @@ export class RedisTimelineFeed implements TimelineFeed {
       .map(
         (u): FeedMessage => ({
           k: u.kind,
-          t: u.tweetId.toString(),
+          t: feedEventId(u).toString(),
           r: [...new Set(u.readerIds.map(String))].filter((id) => connected.has(id)),
         }),
       )
@@ -155,7 +157,7 @@ export class RedisTimelineFeed implements TimelineFeed {
       return;
     }
     if (!FEED_EVENT_KINDS.has(message.k) || !/^[0-9]{1,20}$/.test(message.t)) return;
-    const event: FeedEvent = { kind: message.k, tweetId: BigInt(message.t) };
+    const event: FeedEvent = feedEventOf(message.k, BigInt(message.t));
     for (const readerId of message.r ?? []) {
       const listeners = this.listeners.get(readerId);
       if (!listeners) continue;

@@ -45,12 +45,6 @@ export function clientStubRoutes(app: Api, { accounts }: Pick<HttpContext, 'acco
     });
   }
 
-  // Read markers exist once notifications do; until then no client has saved a position.
-  app.get('/markers', { schema: { hide: true } }, async (request) => {
-    await check(request, 'read:statuses');
-    return {};
-  });
-
   app.get('/v2/filters', { schema: { hide: true } }, async (request) => {
     await check(request, 'read:filters');
     return [];

@@ -6,6 +6,7 @@ import type { FeedEvent, TimelineFeed } from '../../ports/timeline-feed.js';
 import type { Api, HttpContext } from '../api.js';
 import { bearerToken, sessionFor, viewerOf } from '../auth.js';
 import type { OpenStreams } from '../open-streams.js';
+import { presentNotification } from '../presenters/notification.js';
 import { presentStatus } from '../presenters/status.js';
 import { errors } from '../schemas.js';
 
@@ -28,7 +29,7 @@ const StreamQuery = Type.Object({
 
 const EVENT_STREAM_DOC =
   'Server-Sent Events, as Mastodon streams them: `event: update` with the Status (JSON) when a post arrives in the ' +
-  "caller's home timeline; `event: delete` with its id when one leaves it; `event: status.update` with the Status as it is now when a post there is edited; a comment line (`:thump`) every 15 s. " +
+  "caller's home timeline; `event: delete` with its id when one leaves it; `event: status.update` with the Status as it is now when a post there is edited; `event: notification` with the Notification (JSON) when you get one; a comment line (`:thump`) every 15 s. " +
   'Best effort: after a reconnect, and for accounts with very many followers (whose posts are merged at read ' +
   'time, not pushed), page `GET /api/v1/timelines/home?min_id=` to catch up.';
 
@@ -52,7 +53,12 @@ const frame = (event: string, data: string) => `event: ${event}\ndata: ${data}\n
 /** `GET /streaming/user`: the caller's home timeline changes, live; `GET /streaming/health` for clients' checks. */
 export function streamingRoutes(
   app: Api,
-  { accounts, tweets, presentation }: Pick<HttpContext, 'accounts' | 'tweets' | 'presentation'>,
+  {
+    accounts,
+    tweets,
+    notifications,
+    presentation,
+  }: Pick<HttpContext, 'accounts' | 'tweets' | 'notifications' | 'presentation'>,
   feed: TimelineFeed,
   streams: OpenStreams,
   { heartbeatMs = 15_000 }: StreamingSettings = {},
@@ -77,7 +83,7 @@ export function streamingRoutes(
         response: {
           200: {
             description:
-              'An event stream (text/event-stream) of `update`, `delete` and `status.update` events, as described above.',
+              'An event stream (text/event-stream) of `update`, `delete`, `status.update` and `notification` events, as described above.',
             content: { 'text/event-stream': { schema: Type.String() } },
           },
           ...errors(400, 401),
@@ -104,6 +110,12 @@ export function streamingRoutes(
       let queue = Promise.resolve();
       const deliver = (event: FeedEvent) => {
         queue = queue.then(async () => {
+          if (event.kind === 'notification') {
+            // Mastodon's `notification`: the Notification as JSON, for its recipient (their view of the post).
+            const view = await notifications.get(viewer, event.notificationId).catch(() => null);
+            if (view) send(frame('notification', JSON.stringify(presentNotification(view, p))));
+            return;
+          }
           if (event.kind === 'delete') return send(frame('delete', event.tweetId.toString()));
           // An edited post is sent whole again, as it is now, under Mastodon's `status.update`.
           const view = await tweets.get(event.tweetId, viewer).catch(() => null);
