@@ -3,8 +3,10 @@ import { currentSession, saveSession } from './session.js';
 export type {
   AccountJson,
   CredentialAccountJson,
+  MarkerJson,
   MediaJson,
   MentionJson,
+  NotificationJson,
   RelationshipJson,
   SearchResults,
   StatusEditJson,

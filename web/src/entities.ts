@@ -79,6 +79,30 @@ export interface RelationshipJson {
   followed_by: boolean;
 }
 
+/** Mastodon's Notification; `status` is there for mentions, favourites, reblogs and edits. */
+export interface NotificationJson {
+  id: string;
+  type:
+    | 'mention'
+    | 'status'
+    | 'reblog'
+    | 'follow'
+    | 'follow_request'
+    | 'favourite'
+    | 'update'
+    | (string & {});
+  created_at: string;
+  account: AccountJson;
+  status?: StatusJson | null;
+}
+
+/** Where the reader stopped reading a timeline (`GET`/`POST /api/v1/markers`). */
+export interface MarkerJson {
+  last_read_id: string;
+  version: number;
+  updated_at: string;
+}
+
 export interface TokenJson {
   access_token: string;
   scope: string;

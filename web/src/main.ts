@@ -1,9 +1,11 @@
+import { notificationsLink, titleFollowsUnread } from './components/unread-badge.js';
 import { h, handlePath, link } from './dom.js';
 import { accountView } from './pages/account.js';
 import { authView } from './pages/auth.js';
 import { composeView } from './pages/compose.js';
 import { homeView } from './pages/home.js';
 import { mentionsView } from './pages/mentions.js';
+import { notificationsView } from './pages/notifications.js';
 import { searchView } from './pages/search.js';
 import { statusView } from './pages/status.js';
 import { tagView } from './pages/tag.js';
@@ -12,11 +14,14 @@ import { fallback, navigate, onNavigate, refresh, route, startRouter } from './r
 import { currentSession, onSessionChange, SESSION_KEY } from './session.js';
 import { signOut } from './sign-in.js';
 import { startClock } from './time.js';
+import { pageName, setPageTitle } from './title.js';
+import { startUnread } from './unread.js';
 
 route('/', homeView);
 route('/login', authView('login'));
 route('/signup', authView('signup'));
 route('/compose', composeView);
+route('/notifications', notificationsView);
 route('/mentions', mentionsView);
 route('/search', searchView);
 route('/status', statusView);
@@ -45,6 +50,7 @@ function drawNav(path = window.location.pathname) {
     ...(session
       ? [
           item('/', 'Home'),
+          notificationsLink(item('/notifications', 'Notifications')),
           item('/mentions', 'Mentions'),
           item('/search', 'Search'),
           item(handlePath(session.account.acct), 'Profile'),
@@ -69,7 +75,10 @@ function drawNav(path = window.location.pathname) {
   );
 }
 
-onNavigate((path) => drawNav(path));
+onNavigate((path) => {
+  drawNav(path);
+  setPageTitle(pageName(path));
+});
 onSessionChange((session) => {
   drawNav();
   // A session that ended elsewhere (a 401) sends the reader to sign in, and back here afterwards.
@@ -84,4 +93,6 @@ window.addEventListener('storage', (event) => {
 });
 
 startClock();
+startUnread();
+titleFollowsUnread();
 startRouter(view);

@@ -1,0 +1,92 @@
+import { type NotificationJson, PAGE_SIZE, request } from '../api.js';
+import {
+  groupKey,
+  groupPage,
+  mergeInto,
+  type NotificationGroup,
+  notificationCard,
+} from '../components/notification-group.js';
+import { PagedList } from '../components/paged-list.js';
+import { h } from '../dom.js';
+import { navigate, type ViewContext } from '../router.js';
+import { currentSession } from '../session.js';
+import { lastRead, markRead, onNotification } from '../unread.js';
+
+/**
+ * `/notifications`: likes, retweets, follows and mentions, newest first, grouped where it helps, loaded further on
+ * scrolling. What arrives while the page is open goes to the top; whatever the reader sees here counts as read.
+ */
+export async function notificationsView({ root, signal }: ViewContext) {
+  if (!currentSession()) {
+    navigate(`/login?next=${encodeURIComponent('/notifications')}`, { replace: true });
+    return;
+  }
+  // What was unread when the page opened stays marked as such while it is open.
+  const unreadAfter = lastRead();
+  const groups = new Map<string, NotificationGroup>();
+  let newest: string | null = null;
+  const seeNewest = (id: string) => {
+    if (newest === null || BigInt(id) > BigInt(newest)) newest = id;
+  };
+  const render = (group: NotificationGroup) => notificationCard(group, unreadAfter);
+
+  const list = new PagedList<NotificationGroup>({
+    async load(cursor, abort) {
+      const { body, next } = await request<NotificationJson[]>('GET', '/api/v1/notifications', {
+        query: { limit: PAGE_SIZE, max_id: cursor ?? undefined },
+        signal: abort,
+      });
+      const fresh: NotificationGroup[] = [];
+      for (const group of groupPage(body)) {
+        const shown = groups.get(group.key);
+        if (shown) {
+          // More of a group already on the list (older likes of the same post): it grows where it is.
+          const merged = mergeInto(shown, group.notifications);
+          groups.set(group.key, merged);
+          list.replace(merged);
+        } else {
+          groups.set(group.key, group);
+          fresh.push(group);
+        }
+      }
+      for (const notification of body) seeNewest(notification.id);
+      return { items: fresh, next };
+    },
+    key: (group) => group.key,
+    render,
+    empty: 'Nothing yet. Likes, retweets, new followers and mentions show up here.',
+    doing: 'load your notifications',
+    label: 'Notifications',
+    signal,
+  });
+
+  const readIfSeen = () => {
+    if (newest !== null && document.visibilityState === 'visible' && !signal.aborted) void markRead(newest);
+  };
+
+  const stop = onNotification((notification) => {
+    const key = groupKey(notification);
+    const shown = groups.get(key);
+    const group = shown
+      ? mergeInto(shown, [notification])
+      : { key, type: notification.type, notifications: [notification] };
+    groups.set(key, group);
+    // A group that grows moves to the top, where its newest now belongs.
+    list.remove(key);
+    list.prepend([group]);
+    seeNewest(notification.id);
+    readIfSeen();
+  });
+  const onVisible = () => readIfSeen();
+  document.addEventListener('visibilitychange', onVisible);
+  signal.addEventListener('abort', () => {
+    stop();
+    document.removeEventListener('visibilitychange', onVisible);
+  });
+
+  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Notifications')), list.element);
+  await list.loadMore();
+  if (signal.aborted) return;
+  list.start();
+  readIfSeen();
+}
