@@ -59,11 +59,11 @@ describe.skipIf(!executablePath)('the web client on conversations', () => {
     await site.shot(page, 'conversation');
   });
 
-  it('names whom a reply answers on a timeline card, linked to their profile', async () => {
+  it('names whom a reply answers on a timeline card, linked to the post it answers', async () => {
     const dee = await site.signUp('dee');
     const eli = await site.signUp('eli');
     const asked = await site.postAs(dee, 'Anyone up for chess?');
-    await site.postAs(eli, 'Me, tonight', asked.id);
+    const answer = await site.postAs(eli, 'Me, tonight', asked.id);
     const page = await site.pageFor();
     await page.goto(`${site.base}/@eli`);
     const card = page.locator('.items article', { hasText: 'Me, tonight' });
@@ -71,6 +71,10 @@ describe.skipIf(!executablePath)('the web client on conversations', () => {
     await named.waitFor();
     expect(await card.locator('.replying-to').textContent()).toBe('Replying to @dee');
     await named.click();
-    await page.waitForURL(`${site.base}/@dee`);
+    await page.waitForURL(`${site.base}/tweets/${asked.id}`);
+    await page.locator('.items article', { hasText: 'Me, tonight' }).waitFor();
+    expect(await page.locator(`[data-id="${answer.id}"] .replying-to`).textContent()).toBe(
+      'Replying to @dee',
+    );
   });
 });

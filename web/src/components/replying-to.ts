@@ -1,5 +1,5 @@
 import { type AccountJson, call, type StatusJson } from '../api.js';
-import { h, handlePath, link, tweetPath } from '../dom.js';
+import { h, link, tweetPath } from '../dom.js';
 
 /** Accounts looked up by id for "Replying to", once per page load (a thread names the same few people often). */
 const accounts = new Map<string, Promise<AccountJson | null>>();
@@ -17,9 +17,9 @@ function accountById(id: string): Promise<AccountJson | null> {
 }
 
 /**
- * "Replying to @bob" above a reply: the handle links to whom it answers. The reply's mentions usually name them; a
+ * "Replying to @bob" above a reply, the handle linking to the post it answers. The reply's mentions usually name them; a
  * reply that does not mention its parent's author looks the account up by `in_reply_to_account_id`. Until then (or
- * if that fails) it links to the post it answers.
+ * if that fails) it says "a post".
  */
 export function replyingTo(status: StatusJson): HTMLElement | null {
   if (!status.in_reply_to_id) return null;
@@ -27,11 +27,7 @@ export function replyingTo(status: StatusJson): HTMLElement | null {
   const line = h('p', { class: 'context replying-to' }, 'Replying to ');
   const authorId = status.in_reply_to_account_id;
   const named = (acct: string) =>
-    link(
-      handlePath(acct),
-      { class: 'replied-to', dataset: { post: status.in_reply_to_id ?? '' } },
-      `@${acct}`,
-    );
+    link(parent, { class: 'replied-to', attrs: { title: `The post by @${acct} this answers` } }, `@${acct}`);
   if (authorId === status.account.id) {
     // A thread its author continues.
     line.append(named(status.account.acct));
