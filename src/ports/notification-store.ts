@@ -54,8 +54,13 @@ export interface NotificationStore {
   dismiss(accountId: bigint, id: bigint): Promise<boolean>;
   /** Removes all of the account's notifications. */
   clear(accountId: bigint): Promise<void>;
-  /** How many of the account's notifications are newer than `afterId` (all when null), counting at most `cap`. */
-  countAfter(accountId: bigint, afterId: bigint | null, cap: number): Promise<number>;
+  /** How many of the account's notifications (that pass the filter) are newer than `afterId` (all when null), counting at most `cap`. */
+  countAfter(
+    accountId: bigint,
+    afterId: bigint | null,
+    cap: number,
+    filter?: NotificationFilter,
+  ): Promise<number>;
 }
 
 /** The timelines a reading position is kept for. */

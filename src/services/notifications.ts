@@ -122,10 +122,10 @@ export function createNotificationService(deps: NotificationDeps) {
     dismiss: async (viewerId: bigint, id: bigint): Promise<void> => void (await store.dismiss(viewerId, id)),
     clear: (viewerId: bigint): Promise<void> => store.clear(viewerId),
 
-    /** Notifications newer than the viewer's notifications marker, counted up to `limit`. */
-    async unreadCount(viewerId: bigint, limit: number): Promise<number> {
+    /** Notifications (that pass the filter) newer than the viewer's notifications marker, counted up to `limit`. */
+    async unreadCount(viewerId: bigint, limit: number, filter: NotificationFilter = {}): Promise<number> {
       const [marker] = await markers.get(viewerId, ['notifications']);
-      return store.countAfter(viewerId, marker?.lastReadId ?? null, limit);
+      return store.countAfter(viewerId, marker?.lastReadId ?? null, limit, filter);
     },
 
     markers: (viewerId: bigint, timelines: readonly MarkerTimeline[]): Promise<Marker[]> =>

@@ -290,6 +290,53 @@ describe('masto.js', () => {
     expect(preferences['posting:default:visibility']).toBe('public');
     expect(typeof preferences['reading:expand:spoilers']).toBe('boolean');
   });
+
+  it('lists notifications page by page, filters them, keeps markers and the unread count, dismisses and clears', async () => {
+    await h.drain();
+    const all = await bob.v1.notifications.list({ limit: 40 });
+    expect(all.map((n) => n.type)).toEqual(
+      expect.arrayContaining(['follow', 'mention', 'favourite', 'reblog']),
+    );
+    for (const n of all) {
+      expectAccount(n.account, 'alice');
+      expect(typeof n.groupKey).toBe('string');
+      if (n.type === 'follow') expect(n.status ?? null).toBeNull();
+      else expectStatus(n.status as mastodon.v1.Status);
+    }
+    const mention = all.find((n) => n.type === 'mention');
+    expect(mention?.status?.id).toBe(reply.id);
+    expect(all.find((n) => n.type === 'reblog')?.status?.id).toBe(bobs[1]?.id);
+    // Alice did all of it: she has no notification of her own.
+    expect(await alice.v1.notifications.list()).toEqual([]);
+
+    const pages: string[][] = [];
+    for await (const page of bob.v1.notifications.list({ limit: 2 })) {
+      pages.push(page.map((n) => n.id));
+      expect(pages.length).toBeLessThan(20);
+    }
+    expect(pages.flat()).toEqual(all.map((n) => n.id));
+    expect(pages.length).toBe(Math.ceil(all.length / 2));
+    const follows = await bob.v1.notifications.list({ types: ['follow'] });
+    expect(follows.map((n) => n.type)).toEqual(['follow']);
+    const rest = await bob.v1.notifications.list({ excludeTypes: ['follow', 'mention'] });
+    expect(new Set(rest.map((n) => n.type))).toEqual(new Set(['favourite', 'reblog']));
+    expect((await bob.v1.notifications.$select(mention?.id as string).fetch()).id).toBe(mention?.id);
+
+    expect(await bob.v1.markers.fetch({ timeline: ['home', 'notifications'] })).toEqual({});
+    expect((await bob.v1.notifications.unreadCount.fetch()).count).toBe(all.length);
+    const oldest = all.at(-1)?.id as string;
+    const saved = await bob.v1.markers.create({ notifications: { lastReadId: oldest } });
+    expect(saved.notifications).toMatchObject({ lastReadId: oldest, version: 0 });
+    const read = await bob.v1.markers.fetch({ timeline: ['notifications'] });
+    expect(read.notifications?.lastReadId).toBe(oldest);
+    expect((await bob.v1.notifications.unreadCount.fetch()).count).toBe(all.length - 1);
+
+    await bob.v1.notifications.$select(mention?.id as string).dismiss();
+    expect((await bob.v1.notifications.list()).map((n) => n.id)).not.toContain(mention?.id);
+    await bob.v1.notifications.clear();
+    expect(await bob.v1.notifications.list()).toEqual([]);
+    expect((await bob.v1.notifications.unreadCount.fetch()).count).toBe(0);
+  });
 });
 
 describe('masto.js: profiles, images and edits', () => {

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqlNotificationStore } from '../../src/adapters/sql/notification-store.js';
 import type { NotificationChange, NotificationStore } from '../../src/ports/notification-store.js';
 import { follow, post, unfollow } from '../support/client-api.js';
+import { sharedPglite } from '../support/database.js';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 /**
@@ -13,6 +14,8 @@ import { backends, type Harness, startHarness, type User } from '../support/harn
 
 let h: Harness;
 afterEach(() => h.close());
+// The shared database opens once, before the first test's clock starts.
+beforeAll(async () => void (await sharedPglite()), 120_000);
 
 const act = (user: User, id: string, action: string) =>
   h.call('POST', `/api/v1/statuses/${id}/${action}`, { token: user.token });

@@ -1,11 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allPages, catchUp, follow, post, unfollow } from '../support/client-api.js';
+import { sharedPglite } from '../support/database.js';
 import { type Backend, backends, type Harness, startHarness, type User } from '../support/harness.js';
 
 /** Notifications written by the workers from the log's events, and the API that reads and dismisses them. */
 
 let h: Harness;
 afterEach(() => h.close());
+// The shared database opens once, before the first test's clock starts.
+beforeAll(async () => void (await sharedPglite()), 120_000);
 let current: Backend;
 
 const list = (user: User, query = '') =>
@@ -182,6 +185,8 @@ for (const backend of backends()) {
       await h.drain();
       expect(await unread()).toBe(3);
       expect(await unread('?limit=2')).toBe(2);
+      expect(await unread('?types[]=follow')).toBe(0);
+      expect(await unread(`?exclude_types[]=mention&account_id=${bob.id}`)).toBe(3);
 
       const ids = (await list(alice)).body.map((n: { id: string }) => n.id) as string[];
       const saved = await h.call('POST', '/api/v1/markers', {

@@ -34,6 +34,17 @@ interface NotificationRow {
 
 const COLUMNS = 'id, account_id, type, from_account_id, status_id, created_at';
 
+/** A filter's conditions on the three parameters from `$first` that {@link filterParams} gives. */
+const FILTERED = (first: number) =>
+  `($${first}::text[] IS NULL OR type = ANY($${first}::text[])) AND NOT (type = ANY($${first + 1}::text[])) ` +
+  `AND ($${first + 2}::bigint IS NULL OR from_account_id = $${first + 2}::bigint)`;
+
+const filterParams = (filter: NotificationFilter): [string[] | null, string[], string | null] => [
+  filter.types === undefined ? null : [...filter.types],
+  [...(filter.excludeTypes ?? [])],
+  filter.fromAccountId === undefined ? null : idParam(filter.fromAccountId),
+];
+
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
 
 function toNotification(row: NotificationRow): Notification {
@@ -275,21 +286,11 @@ export class SqlNotificationStore implements NotificationStore {
   }
 
   async list(accountId: bigint, filter: NotificationFilter, window: IdWindow): Promise<Notification[]> {
-    const types = filter.types === undefined ? null : [...filter.types];
     const rows = await this.db.query<NotificationRow>(
       `SELECT ${COLUMNS} FROM notifications
-        WHERE account_id = $1::bigint AND ${windowPredicate('id', 2)}
-          AND ($5::text[] IS NULL OR type = ANY($5::text[]))
-          AND NOT (type = ANY($6::text[]))
-          AND ($7::bigint IS NULL OR from_account_id = $7::bigint)
+        WHERE account_id = $1::bigint AND ${windowPredicate('id', 2)} AND ${FILTERED(5)}
         ORDER BY id ${windowOrder(window)} LIMIT $4`,
-      [
-        idParam(accountId),
-        ...windowParams(window),
-        types,
-        [...(filter.excludeTypes ?? [])],
-        filter.fromAccountId === undefined ? null : idParam(filter.fromAccountId),
-      ],
+      [idParam(accountId), ...windowParams(window), ...filterParams(filter)],
     );
     return newestFirst(rows, window).map(toNotification);
   }
@@ -314,13 +315,18 @@ export class SqlNotificationStore implements NotificationStore {
     await this.db.query('DELETE FROM notifications WHERE account_id = $1::bigint', [idParam(accountId)]);
   }
 
-  async countAfter(accountId: bigint, afterId: bigint | null, cap: number): Promise<number> {
+  async countAfter(
+    accountId: bigint,
+    afterId: bigint | null,
+    cap: number,
+    filter: NotificationFilter = {},
+  ): Promise<number> {
     const [row] = await this.db.query<{ n: unknown }>(
       `SELECT count(*) AS n FROM (
          SELECT 1 FROM notifications
-          WHERE account_id = $1::bigint AND ($2::bigint IS NULL OR id > $2::bigint)
+          WHERE account_id = $1::bigint AND ($2::bigint IS NULL OR id > $2::bigint) AND ${FILTERED(4)}
           LIMIT $3) capped`,
-      [idParam(accountId), afterId === null ? null : idParam(afterId), cap],
+      [idParam(accountId), afterId === null ? null : idParam(afterId), cap, ...filterParams(filter)],
     );
     return row ? toNumber(row.n) : 0;
   }

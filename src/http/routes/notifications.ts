@@ -108,8 +108,12 @@ export function notificationRoutes(app: Api, { accounts, notifications, presenta
       schema: {
         summary: 'How many notifications are unread',
         description:
-          'Notifications newer than your `notifications` marker (all of them without one), counted up to `limit`.',
+          'Notifications newer than your `notifications` marker (all of them without one), counted up to `limit`; ' +
+          'filtered as the list is.',
         querystring: Type.Object({
+          types: Type.Optional(TypeList),
+          exclude_types: Type.Optional(TypeList),
+          account_id: ListQuery.properties.account_id,
           limit: Type.Optional(
             Type.Integer({
               minimum: 1,
@@ -123,7 +127,7 @@ export function notificationRoutes(app: Api, { accounts, notifications, presenta
     async (request) => {
       const viewer = await requireViewer(request, accounts, 'read:notifications');
       const limit = Math.min(request.query.limit ?? UNREAD_CAP.fallback, UNREAD_CAP.max);
-      return { count: await notifications.unreadCount(viewer, limit) };
+      return { count: await notifications.unreadCount(viewer, limit, notificationFilter(request.query)) };
     },
   );
 
