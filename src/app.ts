@@ -325,7 +325,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const ids = new SnowflakeGenerator(lease?.workerId ?? config.workerId ?? 0, clock);
 
   const settings = {
-    celebrityThreshold: config.celebrityThreshold,
     timelineMax: config.timelineMax,
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
     celebrityListMax: CELEBRITY_LIST_MAX,

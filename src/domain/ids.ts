@@ -15,5 +15,3 @@ export function parseId(raw: string, field = 'id'): bigint {
   if (id > MAX_ID) throw validationFailed(`${field} is out of range`);
   return id;
 }
-
-export const formatId = (id: bigint): string => id.toString();

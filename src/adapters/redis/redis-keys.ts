@@ -14,13 +14,6 @@ export type TimelineKeptOutKey = `${string}:{u:${bigint}}:out`;
 export type TweetBodyKey = `${string}:tweet:${bigint}`;
 /** One shard of the readers who have (or may have) a timeline under a prefix: a sorted set, see activeReadersKey. */
 export type ActiveReadersKey = `${string}:active:{a:${number}}`;
-export type CacheKey =
-  | TimelineEntriesKey
-  | TimelineMetaKey
-  | TimelinePulledKey
-  | TimelineKeptOutKey
-  | TweetBodyKey
-  | ActiveReadersKey;
 
 export interface TimelineKeys {
   /**
