@@ -36,7 +36,7 @@ export function createMetrics() {
     }),
     tweetWrite: new client.Histogram({
       name: 'starling_tweet_write_duration_seconds',
-      help: 'Latency of posting a tweet (validation, id, one transaction with its outbox row).',
+      help: 'Latency of posting a tweet (validation, id, one statement writing it with its outbox row).',
       buckets: ms([1, 2.5, 5, 10, 25, 50, 100, 300, 1_000, 3_000]),
       registers,
     }),
