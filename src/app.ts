@@ -324,11 +324,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     : undefined;
   const ids = new SnowflakeGenerator(lease?.workerId ?? config.workerId ?? 0, clock);
 
-  const settings = {
+  const timelineSettings = {
     timelineMax: config.timelineMax,
     rebuildPerAuthor: REBUILD_PER_AUTHOR,
     celebrityListMax: CELEBRITY_LIST_MAX,
   };
+  // A demoted celebrity's followers get as many of their tweets as a rebuild would have read of them.
+  const fanoutSettings = { timelineMax: config.timelineMax, demotionMerge: REBUILD_PER_AUTHOR };
   // Every process hears of every revoked session, so none keeps honouring one it remembers.
   const revocations: SessionRevocations =
     options.revocations ??
@@ -412,9 +414,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       authors,
       tweetCache,
       engagementCache,
-      cache,
+      timelines: cache,
       celebrityLists,
-      settings,
+      settings: timelineSettings,
       clock,
       observe: (read) => {
         observeTimelineRead(metrics, read);
@@ -466,10 +468,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     modes: new SqlFanoutModes(sql, celebrityRule),
     graph,
     followers: createFollowerLists(graph, followerVersions, DEFAULT_FOLLOWER_LIST_SETTINGS),
-    cache,
+    timelines: cache,
     celebrityLists,
     tweetCache,
-    settings,
+    settings: fanoutSettings,
     feed,
     notices,
   });

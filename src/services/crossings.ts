@@ -8,10 +8,10 @@ export interface CrossingDeps {
   tweets: Pick<TweetStore, 'byAuthors'>;
   modes: FanoutModes;
   followers: FollowerLists;
-  cache: TimelineCache;
+  timelines: TimelineCache;
   celebrityLists: TimelineCache;
   /** Tweets of a demoted celebrity merged into each follower's timeline. */
-  rebuildPerAuthor: number;
+  demotionMerge: number;
 }
 
 /**
@@ -23,14 +23,14 @@ export function createCrossings({
   tweets,
   modes,
   followers,
-  cache,
+  timelines,
   celebrityLists,
-  rebuildPerAuthor,
+  demotionMerge,
 }: CrossingDeps) {
   /** Each page of followers once: one question for who has a timeline, then `step` for those. */
   const walk = (authorId: bigint, step: (active: bigint[]) => Promise<void>) =>
     followers.eachPage(authorId, async (ids) => {
-      const active = await cache.activeAmong(ids);
+      const active = await timelines.activeAmong(ids);
       if (active.length > 0) await step(active);
       return active.length;
     });
@@ -44,7 +44,7 @@ export function createCrossings({
     async promote(authorId: bigint): Promise<{ deliveries: number; mode: FanoutMode | null }> {
       if ((await modes.modeOf(authorId)) !== 'promoting') return { deliveries: 0, mode: null };
       await celebrityLists.forget(authorId);
-      const deliveries = await walk(authorId, (active) => cache.setPulled(active, authorId, true));
+      const deliveries = await walk(authorId, (active) => timelines.setPulled(active, authorId, true));
       return { deliveries, mode: await modes.finishCrossing(authorId, 'promoting') };
     },
 
@@ -54,10 +54,10 @@ export function createCrossings({
      */
     async demote(authorId: bigint): Promise<{ deliveries: number; mode: FanoutMode | null }> {
       if ((await modes.modeOf(authorId)) !== 'demoting') return { deliveries: 0, mode: null };
-      const recent = await tweets.byAuthors([authorId], { limit: rebuildPerAuthor });
+      const recent = await tweets.byAuthors([authorId], { limit: demotionMerge });
       const deliveries = await walk(authorId, async (active) => {
-        await Promise.all(active.map((id) => cache.merge(id, recent)));
-        await cache.setPulled(active, authorId, false);
+        await Promise.all(active.map((id) => timelines.merge(id, recent)));
+        await timelines.setPulled(active, authorId, false);
       });
       return { deliveries, mode: await modes.finishCrossing(authorId, 'demoting') };
     },

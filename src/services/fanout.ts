@@ -14,7 +14,7 @@ import type { FollowerLists } from './follower-lists.js';
 export interface FanoutSettings {
   timelineMax: number;
   /** Tweets of a demoted celebrity merged into each follower's timeline. */
-  rebuildPerAuthor: number;
+  demotionMerge: number;
 }
 
 export interface FanoutDeps {
@@ -23,7 +23,8 @@ export interface FanoutDeps {
   graph: GraphStore;
   /** Each author's followers, in pages (kept in memory for authors who post often). */
   followers: FollowerLists;
-  cache: TimelineCache;
+  /** Readers' home timelines. */
+  timelines: TimelineCache;
   celebrityLists: TimelineCache;
   tweetCache?: TweetCache | undefined;
   settings: FanoutSettings;
@@ -49,28 +50,19 @@ const NOTHING: FanoutResult = { deliveries: 0 };
  * sees the change, or the change committed after the write, and its own event's fanout, which starts after the
  * commit, undoes the write — so no late write outlives both.
  */
-export function createFanoutService({
-  tweets,
-  modes,
-  graph,
-  followers,
-  cache: timelines,
-  celebrityLists,
-  tweetCache,
-  settings,
-  feed,
-  notices,
-}: FanoutDeps) {
-  const cache = feed ? publishingTo(feed, timelines) : timelines;
+export function createFanoutService(deps: FanoutDeps) {
+  const { tweets, modes, graph, followers, celebrityLists, tweetCache, settings, feed, notices } = deps;
+  // What fanout writes into readers' timelines is also told to their open streams.
+  const timelines = feed ? publishingTo(feed, deps.timelines) : deps.timelines;
   const eachFollowerPage = followers.eachPage;
   const modeOf = (authorId: bigint) => modes.modeOf(authorId);
   const crossings = createCrossings({
     tweets,
     modes,
     followers,
-    cache,
+    timelines,
     celebrityLists,
-    rebuildPerAuthor: settings.rebuildPerAuthor,
+    demotionMerge: settings.demotionMerge,
   });
 
   async function tweetCreated(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
@@ -79,9 +71,9 @@ export function createFanoutService({
     const [found, mode] = await Promise.all([tweets.byIds([tweetId]), modeOf(authorId)]);
     if (found.get(tweetId)?.status !== 'ACTIVE') return NOTHING;
     const entry: TimelineEntry = { tweetId, authorId };
-    let deliveries = await cache.insert([authorId], entry);
+    let deliveries = await timelines.insert([authorId], entry);
     if (!pushes(mode)) await celebrityLists.insert([authorId], entry);
-    else deliveries += await eachFollowerPage(authorId, (ids) => cache.insert(ids, entry));
+    else deliveries += await eachFollowerPage(authorId, (ids) => timelines.insert(ids, entry));
     if ((await tweets.byIds([tweetId])).get(tweetId)?.status !== 'ACTIVE') {
       // Deleted while this was being written (this worker was late): no cached list keeps what was just put there.
       await tweetDeleted(tweetId, authorId, pushes(mode) ? 'fanout' : 'celebrity');
@@ -99,19 +91,19 @@ export function createFanoutService({
     if (!(await follows(followerId, followeeId))) return NOTHING;
     // Again after the api did, in case it could not: let the followee in, pulled or pushed by their mode now.
     const mode = await modeOf(followeeId);
-    await cache.followed(followerId, followeeId, pulls(mode));
+    await timelines.followed(followerId, followeeId, pulls(mode));
     const recent = pushes(mode) ? await tweets.byAuthors([followeeId], { limit: settings.timelineMax }) : [];
-    if (recent.length > 0) await cache.merge(followerId, recent);
+    if (recent.length > 0) await timelines.merge(followerId, recent);
     // An unfollow that committed while this ran kept the followee out before this let them in: again.
     if (!(await follows(followerId, followeeId))) {
-      await cache.unfollowed(followerId, followeeId);
+      await timelines.unfollowed(followerId, followeeId);
       return { deliveries: 1 };
     }
     // And a tweet deleted while this merged may have had its removal run before the merge put it back.
     if (recent.length > 0) {
       const now = await tweets.byIds(recent.map((e) => e.tweetId));
       for (const { tweetId } of recent) {
-        if (now.get(tweetId)?.status !== 'ACTIVE') await cache.remove([followerId], tweetId);
+        if (now.get(tweetId)?.status !== 'ACTIVE') await timelines.remove([followerId], tweetId);
       }
     }
     return { deliveries: 1 };
@@ -121,7 +113,7 @@ export function createFanoutService({
     await followers.changed(followeeId);
     if (await follows(followerId, followeeId)) return NOTHING;
     // Again after the api did, in case it could not.
-    await cache.unfollowed(followerId, followeeId);
+    await timelines.unfollowed(followerId, followeeId);
     // Followed again while this ran: the new follow's fanout may have let the followee in before this kept them out.
     if (await follows(followerId, followeeId)) return followCreated(followerId, followeeId);
     return { deliveries: 1 };
@@ -130,12 +122,12 @@ export function createFanoutService({
   async function tweetDeleted(tweetId: bigint, authorId: bigint, stream: EventStream): Promise<FanoutResult> {
     // Again after the API did: a read racing the delete may have cached the body as it was.
     await tweetCache?.invalidate([tweetId]);
-    await cache.remove([authorId], tweetId);
+    await timelines.remove([authorId], tweetId);
     await celebrityLists.remove([authorId], tweetId);
     // A tweet posted as a celebrity was never pushed; removing it everywhere anyway would cost a full follower scan.
     if (stream === 'celebrity' && (await modeOf(authorId)) === 'pull') return { deliveries: 1 };
     const deliveries = await eachFollowerPage(authorId, async (ids) => {
-      await cache.remove(ids, tweetId);
+      await timelines.remove(ids, tweetId);
       return ids.length;
     });
     return { deliveries: deliveries + 1 };

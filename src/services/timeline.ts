@@ -17,7 +17,7 @@ export interface TimelineSettings {
 
 export interface TimelineDeps extends HydrateDeps {
   /** Home timelines of active readers (pushed authors and the reader's own tweets), each with its pulled authors. */
-  cache: TimelineCache;
+  timelines: TimelineCache;
   /** Each celebrity's recent tweets, merged by readers at read time. */
   celebrityLists: TimelineCache;
   settings: TimelineSettings;
@@ -71,7 +71,7 @@ interface ListWindow {
  * TimelineCache.unfollowed), so the read asks the graph nothing.
  */
 export function createTimelineService(deps: TimelineDeps) {
-  const { tweets, cache, celebrityLists, settings, observe, clock, engagementCache } = deps;
+  const { tweets, timelines, celebrityLists, settings, observe, clock, engagementCache } = deps;
   const rebuilds = createSingleFlight<string, void>();
 
   /**
@@ -91,7 +91,7 @@ export function createTimelineService(deps: TimelineDeps) {
       cached = await list.read(key, window);
       if (!cached) {
         if (read.source === 'hit') read.source = 'miss';
-        await rebuilds.run(`${list === cache ? 'home' : 'celebrity'}:${key}`, async () => {
+        await rebuilds.run(`${list === timelines ? 'home' : 'celebrity'}:${key}`, async () => {
           // The list exists (incomplete) before the query, so fanout racing the rebuild lands in it.
           await list.beginRebuild(key);
           const { entries, floor, pulled } = await source.rebuild();
@@ -156,7 +156,7 @@ export function createTimelineService(deps: TimelineDeps) {
             first = false;
             // The reader's timeline names the authors they pull; their lists are read at once (against Redis, in
             // one pipelined round trip per node).
-            const home = await cachedWindow(cache, readerId, w, homeSource(readerId), outcome);
+            const home = await cachedWindow(timelines, readerId, w, homeSource(readerId), outcome);
             const lists = await Promise.all(
               home.pulled.map(async (authorId) => {
                 const pulled = celebritySource(authorId);

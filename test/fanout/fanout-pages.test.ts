@@ -48,9 +48,9 @@ describe('fanout over many follower pages', () => {
       modes,
       graph,
       followers,
-      cache,
+      timelines: cache,
       celebrityLists,
-      settings: { timelineMax: 10, rebuildPerAuthor: 10 },
+      settings: { timelineMax: 10, demotionMerge: 10 },
     });
 
     const result = await fanout.apply({ type: 'tweet.created', tweetId: 100n, authorId: author }, 'fanout');
