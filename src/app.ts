@@ -60,7 +60,7 @@ import type { Clock } from './ports/clock.js';
 import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
 import type { SessionRevocations } from './ports/session-revocations.js';
-import type { TimelineCache } from './ports/timeline-cache.js';
+import type { RecentTweetLists, TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
 import type { TweetCache } from './ports/tweet-cache.js';
 import type { WorkerLeases } from './ports/worker-lease.js';
@@ -94,7 +94,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Injected in tests that share a Redis or NATS between workers (each under its own key or stream prefix). */
   cache?: TimelineCache;
-  celebrityLists?: TimelineCache;
+  celebrityLists?: RecentTweetLists;
   tweetCache?: TweetCache;
   engagementCache?: EngagementCache;
   log?: EventLog;
@@ -120,7 +120,7 @@ export interface App {
   workers: WorkerRunner;
   sql: SqlClient;
   cache: TimelineCache;
-  celebrityLists: TimelineCache;
+  celebrityLists: RecentTweetLists;
   engagementCache: EngagementCache;
   log: EventLog;
   feed: TimelineFeed;

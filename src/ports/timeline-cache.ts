@@ -72,3 +72,34 @@ export interface TimelineCache {
   clear(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface CachedRecentTweets {
+  /** Entries in the window, newest first. */
+  entries: TimelineEntry[];
+  /** The list holds every one of the author's tweets at or above `floor`; `0n` means it holds them all. */
+  floor: bigint;
+}
+
+/**
+ * Each celebrity's recent tweets, one capped list per author, newest first, which their followers merge at read time.
+ * It is seen from the author's side: no pulled authors, nothing kept out. The list adapters behind TimelineCache serve
+ * it too (under a key prefix of their own), because the lists behave alike; callers may rely only on this
+ * narrower contract, which the TimelineCache contract suite covers with the rest.
+ */
+export interface RecentTweetLists {
+  /** The window of the author's list, refreshing its expiry; null if there is none (a miss). */
+  read(authorId: bigint, window: IdWindow): Promise<CachedRecentTweets | null>;
+  /** Makes an empty, incomplete list exist, so tweets landing during the rebuild are kept; reads still miss. */
+  beginRebuild(authorId: bigint): Promise<void>;
+  /** Merges what the source of truth returned into what landed meanwhile, complete down to `floor`. */
+  completeRebuild(authorId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void>;
+  /** Adds the entry to each listed author's list that exists; returns how many received it. */
+  insert(authorIds: readonly bigint[], entry: TimelineEntry): Promise<number>;
+  /** Removes a tweet from each listed author's list. */
+  remove(authorIds: readonly bigint[], tweetId: bigint): Promise<void>;
+  /** Drops the author's list; the next read rebuilds it. */
+  forget(authorId: bigint): Promise<void>;
+  /** Drops every list. */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}

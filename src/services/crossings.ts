@@ -1,6 +1,6 @@
 import type { FanoutMode } from '../domain/fanout-mode.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
-import type { TimelineCache } from '../ports/timeline-cache.js';
+import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 import type { FollowerLists } from './follower-lists.js';
 
@@ -9,7 +9,7 @@ export interface CrossingDeps {
   modes: FanoutModes;
   followers: FollowerLists;
   timelines: TimelineCache;
-  celebrityLists: TimelineCache;
+  celebrityLists: RecentTweetLists;
   /** Tweets of a demoted celebrity merged into each follower's timeline. */
   demotionMerge: number;
 }

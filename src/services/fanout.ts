@@ -4,7 +4,7 @@ import type { TimelineEntry } from '../domain/model.js';
 import type { ChangeNotices } from '../ports/change-notices.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
-import type { TimelineCache } from '../ports/timeline-cache.js';
+import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
 import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
@@ -25,7 +25,7 @@ export interface FanoutDeps {
   followers: FollowerLists;
   /** Readers' home timelines. */
   timelines: TimelineCache;
-  celebrityLists: TimelineCache;
+  celebrityLists: RecentTweetLists;
   tweetCache?: TweetCache | undefined;
   settings: FanoutSettings;
   /** Told of every entry written into or removed from readers' timelines, for the streaming API. */

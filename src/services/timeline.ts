@@ -1,7 +1,7 @@
 import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from '../domain/model.js';
 import { SNOWFLAKE_EPOCH_MS, snowflakeAt } from '../domain/snowflake.js';
 import type { Clock } from '../ports/clock.js';
-import type { TimelineCache } from '../ports/timeline-cache.js';
+import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
 import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
 import { type Page, refillPage } from './pages.js';
 import { createSingleFlight } from './single-flight.js';
@@ -19,7 +19,7 @@ export interface TimelineDeps extends HydrateDeps {
   /** Home timelines of active readers (pushed authors and the reader's own tweets), each with its pulled authors. */
   timelines: TimelineCache;
   /** Each celebrity's recent tweets, merged by readers at read time. */
-  celebrityLists: TimelineCache;
+  celebrityLists: RecentTweetLists;
   settings: TimelineSettings;
   clock: Clock;
   /** Told of every home read: where its skeleton came from and how long the whole read took. */
@@ -51,9 +51,22 @@ export function mergeEntries(lists: TimelineEntry[][], window: IdWindow): Timeli
   return pageOf(merged, window);
 }
 
-/** Where a cached list comes from when it is missing, and what answers below its floor or when the cache fails. */
+/**
+ * A cached list (a reader's timeline or a celebrity's recent tweets), where it comes from when it is missing, and what
+ * answers below its floor or when the cache fails.
+ */
 interface ListSource {
-  rebuild(): Promise<{ entries: TimelineEntry[]; floor: bigint; pulled?: bigint[] }>;
+  /** Names the list's rebuilds apart from the other kind's, for the single flight. */
+  kind: 'home' | 'celebrity';
+  list: {
+    read(
+      key: bigint,
+      window: IdWindow,
+    ): Promise<{ entries: TimelineEntry[]; floor: bigint; pulled?: bigint[] } | null>;
+    beginRebuild(key: bigint): Promise<void>;
+  };
+  /** Loads the list from the source of truth and completes it in the cache. */
+  rebuild(): Promise<void>;
   /** The window from the database alone: for a home timeline, the pull model, pulled authors included. */
   fromDatabase(window: IdWindow): Promise<TimelineEntry[]>;
 }
@@ -80,22 +93,21 @@ export function createTimelineService(deps: TimelineDeps) {
    * the database alone when the cache fails — the cache is an optimisation, never the truth.
    */
   async function cachedWindow(
-    list: TimelineCache,
     key: bigint,
     window: IdWindow,
     source: ListSource,
     read: Omit<TimelineRead, 'seconds'>,
   ): Promise<ListWindow> {
-    let cached: Awaited<ReturnType<TimelineCache['read']>>;
+    const { list } = source;
+    let cached: Awaited<ReturnType<ListSource['list']['read']>>;
     try {
       cached = await list.read(key, window);
       if (!cached) {
         if (read.source === 'hit') read.source = 'miss';
-        await rebuilds.run(`${list === timelines ? 'home' : 'celebrity'}:${key}`, async () => {
+        await rebuilds.run(`${source.kind}:${key}`, async () => {
           // The list exists (incomplete) before the query, so fanout racing the rebuild lands in it.
           await list.beginRebuild(key);
-          const { entries, floor, pulled } = await source.rebuild();
-          await list.completeRebuild(key, entries, floor, pulled);
+          await source.rebuild();
         });
         cached = await list.read(key, window);
       }
@@ -105,7 +117,7 @@ export function createTimelineService(deps: TimelineDeps) {
       cached = null;
     }
     if (!cached) return { entries: await source.fromDatabase(window), pulled: [] };
-    const { entries, floor, pulled } = cached;
+    const { entries, floor, pulled = [] } = cached;
     // Taken from the oldest end, the page starts at `after`: the cache answers only if it holds everything above it.
     if (fromOldest(window)) {
       const complete = floor === 0n || (window.after !== undefined && window.after >= floor);
@@ -118,6 +130,8 @@ export function createTimelineService(deps: TimelineDeps) {
   }
 
   const homeSource = (readerId: bigint): ListSource => ({
+    kind: 'home',
+    list: timelines,
     async rebuild() {
       const from = snowflakeAt(Math.max(SNOWFLAKE_EPOCH_MS, clock.now() - ENGAGEMENT_WINDOW_MS));
       // The reader's engagement state exists before the query, so a like made while it runs is kept.
@@ -129,16 +143,18 @@ export function createTimelineService(deps: TimelineDeps) {
         engagementFrom: from,
       });
       await engagementCache?.loadViewer(readerId, from, rebuilt.liked, rebuilt.retweeted);
-      return rebuilt;
+      await timelines.completeRebuild(readerId, rebuilt.entries, rebuilt.floor, rebuilt.pulled);
     },
     fromDatabase: (window) => tweets.home(readerId, window),
   });
 
   const celebritySource = (authorId: bigint): ListSource => ({
+    kind: 'celebrity',
+    list: celebrityLists,
     async rebuild() {
       const entries = await tweets.byAuthors([authorId], { limit: settings.celebrityListMax });
       const full = entries.length === settings.celebrityListMax;
-      return { entries, floor: full ? (entries.at(-1)?.tweetId ?? 0n) : 0n };
+      await celebrityLists.completeRebuild(authorId, entries, full ? (entries.at(-1)?.tweetId ?? 0n) : 0n);
     },
     fromDatabase: (window) => tweets.byAuthors([authorId], window),
   });
@@ -156,11 +172,10 @@ export function createTimelineService(deps: TimelineDeps) {
             first = false;
             // The reader's timeline names the authors they pull; their lists are read at once (against Redis, in
             // one pipelined round trip per node).
-            const home = await cachedWindow(timelines, readerId, w, homeSource(readerId), outcome);
+            const home = await cachedWindow(readerId, w, homeSource(readerId), outcome);
             const lists = await Promise.all(
               home.pulled.map(async (authorId) => {
-                const pulled = celebritySource(authorId);
-                return (await cachedWindow(celebrityLists, authorId, w, pulled, { ...outcome })).entries;
+                return (await cachedWindow(authorId, w, celebritySource(authorId), { ...outcome })).entries;
               }),
             );
             return mergeEntries([home.entries, ...lists], w);
