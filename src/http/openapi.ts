@@ -35,6 +35,13 @@ export function registerOpenApi(app: Api) {
     if ('401' in responses) schema.security = [{ bearer: [] }];
     schema.tags ??= [route.url.split('/')[3] ?? 'api'];
   });
-  app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: true });
+  // The server's own security headers already cover these pages (scripts only from here, inline styles allowed, as
+  // Swagger UI sets some); a second, stricter policy of the plugin's blocked those styles. The validator badge would
+  // load an image from elsewhere: off.
+  app.register(swaggerUi, {
+    routePrefix: '/api/v1/docs',
+    staticCSP: false,
+    uiConfig: { validatorUrl: null },
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

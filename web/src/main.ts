@@ -33,6 +33,7 @@ route('/@:handle/following', accountView('following'));
 // A post's address on the server (a Status's `url`) opens its page here too.
 route('/@:handle/:id', tweetView);
 fallback(({ root }) => {
+  setPageTitle('Page not found');
   root.append(
     h('section', { class: 'card' }, h('h1', {}, 'Page not found'), h('p', {}, link('/', {}, 'Go home'))),
   );

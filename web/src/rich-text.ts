@@ -65,3 +65,10 @@ function anchor(element: Element, mentions: ReadonlyMap<string, MentionJson>): N
   for (const child of element.childNodes) out.append(...copy(child, mentions));
   return out;
 }
+
+/** A status's content as plain text (for a tab's title): parsed inertly, as above, and only its text kept. */
+export function plainText(html: string): string {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  for (const paragraph of parsed.body.querySelectorAll('p, br')) paragraph.after(' ');
+  return (parsed.body.textContent ?? '').replace(/\s+/g, ' ').trim();
+}

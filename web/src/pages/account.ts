@@ -11,6 +11,7 @@ import { refresh } from '../router.js';
 import { currentSession } from '../session.js';
 import { signOut } from '../sign-in.js';
 import { count } from '../time.js';
+import { setPageTitle } from '../title.js';
 
 type Tab = 'tweets' | 'followers' | 'following';
 
@@ -76,6 +77,8 @@ export function accountView(tab: Tab) {
       return;
     }
     const me = currentSession()?.account;
+    const who = `${account.display_name || account.username} (@${account.acct})`;
+    setPageTitle(tab === 'tweets' ? who : `${tab === 'followers' ? 'Followers of' : 'Followed by'} ${who}`);
     const base = handlePath(account.acct);
     const followers = h('strong', {}, count(account.followers_count));
     const joined = new Date(account.created_at).toLocaleDateString(undefined, {

@@ -4,8 +4,18 @@ import { describeError, errorPanel } from '../components/notice.js';
 import { replyTree } from '../components/thread.js';
 import { tweetCard } from '../components/tweet-card.js';
 import { h, link, tweetPath } from '../dom.js';
+import { plainText } from '../rich-text.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
+import { setPageTitle } from '../title.js';
+
+/** Twitter's: "Name on Starling: “the text…”", from the text the post shows (not its markup). */
+function postTitle(status: StatusJson): string {
+  const text = plainText(status.content);
+  const name = status.account.display_name || status.account.username;
+  const short = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  return short ? `${name}: “${short}”` : `Post by ${name}`;
+}
 
 interface Thread {
   ancestors: StatusJson[];
@@ -33,6 +43,7 @@ export async function tweetView({ root, params, signal }: ViewContext) {
     navigate(tweetPath(status.reblog.id), { replace: true });
     return;
   }
+  setPageTitle(postTitle(status));
   const replies = replyTree(status.id, thread.descendants);
   const noReplies = h('p', { class: 'empty' }, 'No replies yet.');
   noReplies.hidden = replies.size > 0;

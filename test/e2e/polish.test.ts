@@ -1,0 +1,73 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath } from './browser.js';
+import { Site } from './site.js';
+
+const executablePath = chromiumPath();
+
+describe.skipIf(!executablePath)('the finish of the web client in Chromium', () => {
+  let site: Site;
+
+  beforeAll(async () => {
+    site = await Site.start(executablePath as string);
+  });
+
+  afterEach(async () => {
+    expect(await site.endTest(), 'no uncaught errors, CSP errors or dialogs in the pages').toEqual([]);
+  });
+
+  afterAll(() => site?.close());
+
+  it('names each page in the tab', async () => {
+    const lena = await site.signUp('lena', 'Lena');
+    const post = await site.postAs(lena, 'A title is the first thing a tab shows #tabs');
+    const page = await site.pageFor(lena);
+    await page.goto(`${site.base}/`);
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    expect(await page.title()).toBe('Home · Starling');
+    for (const [path, title] of [
+      ['/@lena', 'Lena (@lena) · Starling'],
+      ['/@lena/followers', 'Followers of Lena (@lena) · Starling'],
+      ['/tags/tabs', '#tabs · Starling'],
+      ['/search', 'Search · Starling'],
+      [`/tweets/${post.id}`, 'Lena: “A title is the first thing a tab shows #tabs” · Starling'],
+      ['/nowhere/at/all', 'Page not found · Starling'],
+    ]) {
+      await page.goto(`${site.base}${path}`);
+      await expect.poll(() => page.title(), { message: path }).toBe(title);
+    }
+  });
+
+  it('has a favicon, app icons and a manifest to install it by', async () => {
+    const page = await site.pageFor();
+    await page.goto(`${site.base}/login`);
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+    expect(icon).toBeTruthy();
+    expect(manifestHref).toBe('/manifest.webmanifest');
+    const response = await fetch(`${site.base}${manifestHref}`);
+    expect(response.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    const manifest = (await response.json()) as {
+      icons: { src: string; sizes: string }[];
+    };
+    expect(manifest).toMatchObject({ name: 'Starling', start_url: '/', display: 'standalone' });
+    const sizes = manifest.icons.map((i) => i.sizes);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    for (const { src, sizes: size } of manifest.icons) {
+      const image = await fetch(`${site.base}${src}`);
+      expect(image.status, src).toBe(200);
+      expect(image.headers.get('content-type')).toMatch(/^image\//);
+      const bytes = Buffer.from(await image.arrayBuffer());
+      if (image.headers.get('content-type') === 'image/png') {
+        const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+        expect(`${width}x${height}`, src).toBe(size);
+      }
+    }
+    expect((await fetch(`${site.base}${icon}`)).status).toBe(200);
+  });
+
+  it('opens the API documentation with no Content-Security-Policy error', async () => {
+    const page = await site.pageFor();
+    await page.goto(`${site.base}/api/v1/docs`);
+    await page.locator('.swagger-ui .info .title').waitFor();
+  });
+});
