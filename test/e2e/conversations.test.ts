@@ -49,9 +49,8 @@ describe.skipIf(!executablePath)('the web client on conversations', () => {
     await firstItem.locator(`ol.nested > li[data-key="${deeper.id}"]`).waitFor();
     await replies.locator(`:scope > li[data-key="${second.id}"]`).waitFor();
     // None of these replies mentions anyone, and each still names whom it answers.
-    await expect
-      .poll(() => page.locator(`[data-id="${deeper.id}"] .replying-to`).textContent())
-      .toBe('Replying to @ada');
+    // Looked up by id (the reply mentions no one), so it is named a moment after the card is drawn.
+    await page.locator(`[data-id="${deeper.id}"] .replying-to`, { hasText: 'Replying to @ada' }).waitFor();
     expect(await page.locator(`[data-id="${second.id}"] .replying-to`).textContent()).toBe(
       'Replying to @ben',
     );

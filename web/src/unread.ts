@@ -18,6 +18,8 @@ let lastReadId: string | null = null;
 const counted = new Set<string>();
 let stopStream: (() => void) | undefined;
 let generation = 0;
+/** Stream notifications told so far: a count read while one arrived may not include it, and is read again. */
+let arrivals = 0;
 
 function setCount(count: number) {
   unread = Math.max(0, count);
@@ -27,6 +29,7 @@ function setCount(count: number) {
 /** How many notifications are newer than the marker: the server's count, or the first page newer than it. */
 async function readCount(): Promise<void> {
   const mine = generation;
+  const arrivedBefore = arrivals;
   try {
     const markers = await call<{ notifications?: MarkerJson }>('GET', '/api/v1/markers', {
       query: { 'timeline[]': 'notifications' },
@@ -48,12 +51,18 @@ async function readCount(): Promise<void> {
       count = page.length;
     }
     if (mine !== generation) return;
+    if (arrivals !== arrivedBefore) {
+      void readCount();
+      return;
+    }
     counted.clear();
     setCount(count);
   } catch {
     // The badge stays as it was; the stream's next (re)connect reads it again.
   }
 }
+
+let markerRead: Promise<void> = Promise.resolve();
 
 function start() {
   stopStream?.();
@@ -63,7 +72,7 @@ function start() {
   counted.clear();
   setCount(0);
   if (!currentSession()) return;
-  void readCount();
+  markerRead = readCount();
   stopStream = listenToStream({
     // Whatever came while the stream was down.
     open: () => void readCount(),
@@ -75,6 +84,7 @@ function start() {
         void readCount();
         return;
       }
+      arrivals++;
       if (newer(notification.id, lastReadId) && !counted.has(notification.id)) {
         counted.add(notification.id);
         setCount(unread + 1);
@@ -97,8 +107,11 @@ export function onNotification(listener: ArrivalListener): () => void {
   return () => arrivalListeners.delete(listener);
 }
 
-/** The marker as last read (null: nothing read yet, or not known yet). */
-export const lastRead = () => lastReadId;
+/** The marker, once this session's first read of it is done (null: nothing read yet, or it could not be read). */
+export async function lastRead(): Promise<string | null> {
+  await markerRead;
+  return lastReadId;
+}
 
 /**
  * The reader has seen everything up to `id`: the badge clears (at once), and the marker moves on the server so the

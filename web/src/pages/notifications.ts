@@ -10,7 +10,11 @@ import { PagedList } from '../components/paged-list.js';
 import { h } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
+import { listenToStream } from '../stream.js';
 import { lastRead, markRead, onNotification } from '../unread.js';
+
+/** Mastodon's largest page: a reconnection reads this much of what it missed. */
+const CATCH_UP = 40;
 
 /**
  * `/notifications`: likes, retweets, follows and mentions, newest first, grouped where it helps, loaded further on
@@ -22,7 +26,8 @@ export async function notificationsView({ root, signal }: ViewContext) {
     return;
   }
   // What was unread when the page opened stays marked as such while it is open.
-  const unreadAfter = lastRead();
+  const marker = lastRead();
+  let unreadAfter: string | null = null;
   const groups = new Map<string, NotificationGroup>();
   let newest: string | null = null;
   const seeNewest = (id: string) => {
@@ -36,6 +41,7 @@ export async function notificationsView({ root, signal }: ViewContext) {
         query: { limit: PAGE_SIZE, max_id: cursor ?? undefined },
         signal: abort,
       });
+      unreadAfter = await marker;
       const fresh: NotificationGroup[] = [];
       for (const group of groupPage(body)) {
         const shown = groups.get(group.key);
@@ -64,9 +70,11 @@ export async function notificationsView({ root, signal }: ViewContext) {
     if (newest !== null && document.visibilityState === 'visible' && !signal.aborted) void markRead(newest);
   };
 
-  const stop = onNotification((notification) => {
+  const arrived = (notification: NotificationJson) => {
     const key = groupKey(notification);
     const shown = groups.get(key);
+    // Told twice (the stream and a catch-up): shown already, where it is.
+    if (shown?.notifications.some((n) => n.id === notification.id)) return;
     const group = shown
       ? mergeInto(shown, [notification])
       : { key, type: notification.type, notifications: [notification] };
@@ -75,12 +83,36 @@ export async function notificationsView({ root, signal }: ViewContext) {
     list.remove(key);
     list.prepend([group]);
     seeNewest(notification.id);
+  };
+  const stop = onNotification((notification) => {
+    arrived(notification);
     readIfSeen();
   });
+  // Whenever the stream (re)connects, what came while it was down; before the first page, that page covers it.
+  let loaded = false;
+  let catchingUp = false;
+  const catchUp = async () => {
+    if (!loaded || catchingUp || signal.aborted) return;
+    catchingUp = true;
+    try {
+      const { body } = await request<NotificationJson[]>('GET', '/api/v1/notifications', {
+        query: { limit: CATCH_UP, since_id: newest ?? undefined },
+        signal,
+      });
+      for (const notification of [...body].reverse()) arrived(notification);
+      readIfSeen();
+    } catch {
+      // The next reconnection tries again; a reload shows everything.
+    } finally {
+      catchingUp = false;
+    }
+  };
+  const stopListening = listenToStream({ open: () => void catchUp() });
   const onVisible = () => readIfSeen();
   document.addEventListener('visibilitychange', onVisible);
   signal.addEventListener('abort', () => {
     stop();
+    stopListening();
     document.removeEventListener('visibilitychange', onVisible);
   });
 
@@ -88,5 +120,7 @@ export async function notificationsView({ root, signal }: ViewContext) {
   await list.loadMore();
   if (signal.aborted) return;
   list.start();
+  loaded = true;
   readIfSeen();
+  void catchUp();
 }
