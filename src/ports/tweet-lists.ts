@@ -25,9 +25,15 @@ export interface TweetLists {
   public(window: IdWindow): Promise<TimelineEntry[]>;
   /** Public tweets with this (normalised) hashtag. */
   tagged(tag: string, window: IdWindow): Promise<TimelineEntry[]>;
-  /** The tweets `tweetId` answers, from the root of its thread down to its parent; at most `limit`. */
+  /**
+   * The tweets `tweetId` answers, from the root of its thread down to its parent; past `limit` of them, the nearest
+   * `limit` (its parent always among them).
+   */
   ancestors(tweetId: bigint, limit: number): Promise<bigint[]>;
-  /** The active replies below `tweetId`, as a thread reads: each reply followed by its own replies, oldest first. */
+  /**
+   * The active replies below `tweetId`, as a thread reads: each reply followed by its own replies, oldest first; at
+   * most `limit`, and of a vast tree the levels nearest the tweet.
+   */
   descendants(tweetId: bigint, limit: number): Promise<bigint[]>;
   /** Who liked the tweet, by like id. */
   likers(tweetId: bigint, window: IdWindow): Promise<ActorListItem[]>;

@@ -13,8 +13,8 @@ export interface ListDeps extends HydrateDeps {
 }
 
 /** How far a thread is shown either way from the tweet asked for. */
-const MAX_ANCESTORS = 100;
-const MAX_DESCENDANTS = 500;
+export const MAX_ANCESTORS = 100;
+export const MAX_DESCENDANTS = 500;
 
 /**
  * A tag as posts carry it (normalised), or null when no post can carry it: only what twitter-text finds as one whole

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ANCESTORS } from '../../src/services/lists.js';
 import { allPages, catchUp, post } from '../support/client-api.js';
 import { type Backend, backends, type Harness, startHarness, type User } from '../support/harness.js';
 
@@ -56,6 +57,24 @@ for (const backend of backends()) {
         in_reply_to_id: r1,
         in_reply_to_account_id: bob.id,
       });
+    });
+
+    it('keeps the nearest ancestors of a very deep reply, in thread order, and the whole tree below in order', async () => {
+      h = await startHarness({}, undefined, current);
+      const [alice, bob] = [await h.signUp('alice'), await h.signUp('bob')];
+      const chain = [await post(h, alice, 'root')];
+      for (let i = 1; i <= MAX_ANCESTORS + 2; i++) {
+        const parent = chain.at(-1) as string;
+        chain.push(await post(h, i % 2 ? bob : alice, `reply ${i}`, { in_reply_to_id: parent }));
+      }
+      const last = chain.at(-1) as string;
+      const deep = await context(last);
+      expect(deep.ancestors).toEqual(chain.slice(-1 - MAX_ANCESTORS, -1));
+      expect(deep.descendants).toEqual([]);
+      // From the top, every reply below, each one after what it answers.
+      const top = await context(chain[0] as string);
+      expect(top.descendants).toEqual(chain.slice(1));
+      expect((await context(chain[1] as string)).ancestors).toEqual([chain[0]]);
     });
 
     it('pages who favourited and who boosted a status, newest first, each once', async () => {

@@ -18,6 +18,8 @@ interface ActorRow {
 
 /** Thread walks stop this deep, whatever the data: a cycle cannot be made, but a runaway walk costs nothing then. */
 const MAX_DEPTH = 1_000;
+/** Replies a descendants walk reads at most, nearest levels first, before it orders and cuts them. */
+const MAX_WALKED = 10_000;
 
 export class SqlTweetLists implements TweetLists {
   constructor(private readonly db: SqlExecutor) {}
@@ -72,21 +74,24 @@ export class SqlTweetLists implements TweetLists {
   }
 
   async ancestors(tweetId: bigint, limit: number): Promise<bigint[]> {
+    // The nearest `limit` of them, as Mastodon keeps: a reply always shows what it answers, however deep the thread.
     const rows = await this.db.query<{ id: unknown }>(
       `WITH RECURSIVE up (id, parent, depth) AS (
          SELECT p.id, p.reply_to_id, 1 FROM tweets t JOIN tweets p ON p.id = t.reply_to_id WHERE t.id = $1::bigint
          UNION ALL
          SELECT p.id, p.reply_to_id, up.depth + 1 FROM up JOIN tweets p ON p.id = up.parent
-          WHERE up.depth < $3
+          WHERE up.depth < $2
        )
-       SELECT id FROM up ORDER BY depth DESC LIMIT $2`,
-      [idParam(tweetId), limit, MAX_DEPTH],
+       SELECT id FROM up ORDER BY depth LIMIT $2`,
+      [idParam(tweetId), Math.min(limit, MAX_DEPTH)],
     );
-    return rows.map((row) => toBigInt(row.id));
+    return rows.map((row) => toBigInt(row.id)).reverse();
   }
 
   async descendants(tweetId: bigint, limit: number): Promise<bigint[]> {
-    // The path of ids from the top orders the thread depth first, each level oldest first.
+    // The path of ids from the top orders the thread depth first, each level oldest first. The walk goes level by
+    // level and stops after `MAX_WALKED` replies (a scan of the CTE stops its recursion), so a post with a vast tree
+    // below it costs a bounded walk: what is shown is the nearest part of the tree, in thread order.
     const rows = await this.db.query<{ id: unknown }>(
       `WITH RECURSIVE down (id, path) AS (
          SELECT id, ARRAY[id] FROM tweets WHERE reply_to_id = $1::bigint AND status = 'ACTIVE'
@@ -94,8 +99,8 @@ export class SqlTweetLists implements TweetLists {
          SELECT r.id, down.path || r.id FROM down JOIN tweets r ON r.reply_to_id = down.id
           WHERE r.status = 'ACTIVE' AND cardinality(down.path) < $3
        )
-       SELECT id FROM down ORDER BY path LIMIT $2`,
-      [idParam(tweetId), limit, MAX_DEPTH],
+       SELECT id FROM (SELECT id, path FROM down LIMIT $4) walked ORDER BY path LIMIT $2`,
+      [idParam(tweetId), limit, MAX_DEPTH, Math.max(limit, MAX_WALKED)],
     );
     return rows.map((row) => toBigInt(row.id));
   }
