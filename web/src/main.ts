@@ -52,7 +52,6 @@ function drawNav(path = window.location.pathname) {
       ? [
           item('/', 'Home'),
           notificationsLink(item('/notifications', 'Notifications')),
-          item('/mentions', 'Mentions'),
           item('/search', 'Search'),
           item(handlePath(session.account.acct), 'Profile'),
           item('/status', 'Status'),

@@ -7,7 +7,7 @@ import {
   notificationCard,
 } from '../components/notification-group.js';
 import { PagedList } from '../components/paged-list.js';
-import { h } from '../dom.js';
+import { h, link } from '../dom.js';
 import { navigate, type ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
 import { listenToStream } from '../stream.js';
@@ -116,7 +116,16 @@ export async function notificationsView({ root, signal }: ViewContext) {
     document.removeEventListener('visibilitychange', onVisible);
   });
 
-  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Notifications')), list.element);
+  root.append(
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Notifications'),
+      // Every post that names the reader, not only those it was told of.
+      link('/mentions', { class: 'page-head-link' }, 'All mentions'),
+    ),
+    list.element,
+  );
   await list.loadMore();
   if (signal.aborted) return;
   list.start();
