@@ -34,6 +34,7 @@ import { profileRoutes } from './routes/profile.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/statuses.js';
 import { requestForLogs, streamingRoutes } from './routes/streaming.js';
+import { suggestionRoutes } from './routes/suggestions.js';
 import { timelineRoutes } from './routes/timelines.js';
 import { registerWebClient } from './web.js';
 
@@ -248,7 +249,13 @@ export function createHttpServer(options: HttpOptions): Api {
         },
         { prefix: '/api/v1' },
       );
-      api.register(async (v2) => searchRoutes(v2, context), { prefix: '/api/v2' });
+      api.register(
+        async (v2) => {
+          searchRoutes(v2, context);
+          suggestionRoutes(v2, context);
+        },
+        { prefix: '/api/v2' },
+      );
     });
   });
   // Outside the rate limits (a timeline page shows dozens of images) and outside the API's authentication.

@@ -16,6 +16,12 @@ export interface FollowListItem {
   followId: bigint;
 }
 
+/** An account worth following, and why: followed by those one follows, or followed by many. */
+export interface FollowSuggestion {
+  accountId: bigint;
+  reason: 'friends_of_friends' | 'most_followed';
+}
+
 /**
  * The follow graph, indexed both ways. Follower and following counts, and the followee's fanout mode with them,
  * change later, through the log (see CounterStore and FanoutModes).
@@ -46,4 +52,10 @@ export interface GraphStore {
   followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
   /** The subset of `candidates` that follow `followeeId`. */
   followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>>;
+  /**
+   * Up to `limit` accounts for `accountId` to follow, best first: those most followed by the accounts it follows
+   * (its newest follows only, so a large following list costs no more), then the most followed of all (followed by someone). Never the
+   * account itself, one it follows, or one twice.
+   */
+  suggestions(accountId: bigint, limit: number): Promise<FollowSuggestion[]>;
 }

@@ -3,7 +3,7 @@ import { pulls } from '../domain/fanout-mode.js';
 import type { Account, IdWindow } from '../domain/model.js';
 import type { AccountStore } from '../ports/account-store.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { FollowListItem, GraphStore } from '../ports/graph-store.js';
+import type { FollowListItem, FollowSuggestion, GraphStore } from '../ports/graph-store.js';
 import type { TimelineCache } from '../ports/timeline-cache.js';
 import type { AccountService } from './accounts.js';
 import { type Page, toPage } from './pages.js';
@@ -111,6 +111,19 @@ export function createFollowService({
     async following(accountId: bigint, window: IdWindow): Promise<Page<Account>> {
       await accountService.byId(accountId);
       return list(await graph.following(accountId, { ...window, limit: window.limit + 1 }), window);
+    },
+
+    /** Whom the viewer might follow, best first, each with why (see GraphStore.suggestions). */
+    async suggestions(
+      viewerId: bigint,
+      limit: number,
+    ): Promise<{ account: Account; reason: FollowSuggestion['reason'] }[]> {
+      const picked = await graph.suggestions(viewerId, limit);
+      const found = await accounts.byIds(picked.map((p) => p.accountId));
+      return picked.flatMap(({ accountId, reason }) => {
+        const account = found.get(accountId);
+        return account ? [{ account, reason }] : [];
+      });
     },
   };
 }

@@ -70,4 +70,46 @@ describe.skipIf(!executablePath)('the finish of the web client in Chromium', () 
     await page.goto(`${site.base}/api/v1/docs`);
     await page.locator('.swagger-ui .info .title').waitFor();
   });
+
+  it('greets a signed-out visitor with what Starling is and the latest public posts', async () => {
+    const poster = await site.signUp('poster', 'Poster');
+    await site.postAs(poster, 'Public and visible to visitors #hello');
+    const page = await site.pageFor();
+    await page.goto(`${site.base}/`);
+    await page.getByRole('heading', { name: 'Starling', level: 1 }).waitFor();
+    expect(await page.locator('.landing .lead').textContent()).toMatch(
+      /Short posts from the people you follow/,
+    );
+    await page.locator('.items article', { hasText: 'Public and visible to visitors' }).waitFor();
+    expect(page.url()).toBe(`${site.base}/`);
+    expect(await page.title()).toBe('Welcome · Starling');
+    await site.shot(page, 'landing');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+  });
+
+  it('offers whom to follow on an empty Home, and following one fills it', async () => {
+    const popular = await site.signUp('popular', 'Popular Person');
+    for (const fan of ['fan1', 'fan2', 'fan3']) await site.follow(await site.signUp(fan), popular);
+    await site.postAs(popular, 'Hello, new people');
+    await site.app.workers.drain();
+    const newcomer = await site.signUp('newcomer');
+    const page = await site.pageFor(newcomer);
+    await page.goto(`${site.base}/`);
+    const panel = page.getByRole('region', { name: 'Who to follow' });
+    await panel.waitFor();
+    const first = panel.locator('.suggestion').first();
+    expect(await first.locator('.handle').textContent()).toBe('@popular');
+    expect(await first.locator('.why').textContent()).toBe('Popular on Starling');
+    await site.shot(page, 'who-to-follow');
+    await panel.getByRole('button', { name: 'Follow @popular' }).click();
+    await panel.getByRole('button', { name: 'Unfollow @popular' }).waitFor();
+    await page.locator('.items article', { hasText: 'Hello, new people' }).waitFor();
+    const relationship = await site.api(
+      'GET',
+      `/api/v1/accounts/relationships?id[]=${popular.id}`,
+      newcomer.token,
+    );
+    expect(relationship[0].following).toBe(true);
+  });
 });

@@ -81,8 +81,9 @@ onNavigate((path) => {
 });
 onSessionChange((session) => {
   drawNav();
-  // A session that ended elsewhere (a 401) sends the reader to sign in, and back here afterwards.
-  if (!session && !['/login', '/signup'].includes(window.location.pathname)) {
+  // A session that ended elsewhere (a 401) sends the reader to sign in, and back here afterwards; at / the
+  // signed-out landing shows instead.
+  if (!session && !['/', '/login', '/signup'].includes(window.location.pathname)) {
     navigate(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, {
       replace: true,
     });

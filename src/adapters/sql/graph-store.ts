@@ -1,6 +1,6 @@
 import type { FanoutMode } from '../../domain/fanout-mode.js';
 import type { IdWindow } from '../../domain/model.js';
-import type { FollowEdge, FollowListItem, GraphStore } from '../../ports/graph-store.js';
+import type { FollowEdge, FollowListItem, FollowSuggestion, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { modeForNewFollow } from './fanout-modes.js';
 import { enqueue } from './outbox.js';
@@ -19,6 +19,9 @@ interface ListRow {
   account_id: unknown;
   id: unknown;
 }
+
+/** How many of an account's newest follows suggestions look through: enough to find their friends, bounded. */
+const SUGGESTION_SOURCES = 200;
 
 const toListItem = (row: ListRow): FollowListItem => ({
   accountId: toBigInt(row.account_id),
@@ -109,5 +112,38 @@ export class SqlGraphStore implements GraphStore {
       [idParam(followerId), idsParam(candidates)],
     );
     return new Set(rows.map((row) => toBigInt(row.followee_id)));
+  }
+
+  async suggestions(accountId: bigint, limit: number): Promise<FollowSuggestion[]> {
+    const rows = await this.db.query<{ account_id: unknown; reason: string }>(
+      `WITH mine AS (
+         SELECT followee_id FROM follows WHERE follower_id = $1::bigint ORDER BY id DESC LIMIT $3
+       ),
+       excluded AS (
+         SELECT followee_id AS id FROM follows WHERE follower_id = $1::bigint UNION SELECT $1::bigint
+       ),
+       friends AS (
+         SELECT f.followee_id AS account_id, count(*) AS n FROM follows f
+          WHERE f.follower_id IN (SELECT followee_id FROM mine)
+            AND f.followee_id NOT IN (SELECT id FROM excluded)
+          GROUP BY f.followee_id ORDER BY n DESC, f.followee_id LIMIT $2
+       ),
+       popular AS (
+         SELECT a.id AS account_id, a.followers_count FROM accounts a
+          WHERE a.followers_count > 0
+            AND a.id NOT IN (SELECT id FROM excluded) AND a.id NOT IN (SELECT account_id FROM friends)
+          ORDER BY a.followers_count DESC, a.id LIMIT $2
+       )
+       SELECT account_id, reason FROM (
+         SELECT account_id, 'friends_of_friends' AS reason, 0 AS rank, n AS score FROM friends
+         UNION ALL
+         SELECT account_id, 'most_followed', 1, followers_count FROM popular
+       ) picked ORDER BY rank, score DESC, account_id LIMIT $2`,
+      [idParam(accountId), limit, SUGGESTION_SOURCES],
+    );
+    return rows.map((row) => ({
+      accountId: toBigInt(row.account_id),
+      reason: row.reason === 'friends_of_friends' ? 'friends_of_friends' : 'most_followed',
+    }));
   }
 }

@@ -1,10 +1,12 @@
 import { composer } from '../components/composer.js';
 import { liveTimeline } from '../components/live-timeline.js';
 import { startKept } from '../components/paged-list.js';
+import { whoToFollow } from '../components/suggestions.js';
 import { tweetList } from '../components/tweet-list.js';
 import { h } from '../dom.js';
-import { navigate, type ViewContext } from '../router.js';
+import type { ViewContext } from '../router.js';
 import { currentSession } from '../session.js';
+import { landingView } from './landing.js';
 
 /**
  * The home timeline: compose at the top, then the timeline, kept current live and loaded further on scrolling. Back
@@ -13,10 +15,7 @@ import { currentSession } from '../session.js';
 export async function homeView(context: ViewContext) {
   const { root, signal } = context;
   const session = currentSession();
-  if (!session) {
-    navigate('/login?next=%2F', { replace: true });
-    return;
-  }
+  if (!session) return landingView(context);
   const list = tweetList('/api/v1/timelines/home', signal, {
     empty: 'Nothing here yet. Follow someone, or say something.',
     doing: 'load your timeline',
@@ -34,6 +33,13 @@ export async function homeView(context: ViewContext) {
   // The live part starts from what is shown, so what it reports as new is newer than that.
   await startKept(list, context);
   if (signal.aborted) return;
+  // A new account's Home is empty: offer people to follow; their posts arrive once it follows someone.
+  if (list.size === 0 && !list.failed) {
+    root.insertBefore(
+      whoToFollow(signal, () => void list.reload()),
+      list.element,
+    );
+  }
   live = liveTimeline(list, session, signal);
   heading.append(live.state);
   root.insertBefore(live.banner, list.element);
