@@ -1,9 +1,9 @@
 /** The tab's title: "(3) Notifications · Starling" — the unread count, the page, the site. */
 let page: string | null = null;
-let unread = 0;
+let unread = '';
 
 function draw() {
-  const count = unread > 0 ? `(${unread}) ` : '';
+  const count = unread ? `(${unread}) ` : '';
   document.title = `${count}${page ? `${page} · ` : ''}Starling`;
 }
 
@@ -12,8 +12,9 @@ export function setPageTitle(name: string | null): void {
   draw();
 }
 
-export function setTitleCount(count: number): void {
-  unread = count;
+/** The count as shown ("3", "40+"); empty or "0" shows none. */
+export function setTitleCount(count: string): void {
+  unread = count === '0' ? '' : count;
   draw();
 }
 

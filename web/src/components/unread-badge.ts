@@ -25,7 +25,7 @@ export function unreadBadge(): HTMLElement {
 
 /** The title follows the count wherever the reader is. */
 export function titleFollowsUnread(): void {
-  watchUnread(setTitleCount);
+  watchUnread((count) => setTitleCount(shown(count)));
 }
 
 /** The navigation's link to the notifications, with the badge in it. */
