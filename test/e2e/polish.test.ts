@@ -112,4 +112,49 @@ describe.skipIf(!executablePath)('the finish of the web client in Chromium', () 
     );
     expect(relationship[0].following).toBe(true);
   });
+
+  it('fits a phone (390×844): one-row header, a tab bar at the bottom, Post one tap away, 44 px targets', async () => {
+    const [mia, noah] = [await site.signUp('mia', 'Mia'), await site.signUp('noah', 'Noah')];
+    await site.follow(mia, noah);
+    await site.postAs(noah, 'Thumbs welcome #phone');
+    await site.app.workers.drain();
+    const phone = await site.pageFor(mia, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    await phone.goto(`${site.base}/`);
+    await phone.locator('.items article').first().waitFor();
+    const box = async (selector: string) => {
+      const found = await phone.locator(selector).first().boundingBox();
+      if (!found) throw new Error(`${selector} is not on screen`);
+      return found;
+    };
+    expect((await box('.topbar')).height, 'a header of one row').toBeLessThanOrEqual(52);
+    const bar = await box('#nav');
+    expect(bar.y + bar.height).toBe(844);
+    expect(bar.width).toBe(390);
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // Sign out is on screen, in the header's row.
+    const signOut = await box('.nav-sign-out');
+    expect(signOut.y).toBeLessThan(52);
+
+    const small: string[] = [];
+    for (const control of await phone
+      .locator('#nav a, #nav button, .items .actions > *, .composer button')
+      .all()) {
+      if (!(await control.isVisible())) continue;
+      const size = await control.boundingBox();
+      if (size && (size.height < 44 || size.width < 44)) {
+        small.push(`${(await control.textContent())?.trim()}: ${size.width}×${size.height}`);
+      }
+    }
+    expect(small, 'touch targets under 44 px').toEqual([]);
+    await site.shot(phone, 'home-phone');
+
+    await phone.getByRole('link', { name: 'Post', exact: true }).tap();
+    await phone.getByLabel('What is happening?').waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/compose');
+  });
 });
