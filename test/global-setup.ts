@@ -8,14 +8,16 @@ import { probeServers, SERVER_NAMES, type ServerName } from './support/servers.j
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: Record<ServerName, string | null>;
+    /** Why each server is not reachable ('reachable' for those that are). */
+    serverReasons: Record<ServerName, string>;
     /** The Chromium for the browser tests, or null. */
     chromium: string | null;
   }
 }
 
 /**
- * Finds which real servers are reachable. Suites that need a missing one are skipped, and said so at the end; under
- * CI=true a missing server fails the run instead.
+ * Finds which real servers are reachable. Suites that need a missing one are skipped (test/support/skipped-reporter.ts
+ * lists every skipped test and why at the end); under CI=true a missing server fails the run instead.
  */
 export default async function setup(project: TestProject) {
   const servers = await probeServers();
@@ -33,6 +35,13 @@ export default async function setup(project: TestProject) {
   const media = mkdtempSync(join(tmpdir(), 'starling-test-media-'));
   process.env.STARLING_TEST_MEDIA_DIR = media;
   project.provide(
+    'serverReasons',
+    Object.fromEntries(SERVER_NAMES.map((name) => [name, servers[name].reason])) as Record<
+      ServerName,
+      string
+    >,
+  );
+  project.provide(
     'servers',
     Object.fromEntries(SERVER_NAMES.map((name) => [name, servers[name].url])) as Record<
       ServerName,
@@ -41,15 +50,16 @@ export default async function setup(project: TestProject) {
   );
   return () => {
     rmSync(media, { recursive: true, force: true });
-    if (chromium.path === null) console.log(`\nSKIPPED — the browser tests (test/e2e): ${chromium.reason}`);
-    if (missing.length === 0) {
-      console.log('\nAll server-backed suites ran (PostgreSQL, Redis, Redis Cluster, NATS).');
-      return;
+    // The suites that need a missing server are in the skipped list; the suites that run once per mode run only
+    // embedded without PostgreSQL, Redis and NATS, which skips nothing, so it is said here.
+    if (missing.length > 0) {
+      console.log(
+        '\nNot reachable (without PostgreSQL, Redis and NATS the suites run once per mode ran embedded only):',
+      );
+      for (const name of missing) console.log(`  ${name}: ${servers[name].reason}`);
+      console.log(
+        'Start them (see README, "Running the tests") to run everything; CI=true makes this an error.',
+      );
     }
-    console.log('\nSKIPPED — these suites need servers that were not reachable:');
-    for (const name of missing) console.log(`  ${name}: ${servers[name].reason}`);
-    console.log(
-      'Start them (see README, "Running the tests") to run everything; CI=true makes this an error.',
-    );
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIf } from '../support/servers.js';
 import { clusterClient } from './client.js';
 import { createWorld, random, traffic, type World } from './oracle.js';
 import {
@@ -34,7 +35,8 @@ if (wanted && !(await healthy())) {
   throw new Error(`TEST_CLUSTER=1 but scripts/cluster.sh status is not healthy (state in ${DIR})`);
 }
 
-describe.skipIf(!wanted)('the cluster under faults', () => {
+const why = 'TEST_CLUSTER=1 is not set (see README, "Running the tests")';
+describe('the cluster under faults', runIf(wanted, why), () => {
   const client = clusterClient(BASE);
   const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
   const rng = random(seed);

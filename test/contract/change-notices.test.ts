@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryChangeNotices } from '../../src/adapters/memory/memory-change-notices.js';
 import { RedisChangeNotices } from '../../src/adapters/redis/redis-change-notices.js';
 import type { ChangeNotice, ChangeNotices } from '../../src/ports/change-notices.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,7 +62,7 @@ noticesContract('in-process', () => {
 });
 
 const redisUrl = serverUrl('redis');
-describe.skipIf(!redisUrl)('over Redis', () => {
+describe('over Redis', needs('redis'), () => {
   noticesContract('Redis pub/sub', () => {
     const namespace = `test-notices-${process.env.VITEST_POOL_ID ?? '0'}-${randomUUID().slice(0, 8)}`;
     const redis = new Redis(redisUrl as string);

@@ -5,7 +5,7 @@ import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-conn
 import { RedisEngagementCache } from '../../src/adapters/redis/redis-engagement-cache.js';
 import type { EngagementCache } from '../../src/ports/engagement-cache.js';
 import { TestClock } from '../support/clock.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 /** Ids above 2^62: exact whatever the store does with doubles. */
 const BASE = (1n << 62n) + 7n;
@@ -90,7 +90,7 @@ for (const [name, server] of [
   ['Redis Cluster', 'redisCluster'],
 ] as const) {
   const url = serverUrl(server);
-  describe.skipIf(!url)(`with ${name}`, () => {
+  describe(`with ${name}`, needs(server), () => {
     let redis: RedisClient | undefined;
     const client = () => {
       redis ??=

@@ -4,7 +4,7 @@ import { MemoryFollowerVersions } from '../../src/adapters/memory/memory-followe
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisFollowerVersions } from '../../src/adapters/redis/redis-follower-versions.js';
 import type { FollowerVersions } from '../../src/ports/follower-versions.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 interface VersionsFixture {
   /** Two handles on the same versions, as two processes would hold. */
@@ -54,7 +54,7 @@ for (const [name, server] of [
   ['Redis Cluster', 'redisCluster'],
 ] as const) {
   const url = serverUrl(server);
-  describe.skipIf(!url)(`with ${name}`, () => {
+  describe(`with ${name}`, needs(server), () => {
     let redis: RedisClient | undefined;
     const client = () => {
       redis ??=

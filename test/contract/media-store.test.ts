@@ -6,7 +6,7 @@ import { FsMediaStore } from '../../src/adapters/filesystem/fs-media-store.js';
 import { SqlMediaStore } from '../../src/adapters/sql/sql-media-store.js';
 import type { MediaStore } from '../../src/ports/media-store.js';
 import { resetDatabase, sharedPglite, sharedPostgres } from '../support/database.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 const png = (fill: number) => ({ contentType: 'image/png', bytes: new Uint8Array(2_048).fill(fill) });
 const bytesOf = (file: { bytes: Uint8Array } | null) => (file ? [...file.bytes] : null);
@@ -93,7 +93,7 @@ mediaStoreContract('PostgreSQL bytea (PGlite)', async () => {
 });
 
 const postgres = serverUrl('postgres');
-describe.skipIf(!postgres)('on PostgreSQL', () => {
+describe('on PostgreSQL', needs('postgres'), () => {
   mediaStoreContract('PostgreSQL bytea', async () => {
     const sql = await sharedPostgres(postgres as string);
     await resetDatabase(sql);

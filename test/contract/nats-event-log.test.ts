@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { NatsEventLog } from '../../src/adapters/nats/nats-event-log.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 import { CONTRACT_LOG_SETTINGS, eventLogContract } from './event-log.contract.js';
 
 const url = serverUrl('nats');
 
-describe.skipIf(!url)('with NATS JetStream', () => {
+describe('with NATS JetStream', needs('nats'), () => {
   eventLogContract('NATS JetStream', async () => {
     const log = await NatsEventLog.open({
       servers: url as string,

@@ -7,7 +7,7 @@ import { openRedis, RedisTimeoutError } from '../../src/adapters/redis/redis-con
 import { timelineKeys } from '../../src/adapters/redis/redis-keys.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { redisCommandsDuring } from '../support/redis-commands.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache.contract.js';
 
 const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
@@ -16,7 +16,7 @@ const all = { limit: 100 };
 
 const nodes = serverUrl('redisCluster');
 
-describe.skipIf(!nodes)('with a Redis Cluster', () => {
+describe('with a Redis Cluster', needs('redisCluster'), () => {
   let cluster: Cluster | undefined;
   const client = () => {
     cluster ??= openRedis({ clusterNodes: (nodes as string).split(',') }) as Cluster;

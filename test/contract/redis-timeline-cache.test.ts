@@ -6,7 +6,7 @@ import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cach
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import { aTweet } from '../support/fixtures.js';
 import { redisCommandsDuring } from '../support/redis-commands.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache.contract.js';
 
 const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
@@ -25,7 +25,7 @@ async function deadPort(): Promise<number> {
 
 const url = serverUrl('redis');
 
-describe.skipIf(!url)('with Redis', () => {
+describe('with Redis', needs('redis'), () => {
   let redis: RedisClient | undefined;
   const client = () => {
     redis ??= openRedis({ url: url as string });

@@ -4,7 +4,7 @@ import { MemorySessionRevocations } from '../../src/adapters/memory/memory-sessi
 import { openRedis } from '../../src/adapters/redis/redis-connection.js';
 import { RedisSessionRevocations } from '../../src/adapters/redis/redis-session-revocations.js';
 import type { SessionRevocations } from '../../src/ports/session-revocations.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 interface RevocationsFixture {
   /** Two processes' handles on the same revocations (one object where revocations never leave a process). */
@@ -66,7 +66,7 @@ sessionRevocationsContract('in-process', async () => {
 });
 
 const redisUrl = serverUrl('redis');
-describe.skipIf(!redisUrl)('on Redis', () => {
+describe('on Redis', needs('redis'), () => {
   sessionRevocationsContract('Redis pub/sub', async () => {
     const redis = openRedis({ url: redisUrl as string });
     const namespace = `revoke-${randomUUID().slice(0, 8)}`;

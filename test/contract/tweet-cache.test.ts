@@ -8,7 +8,7 @@ import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cach
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import { TestClock } from '../support/clock.js';
 import { aTweet } from '../support/fixtures.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 import { CONTRACT_TWEET_TTL_MS, tweetCacheContract } from './tweet-cache.contract.js';
 
 const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
@@ -130,11 +130,11 @@ function redisSuite(name: string, open: () => RedisClient) {
 }
 
 const standalone = serverUrl('redis');
-describe.skipIf(!standalone)('with Redis', () => {
+describe('with Redis', needs('redis'), () => {
   redisSuite('Redis', () => openRedis({ url: standalone as string }));
 });
 
 const cluster = serverUrl('redisCluster');
-describe.skipIf(!cluster)('with a Redis Cluster', () => {
+describe('with a Redis Cluster', needs('redisCluster'), () => {
   redisSuite('Redis Cluster', () => openRedis({ clusterNodes: (cluster as string).split(',') }));
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { SqlWorkerLeases } from '../../src/adapters/sql/worker-leases.js';
 import { resetDatabase, sharedPglite, sharedPostgres } from '../support/database.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 function leaseContract(name: string, open: () => Promise<SqlClient>) {
   describe(`WorkerLeases contract: ${name}`, () => {
@@ -40,6 +40,6 @@ function leaseContract(name: string, open: () => Promise<SqlClient>) {
 
 leaseContract('PGlite', sharedPglite);
 const postgres = serverUrl('postgres');
-describe.skipIf(!postgres)('with PostgreSQL', () => {
+describe('with PostgreSQL', needs('postgres'), () => {
   leaseContract('PostgreSQL', () => sharedPostgres(postgres as string));
 });

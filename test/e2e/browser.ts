@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
-import { inject } from 'vitest';
+import { inject, type TestOptions } from 'vitest';
+import { runIf } from '../support/servers.js';
 
 /** Where the browser tests look for Chromium (Debian's package); CHROMIUM_PATH overrides it. */
 export const CHROMIUM_DEFAULT = '/usr/bin/chromium';
@@ -34,3 +35,6 @@ export const CHROMIUM_ARGS = [
 
 /** The Chromium the global set-up found, or null (the browser suites are then skipped). */
 export const chromiumPath = (): string | null => inject('chromium');
+
+/** Options for a browser suite: skipped, saying why, when there is no Chromium to drive. */
+export const needsChromium = (): TestOptions => runIf(chromiumPath() !== null, findChromium().reason);

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { Site } from './site.js';
 
 const executablePath = chromiumPath();
 
 /** A post's page shows its whole conversation; every reply names whom it answers. */
-describe.skipIf(!executablePath)('the web client on conversations', () => {
+describe('the web client on conversations', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { image } from '../support/images.js';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { Site } from './site.js';
 
 const executablePath = chromiumPath();
 
 /** Profiles, images and edits in the web client, as two people see them in two browsers. */
-describe.skipIf(!executablePath)('profiles, images and edits in Chromium', () => {
+describe('profiles, images and edits in Chromium', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

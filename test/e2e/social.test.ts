@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { Site } from './site.js';
 
 const executablePath = chromiumPath();
 
 /** Likes, retweets, replies, mentions and search, through the pages, against a running Starling. */
-describe.skipIf(!executablePath)('the web client on the social routes', () => {
+describe('the web client on the social routes', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

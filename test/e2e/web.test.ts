@@ -1,11 +1,11 @@
 import twitterText from 'twitter-text';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { PASSWORD, Site } from './site.js';
 
 const executablePath = chromiumPath();
 
-describe.skipIf(!executablePath)('the web client in Chromium', () => {
+describe('the web client in Chromium', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

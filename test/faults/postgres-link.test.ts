@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPgClient } from '../../src/adapters/postgres/pg-client.js';
 import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { isDependencyLost, toHttpError } from '../../src/http/errors.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -25,7 +25,7 @@ async function failure(work: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-describe.skipIf(!postgres)('PostgreSQL through a link that fails', () => {
+describe('PostgreSQL through a link that fails', needs('postgres'), () => {
   let proxy: TcpProxy;
   let sql: SqlClient;
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { follow, home, plain, post } from '../support/client-api.js';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 import { image, upload } from '../support/images.js';
+import { needs } from '../support/servers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -129,7 +130,7 @@ for (const backend of backends()) {
   });
 }
 
-describe.skipIf(backends().length < 2)('an edit across api processes', () => {
+describe('an edit across api processes', needs('postgres', 'redis', 'nats'), () => {
   it('shows in another process that had the old body', async () => {
     h = await startHarness({}, undefined, backends()[1]);
     const other = await h.anotherApi();

@@ -4,6 +4,7 @@ import { MEDIA_LIMITS } from '../../src/domain/media.js';
 import { follow, home, post } from '../support/client-api.js';
 import { backends, type Harness, startHarness } from '../support/harness.js';
 import { fetchFile, image, pngHeader, SVG_WITH_SCRIPT, upload } from '../support/images.js';
+import { needs } from '../support/servers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -218,7 +219,7 @@ for (const backend of backends()) {
   });
 }
 
-describe.skipIf(backends().length < 2)('media across api processes', () => {
+describe('media across api processes', needs('postgres', 'redis', 'nats'), () => {
   it('serves from one process what another stored', async () => {
     h = await startHarness({}, undefined, backends()[1]);
     const other = await h.anotherApi();

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { follow, home, post } from '../support/client-api.js';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 import { fetchFile, file, form, image, SVG_WITH_SCRIPT } from '../support/images.js';
+import { needs } from '../support/servers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -167,7 +168,7 @@ for (const backend of backends()) {
   });
 }
 
-describe.skipIf(backends().length < 2)('a profile change across api processes', () => {
+describe('a profile change across api processes', needs('postgres', 'redis', 'nats'), () => {
   it('reaches another process that showed the old profile, on the notice the workers send', async () => {
     h = await startHarness({}, undefined, backends()[1]);
     const other = await h.anotherApi();

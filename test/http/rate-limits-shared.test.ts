@@ -4,11 +4,11 @@ import { createApp } from '../../src/app.js';
 import { TestClock } from '../support/clock.js';
 import { resetDatabase, sharedPglite } from '../support/database.js';
 import { type Harness, harnessFor, testConfig } from '../support/harness.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 const redisUrl = serverUrl('redis');
 
-describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
+describe('rate limits shared through Redis', needs('redis'), () => {
   const harnesses: Harness[] = [];
   afterAll(async () => {
     for (const h of harnesses) await h.close();

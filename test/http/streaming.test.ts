@@ -10,7 +10,7 @@ import { follow, plain, post as postAs } from '../support/client-api.js';
 import { TestClock } from '../support/clock.js';
 import { resetDatabase, sharedPglite } from '../support/database.js';
 import { type Harness, harnessFor, testConfig, type User } from '../support/harness.js';
-import { serverUrl } from '../support/servers.js';
+import { needs, serverUrl } from '../support/servers.js';
 
 /** An open event stream, read as text until what a test waits for arrives. */
 interface Stream {
@@ -253,8 +253,13 @@ it('never writes the access_token of a stream URL to the request log', async () 
 });
 
 /** The Redis feed over one connection kind: a standalone server or a Cluster. */
-function redisFeedSuite(name: string, url: string | null, connect: (url: string) => Redis | Cluster) {
-  describe.skipIf(!url)(`Redis feed (${name})`, () => {
+function redisFeedSuite(
+  name: string,
+  server: 'redis' | 'redisCluster',
+  connect: (url: string) => Redis | Cluster,
+) {
+  const url = serverUrl(server);
+  describe(`Redis feed (${name})`, needs(server), () => {
     const namespace = `test-feed-${process.env.VITEST_POOL_ID ?? '0'}-${randomUUID().slice(0, 8)}`;
 
     function openFeed() {
@@ -315,8 +320,8 @@ function redisFeedSuite(name: string, url: string | null, connect: (url: string)
   });
 }
 
-redisFeedSuite('standalone', serverUrl('redis'), (url) => new Redis(url));
-redisFeedSuite('Cluster', serverUrl('redisCluster'), (nodes) => {
+redisFeedSuite('standalone', 'redis', (url) => new Redis(url));
+redisFeedSuite('Cluster', 'redisCluster', (nodes) => {
   const startupNodes = nodes.split(',').map((node) => {
     const [host = '127.0.0.1', port = '6379'] = node.trim().split(':');
     return { host, port: Number(port) };

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { inject } from 'vitest';
+import { inject, type TestOptions } from 'vitest';
 
 export const SERVER_NAMES = ['postgres', 'redis', 'redisCluster', 'nats'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
@@ -46,3 +46,25 @@ export async function probeServers(): Promise<Record<ServerName, { url: string |
 
 /** The address of a server the global set-up found reachable, or null (the suite is then skipped). */
 export const serverUrl = (name: ServerName): string | null => inject('servers')[name];
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Why a suite was skipped: test/support/skipped-reporter.ts lists it at the end of the run. */
+    skipReason?: string;
+  }
+}
+
+/** Options for a `describe` that runs only when `condition` holds, and otherwise is skipped for `reason`. */
+export function runIf(condition: boolean, reason: string): TestOptions {
+  return condition ? {} : { skip: true, meta: { skipReason: reason } };
+}
+
+/** Options for a `describe` whose tests need these servers: skipped, naming each one that is not reachable and why. */
+export function needs(...names: ServerName[]): TestOptions {
+  const reasons = inject('serverReasons');
+  const missing = names.filter((name) => serverUrl(name) === null);
+  return runIf(
+    missing.length === 0,
+    `needs ${missing.map((name) => `${name} (${reasons[name]})`).join(', ')}`,
+  );
+}

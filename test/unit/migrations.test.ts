@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/adapters/sql/migrate.js';
+import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { sharedPglite } from '../support/database.js';
 
 /**
@@ -65,8 +66,12 @@ describe('migrations', () => {
 });
 
 describe('014_search_statistics.sql', () => {
+  let sql: SqlClient;
+  beforeAll(async () => {
+    sql = await sharedPglite();
+  });
+
   const target = async () => {
-    const sql = await sharedPglite();
     const [row] = await sql.query<{ target: number | null }>(
       `SELECT attstattarget AS target FROM pg_attribute WHERE attrelid = 'tweets'::regclass AND attname = 'search'`,
     );
@@ -74,7 +79,6 @@ describe('014_search_statistics.sql', () => {
   };
 
   it('gives a database migrated before 007 set the statistics target the one 007 sets now', async () => {
-    const sql = await sharedPglite();
     expect(await target()).toBe(1000);
     // Such a database: the column at the default target, 007 applied, 014 not yet.
     await sql.exec(`ALTER TABLE tweets ALTER COLUMN search SET STATISTICS -1`);
