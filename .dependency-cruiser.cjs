@@ -1,7 +1,7 @@
 /**
  * The direction of imports is part of the design: domain ← ports ← services ← http / workers / cli, and only the
  * composition root (src/app.ts) builds adapters. `npm run lint` fails on any arrow that points the wrong way, and on
- * any import cycle in src/ or the web client (web/src/).
+ * any import cycle in src/, the web client (web/src/) or the benchmark (bench/).
  */
 module.exports = {
   forbidden: [

@@ -1,6 +1,6 @@
 import type { CapacitySamples } from './capacity-samples.js';
+import type { Figures } from './figures.js';
 import { generateGraph, SIZES } from './graph.js';
-import type { Figures } from './report.js';
 
 export type CapacityFigures = Figures & { capacity?: CapacitySamples };
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Figures } from './report.js';
+import type { Figures } from './figures.js';
 
 /** A chart written as SVG: a Vega-Lite spec rendered headless (no browser, no canvas). */
 async function render(spec: TopLevelSpec, file: string): Promise<void> {

@@ -4,17 +4,13 @@
  * errors, each process's memory at the start and the end, and the fanout lag, minute by minute, to
  * bench/results/soak.json. Not part of CI: it takes `--minutes` (30 by default).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { DEFAULT_LOG_SETTINGS } from '../src/adapters/memory/memory-event-log.js';
-import { NatsEventLog } from '../src/adapters/nats/nats-event-log.js';
-import { openPgClient } from '../src/adapters/postgres/pg-client.js';
-import { migrate } from '../src/adapters/sql/migrate.js';
-import { generateGraph, loadGraph, SIZES } from './graph.js';
+import { freshServices } from './fresh.js';
+import { generateGraph, SIZES } from './graph.js';
 import type { LoadResult } from './load.js';
 import { buckets, metric, quantileOf, runLoad, startStarling } from './processes.js';
+import { BenchRedis } from './redis.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,25 +49,6 @@ async function soakRate(): Promise<{ rate: number; from: string }> {
   return { rate: Math.max(1, Math.round(max * share)), from: `${share} × ${max} req/s (latest.json)` };
 }
 
-async function freshDatabase() {
-  const url = new URL(postgresUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-}
-
-function flushNamespace() {
-  const { hostname, port } = new URL(redisUrl);
-  const cli = (...command: string[]) =>
-    execFileSync('redis-cli', ['-h', hostname, '-p', port || '6379', ...command]).toString();
-  const keys = cli('--scan', '--pattern', `${NAMESPACE}:*`).split('\n').filter(Boolean);
-  for (let i = 0; i < keys.length; i += 1_000) cli('UNLINK', ...keys.slice(i, i + 1_000));
-}
-
 const mib = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 
 async function memory() {
@@ -86,19 +63,12 @@ async function main() {
   say(`${minutes} min at ${rate} req/s (${from}), ${args.size} graph`);
   const graph = generateGraph(size as NonNullable<typeof size>, seed);
   const threshold = Math.max(100, Math.round(graph.accounts * 0.4));
-  await freshDatabase();
-  const sql = openPgClient({ connectionString: postgresUrl });
-  await migrate(sql);
-  await sql.close();
-  await loadGraph(postgresUrl, graph, threshold, say);
-  flushNamespace();
-  const stale = await NatsEventLog.open({
-    servers: natsUrl,
-    prefix: NAMESPACE,
-    settings: DEFAULT_LOG_SETTINGS,
-  });
-  await stale.destroy();
-  await stale.close();
+  await freshServices(
+    { postgresUrl, redis: new BenchRedis(redisUrl, NAMESPACE), natsUrl, namespace: NAMESPACE },
+    graph,
+    threshold,
+    say,
+  );
   const env = {
     DATABASE_URL: postgresUrl,
     REDIS_URL: redisUrl,
