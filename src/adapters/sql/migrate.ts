@@ -17,15 +17,20 @@ export async function migrate(db: SqlClient): Promise<string[]> {
   await db.query(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
   );
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  // What is already applied is read once, so a start with nothing to do opens no transaction; a file not listed is
+  // checked again under the lock, where another process may have applied it meanwhile.
+  const done = new Set(
+    (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((row) => row.version),
+  );
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql') && !done.has(f)).sort();
   const applied: string[] = [];
   for (const file of files) {
     const sql = await readFile(new URL(file, MIGRATIONS_DIR), 'utf8');
     const ran = await db.transaction(
       async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-        const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file]);
-        if (done.length > 0) return false;
+        const already = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file]);
+        if (already.length > 0) return false;
         await tx.exec(sql);
         await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
         return true;
