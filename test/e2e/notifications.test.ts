@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { type Account, Site } from './site.js';
 
 const executablePath = chromiumPath();
 
 /** Likes, retweets, follows and mentions reach the reader live: on the notifications page, the badge and the title. */
-describe.skipIf(!executablePath)('the web client on notifications', () => {
+describe('the web client on notifications', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

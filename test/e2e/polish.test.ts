@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { Site } from './site.js';
 
 const executablePath = chromiumPath();
 
-describe.skipIf(!executablePath)('the finish of the web client in Chromium', () => {
+describe('the finish of the web client in Chromium', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {

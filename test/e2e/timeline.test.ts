@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath } from './browser.js';
+import { chromiumPath, needsChromium } from './browser.js';
 import { type Account, Site } from './site.js';
 
 const executablePath = chromiumPath();
@@ -13,7 +13,7 @@ const keysOf = (page: Page) =>
 
 const newestFirst = (keys: string[]) => [...keys].sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1));
 
-describe.skipIf(!executablePath)('the timeline in Chromium', () => {
+describe('the timeline in Chromium', needsChromium(), () => {
   let site: Site;
 
   beforeAll(async () => {
