@@ -545,6 +545,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       : undefined,
     operationsOnly: options.role === 'fanout',
     streamsPerAccount: config.streamsPerAccount,
+    streaming: {
+      heartbeatMs: config.streamHeartbeatMs,
+      maxBufferedBytes: config.streamBufferBytes,
+      anonymousPublicStreams: config.anonymousPublicStreams,
+    },
     feed,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,

@@ -51,6 +51,12 @@ export interface Config {
   sessionLifetimeDays: number;
   /** Streams one account may hold open on one api process. */
   streamsPerAccount: number;
+  /** How often an idle stream gets a heartbeat; a WebSocket that missed answering the last ping is cut off. */
+  streamHeartbeatMs: number;
+  /** Bytes a streaming client may leave unread before it is disconnected. */
+  streamBufferBytes: number;
+  /** Whether the public and hashtag streams may be read without a token (off, as in Mastodon). */
+  anonymousPublicStreams: boolean;
 }
 
 /** Bounds on every call to a dependency: a lost one is an error within these, never a hang. */
@@ -162,6 +168,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1'].includes(raw)) return true;
+  if (['off', 'false', '0'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be "on" or "off", not "${env[name]}"`);
+}
+
 const text = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -217,6 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     title: text(env, 'STARLING_TITLE') ?? 'Starling',
     sessionLifetimeDays: integer(env, 'STARLING_SESSION_DAYS', 90, 1, 3_650),
     streamsPerAccount: integer(env, 'STARLING_STREAMS_PER_ACCOUNT', 16, 1, 10_000),
+    streamHeartbeatMs: integer(env, 'STARLING_STREAM_HEARTBEAT_MS', 15_000, 10, 600_000),
+    streamBufferBytes: integer(env, 'STARLING_STREAM_BUFFER_BYTES', 1 << 20, 4_096, 1 << 30),
+    anonymousPublicStreams: onOff(env, 'STARLING_ANONYMOUS_PUBLIC_STREAMS', false),
     timeouts: {
       databaseConnectMs: integer(env, 'STARLING_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
       databaseStatementMs: integer(env, 'STARLING_DB_STATEMENT_TIMEOUT_MS', 2_000, 100, 3_600_000),

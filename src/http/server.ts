@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Ajv from 'ajv';
 import Fastify, {
   type FastifyBaseLogger,
@@ -16,6 +17,7 @@ import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Api, HttpServices, Site } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
+import { createStreaming, type StreamingSettings } from './live/streaming.js';
 import { openStreams } from './open-streams.js';
 import { registerOpenApi } from './openapi.js';
 import { registerParameterFolding } from './params.js';
@@ -36,6 +38,7 @@ import { statusRoutes } from './routes/statuses.js';
 import { requestForLogs, streamingRoutes } from './routes/streaming.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { timelineRoutes } from './routes/timelines.js';
+import { websocketRoutes } from './routes/websocket.js';
 import { registerWebClient } from './web.js';
 
 export interface HttpOptions {
@@ -60,6 +63,8 @@ export interface HttpOptions {
   publicUrl?: string | undefined;
   /** Streams one account may hold open here. */
   streamsPerAccount?: number;
+  /** Heartbeats, the unread bound and anonymous public streams. */
+  streaming?: StreamingSettings | undefined;
   /** Whose X-Forwarded-* headers to believe: off, a hop count, or proxy addresses. */
   trustProxy?: boolean | number | string[];
 }
@@ -214,6 +219,27 @@ export function createHttpServer(options: HttpOptions): Api {
 
   registerOpenApi(app);
   app.decorate('tokenGuard', null);
+  const streaming = options.feed
+    ? createStreaming({
+        feed: options.feed,
+        accounts: services.accounts,
+        tweets: services.tweets,
+        notifications: services.notifications,
+        streams: openStreams(services.accounts, options.streamsPerAccount ?? 16),
+        settings: options.streaming,
+        onError: (error) => app.log.warn({ err: error }, 'live stream error'),
+      })
+    : undefined;
+  if (streaming) {
+    // Upgrades go through the routes and their hooks like any request (authentication, rate limits), and a browser
+    // that sent its token as the subprotocol gets it back, or it refuses the connection.
+    app.register(websocket, {
+      options: {
+        maxPayload: 16 * 1024,
+        handleProtocols: (protocols: Set<string>) => protocols.values().next().value ?? false,
+      },
+    });
+  }
   app.register(async (root) => {
     if (options.rateLimits) {
       // Bearer tokens only: OAuth's token endpoint takes client credentials in the Authorization header.
@@ -238,13 +264,9 @@ export function createHttpServer(options: HttpOptions): Api {
           timelineRoutes(v1, context);
           notificationRoutes(v1, context);
           clientStubRoutes(v1, context);
-          if (options.feed) {
-            streamingRoutes(
-              v1,
-              context,
-              options.feed,
-              openStreams(services.accounts, options.streamsPerAccount ?? 16),
-            );
+          if (streaming) {
+            streamingRoutes(v1, context, streaming);
+            websocketRoutes(v1, context, streaming);
           }
         },
         { prefix: '/api/v1' },

@@ -35,6 +35,21 @@ export type TimelineUpdate = FeedEvent & {
 export type FeedListener = (event: FeedEvent) => void;
 
 /**
+ * A change to the public timelines, told once for every process that streams them (never once per reader): a public
+ * original post arrived (`update`), left (`delete`) or was edited (`status.update`). Its hashtags (normalised) and
+ * whether it carries media let each stream keep what it shows: the public streams take every one, a hashtag stream
+ * those with its tag, a media stream those with media.
+ */
+export interface PublicEvent {
+  kind: TimelineEventKind;
+  tweetId: bigint;
+  tags: readonly string[];
+  media: boolean;
+}
+
+export type PublicListener = (event: PublicEvent) => void;
+
+/**
  * Live timeline changes for connected readers (the streaming API). Delivery is best effort and at most once: a
  * reader that was not subscribed, or whose connection dropped, catches up by polling its timeline with `since_id`.
  * Publishing for readers nobody is listening to is allowed and costs (almost) nothing.
@@ -44,6 +59,10 @@ export interface TimelineFeed {
   publish(updates: readonly TimelineUpdate[]): Promise<void>;
   /** Resolves once events published from now on reach `listener`; the returned function stops them. */
   subscribe(userId: bigint, listener: FeedListener): Promise<() => void>;
+  /** Tells every public listener, in every process, of `events`: one message each, whoever listens. */
+  publishPublic(events: readonly PublicEvent[]): Promise<void>;
+  /** Resolves once public events published from now on reach `listener`; the returned function stops them. */
+  subscribePublic(listener: PublicListener): Promise<() => void>;
   close(): Promise<void>;
 }
 

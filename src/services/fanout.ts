@@ -1,11 +1,11 @@
 import type { DomainEvent, EventStream } from '../domain/events.js';
 import { pulls, pushes } from '../domain/fanout-mode.js';
-import type { TimelineEntry } from '../domain/model.js';
+import type { TimelineEntry, Tweet } from '../domain/model.js';
 import type { ChangeNotices } from '../ports/change-notices.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
 import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
-import { publishingTo, type TimelineFeed } from '../ports/timeline-feed.js';
+import { publishingTo, type TimelineEventKind, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 import { createCrossings } from './crossings.js';
@@ -28,7 +28,10 @@ export interface FanoutDeps {
   celebrityLists: RecentTweetLists;
   tweetCache?: TweetCache | undefined;
   settings: FanoutSettings;
-  /** Told of every entry written into or removed from readers' timelines, for the streaming API. */
+  /**
+   * Told of every entry written into or removed from readers' timelines, and once of every public post that arrives,
+   * leaves or changes, for the streaming API.
+   */
   feed?: TimelineFeed | undefined;
   /** Told of every changed profile, so every api process forgets its copy. */
   notices?: ChangeNotices | undefined;
@@ -65,6 +68,16 @@ export function createFanoutService(deps: FanoutDeps) {
     demotionMerge: settings.demotionMerge,
   });
 
+  /**
+   * The public streams show what the public timeline lists (public originals): one event per post, for every process
+   * at once, never one per reader. Best effort like every live update: a feed that fails never fails the fanout.
+   */
+  async function tellPublic(kind: TimelineEventKind, tweet: Tweet | undefined): Promise<void> {
+    if (!feed || tweet?.visibility !== 'public' || tweet.retweetOfId !== null) return;
+    const event = { kind, tweetId: tweet.id, tags: tweet.hashtags, media: tweet.media.length > 0 };
+    await feed.publishPublic([event]).catch(() => undefined);
+  }
+
   async function tweetCreated(tweetId: bigint, authorId: bigint): Promise<FanoutResult> {
     // The author's mode now, not when the tweet was routed: a celebrity's tweet goes to their recent list only, and
     // readers pull it; a crossing author's tweets are pushed (readers also pull them, once).
@@ -79,6 +92,7 @@ export function createFanoutService(deps: FanoutDeps) {
       await tweetDeleted(tweetId, authorId, pushes(mode) ? 'fanout' : 'celebrity');
       return NOTHING;
     }
+    await tellPublic('update', found.get(tweetId));
     return { deliveries };
   }
 
@@ -124,6 +138,7 @@ export function createFanoutService(deps: FanoutDeps) {
     await tweetCache?.invalidate([tweetId]);
     await timelines.remove([authorId], tweetId);
     await celebrityLists.remove([authorId], tweetId);
+    if (feed) await tellPublic('delete', (await tweets.byIds([tweetId])).get(tweetId));
     // A tweet posted as a celebrity was never pushed; removing it everywhere anyway would cost a full follower scan.
     if (stream === 'celebrity' && (await modeOf(authorId)) === 'pull') return { deliveries: 1 };
     const deliveries = await eachFollowerPage(authorId, async (ids) => {
@@ -143,6 +158,7 @@ export function createFanoutService(deps: FanoutDeps) {
     if (tweet?.status !== 'ACTIVE') return NOTHING;
     await tweetCache?.put([tweet]);
     if (!feed) return NOTHING;
+    await tellPublic('status.update', tweet);
     // Live updates are an extra: a feed that fails never fails the edit, and a reader's next read shows it anyway.
     const tell = (readerIds: readonly bigint[]) =>
       feed.publish([{ kind: 'status.update', tweetId, readerIds }]).then(

@@ -20,7 +20,7 @@ export const MAX_DESCENDANTS = 500;
  * A tag as posts carry it (normalised), or null when no post can carry it: only what twitter-text finds as one whole
  * hashtag is ever stored as one. Anything else (a NUL, a space) finds nothing, without asking the store.
  */
-function storedTag(raw: string): string | null {
+export function storedTag(raw: string): string | null {
   const bare = raw.replace(/^#/, '');
   if (!bare.isWellFormed()) return null;
   const [found] = twitterText.extractHashtags(`#${bare}`);

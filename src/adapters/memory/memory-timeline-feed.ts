@@ -2,6 +2,8 @@ import {
   type FeedListener,
   feedEventId,
   feedEventOf,
+  type PublicEvent,
+  type PublicListener,
   type TimelineFeed,
   type TimelineUpdate,
 } from '../../ports/timeline-feed.js';
@@ -12,6 +14,7 @@ import {
  */
 export class MemoryTimelineFeed implements TimelineFeed {
   private readonly listeners = new Map<bigint, Set<FeedListener>>();
+  private readonly publicListeners = new Set<PublicListener>();
 
   async publish(updates: readonly TimelineUpdate[]): Promise<void> {
     for (const update of updates) {
@@ -41,13 +44,34 @@ export class MemoryTimelineFeed implements TimelineFeed {
     };
   }
 
+  async publishPublic(events: readonly PublicEvent[]): Promise<void> {
+    for (const event of events) {
+      // One object for every listener: a stream that renders it can share the rendering with the others.
+      const told: PublicEvent = {
+        kind: event.kind,
+        tweetId: event.tweetId,
+        tags: event.tags,
+        media: event.media,
+      };
+      for (const listener of [...this.publicListeners]) deliver(listener, told);
+    }
+  }
+
+  async subscribePublic(listener: PublicListener): Promise<() => void> {
+    // Wrapped, so one listener subscribed twice is told twice and unsubscribes each time once.
+    const entry: PublicListener = (event) => listener(event);
+    this.publicListeners.add(entry);
+    return () => void this.publicListeners.delete(entry);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.publicListeners.clear();
   }
 }
 
 /** One listener's failure must not keep the event from the others, nor fail the fanout that published it. */
-function deliver(listener: FeedListener, event: Parameters<FeedListener>[0]) {
+function deliver<E>(listener: (event: E) => void, event: E) {
   try {
     listener(event);
   } catch {

@@ -6,6 +6,8 @@ import {
   type FeedListener,
   feedEventId,
   feedEventOf,
+  type PublicEvent,
+  type PublicListener,
   type TimelineFeed,
   type TimelineUpdate,
 } from '../../ports/timeline-feed.js';
@@ -29,6 +31,14 @@ interface FeedMessage {
   r: string[];
 }
 
+/** A public event on the wire: kind, tweet id, hashtags, and 1 when it carries media. */
+interface PublicMessage {
+  k: PublicEvent['kind'];
+  t: string;
+  g: string[];
+  m: 0 | 1;
+}
+
 const DEFAULT_READER_TTL_MS = 45_000;
 
 /**
@@ -40,20 +50,27 @@ const DEFAULT_READER_TTL_MS = 45_000;
  * All events share one plain channel: every `api` process receives each message and keeps the readers it serves.
  * Plain PUBLISH works unchanged on a Redis Cluster (the cluster bus carries it to every node); only connected readers
  * ever appear in a message, which keeps the traffic to what the live connections need.
+ *
+ * Public events (the public and hashtag streams) go on a channel of their own, one message per event whoever listens;
+ * a process subscribes to it only once one of its connections streams a public timeline.
  */
 export class RedisTimelineFeed implements TimelineFeed {
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly readersKey: string;
+  private readonly publicListeners = new Set<PublicListener>();
   private readonly channel: string;
+  private readonly publicChannel: string;
   private readonly ttlMs: number;
   private readonly onError: (error: unknown) => void;
   private subscriber: Redis | Cluster | undefined;
-  private subscribed: Promise<void> | undefined;
+  /** The channels subscribed (or being subscribed) on `subscriber`. */
+  private readonly subscribed = new Map<string, Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RedisTimelineFeedOptions) {
     this.readersKey = `${options.namespace}:feed:readers`;
     this.channel = `${options.namespace}:feed`;
+    this.publicChannel = `${options.namespace}:feed:public`;
     this.ttlMs = options.readerTtlMs ?? DEFAULT_READER_TTL_MS;
     this.onError = options.onError ?? (() => undefined);
   }
@@ -86,7 +103,7 @@ export class RedisTimelineFeed implements TimelineFeed {
     }
     listeners.add(listener);
     this.startHeartbeat();
-    await Promise.all([this.ensureSubscribed(), this.vouchFor([key])]);
+    await Promise.all([this.ensureSubscribed(this.channel), this.vouchFor([key])]);
     return () => {
       const current = this.listeners.get(key);
       if (!current) return;
@@ -96,13 +113,40 @@ export class RedisTimelineFeed implements TimelineFeed {
     };
   }
 
+  async publishPublic(events: readonly PublicEvent[]): Promise<void> {
+    await Promise.all(
+      events.map((event) => {
+        const message: PublicMessage = {
+          k: event.kind,
+          t: event.tweetId.toString(),
+          g: [...event.tags],
+          m: event.media ? 1 : 0,
+        };
+        return this.options.redis.publish(this.publicChannel, JSON.stringify(message));
+      }),
+    );
+  }
+
+  async subscribePublic(listener: PublicListener): Promise<() => void> {
+    const entry: PublicListener = (event) => listener(event);
+    this.publicListeners.add(entry);
+    try {
+      await this.ensureSubscribed(this.publicChannel);
+    } catch (error) {
+      this.publicListeners.delete(entry);
+      throw error;
+    }
+    return () => void this.publicListeners.delete(entry);
+  }
+
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     this.listeners.clear();
+    this.publicListeners.clear();
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    this.subscribed = undefined;
+    this.subscribed.clear();
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
@@ -126,26 +170,62 @@ export class RedisTimelineFeed implements TimelineFeed {
     this.heartbeat.unref();
   }
 
-  /** One subscriber connection per process, made on the first subscription (fanout-only processes never need it). */
-  private ensureSubscribed(): Promise<void> {
-    if (this.subscribed) return this.subscribed;
-    const subscriber = this.options.redis.duplicate();
-    this.subscriber = subscriber;
-    subscriber.on('error', this.onError);
-    subscriber.on('message', (channel: string, raw: string) => {
-      if (channel === this.channel) this.dispatch(raw);
-    });
-    this.subscribed = subscriber.subscribe(this.channel).then(
+  /**
+   * One subscriber connection per process, made on the first subscription (fanout-only processes never need it), and
+   * each channel subscribed on it once it is first needed.
+   */
+  private ensureSubscribed(channel: string): Promise<void> {
+    const pending = this.subscribed.get(channel);
+    if (pending) return pending;
+    let subscriber = this.subscriber;
+    if (!subscriber) {
+      subscriber = this.options.redis.duplicate();
+      this.subscriber = subscriber;
+      subscriber.on('error', this.onError);
+      subscriber.on('message', (from: string, raw: string) => {
+        if (from === this.channel) this.dispatch(raw);
+        else if (from === this.publicChannel) this.dispatchPublic(raw);
+      });
+    }
+    const connection = subscriber;
+    const subscribing = connection.subscribe(channel).then(
       () => undefined,
       (error: unknown) => {
         // The next subscription tries again on a fresh connection.
-        this.subscribed = undefined;
-        this.subscriber = undefined;
-        subscriber.disconnect();
+        this.subscribed.clear();
+        if (this.subscriber === connection) this.subscriber = undefined;
+        connection.disconnect();
         throw error;
       },
     );
-    return this.subscribed;
+    this.subscribed.set(channel, subscribing);
+    return subscribing;
+  }
+
+  private dispatchPublic(raw: string) {
+    let message: PublicMessage;
+    try {
+      message = JSON.parse(raw) as PublicMessage;
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
+    if (
+      !FEED_EVENT_KINDS.has(message.k) ||
+      (message.k as string) === 'notification' ||
+      !/^[0-9]{1,20}$/.test(message.t)
+    )
+      return;
+    const tags = Array.isArray(message.g) ? message.g.filter((tag) => typeof tag === 'string') : [];
+    // One object for every listener here, so the streams can share one rendering of it.
+    const event: PublicEvent = { kind: message.k, tweetId: BigInt(message.t), tags, media: message.m === 1 };
+    for (const listener of [...this.publicListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
   }
 
   private dispatch(raw: string) {
