@@ -17,7 +17,7 @@ import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Api, HttpServices, Site } from './api.js';
 import { authenticateRequests, viewerOf } from './auth.js';
 import { toHttpError } from './errors.js';
-import { createStreaming, type StreamingSettings } from './live/streaming.js';
+import { createStreaming, type Streaming, type StreamingSettings } from './live/streaming.js';
 import { openStreams } from './open-streams.js';
 import { registerOpenApi } from './openapi.js';
 import { registerParameterFolding } from './params.js';
@@ -87,6 +87,13 @@ const ajv = new Ajv.default({
 const CROSS_ORIGIN = /^\/(?:api\/|oauth\/(?:token|revoke)(?:$|\?)|\.well-known\/|nodeinfo\/)/;
 
 export type { Api, HttpServices };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live streams of this server (when it has a feed): their counts and events, for metrics and tests. */
+    streaming: Streaming | undefined;
+  }
+}
 
 function errorBody(error: unknown) {
   const mapped = toHttpError(error);
@@ -230,6 +237,7 @@ export function createHttpServer(options: HttpOptions): Api {
         onError: (error) => app.log.warn({ err: error }, 'live stream error'),
       })
     : undefined;
+  app.decorate('streaming', streaming);
   if (streaming) {
     // Upgrades go through the routes and their hooks like any request (authentication, rate limits), and a browser
     // that sent its token as the subprotocol gets it back, or it refuses the connection.

@@ -6,6 +6,7 @@ import { RedisChangeNotices } from '../../src/adapters/redis/redis-change-notice
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisEngagementCache } from '../../src/adapters/redis/redis-engagement-cache.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
+import { RedisTimelineFeed } from '../../src/adapters/redis/redis-timeline-feed.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import type { SqlClient } from '../../src/adapters/sql/sql-client.js';
 import { type App, createApp } from '../../src/app.js';
@@ -119,6 +120,8 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         });
       // Each process subscribes on a connection of its own, as separate processes would.
       const notices = () => new RedisChangeNotices({ redis: redis as RedisClient, namespace: prefix });
+      // And the live feed, so a post accepted by one api process reaches a stream held by another.
+      const feed = () => new RedisTimelineFeed({ redis: redis as RedisClient, namespace: prefix, clock });
       const [cache, celebrityLists, tweetCache, engagementCache] = [
         home(),
         celebrities(),
@@ -142,11 +145,13 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
         engagementCache,
         log,
         notices: notices(),
+        feed: feed(),
         logger: false,
       });
       return {
         app,
         async cleanUp() {
+          await redis?.del(`${prefix}:feed:readers`);
           await cache.clear();
           await celebrityLists.clear();
           await tweetCache.clear();
@@ -165,6 +170,7 @@ function services(postgres: string, redisUrl: string, natsUrl: string): Backend 
               celebrityLists: celebrities(),
               tweetCache: bodies(),
               notices: notices(),
+              feed: feed(),
               logger: false,
             },
           ),

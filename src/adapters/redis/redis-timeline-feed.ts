@@ -188,16 +188,21 @@ export class RedisTimelineFeed implements TimelineFeed {
       });
     }
     const connection = subscriber;
-    const subscribing = connection.subscribe(channel).then(
-      () => undefined,
-      (error: unknown) => {
-        // The next subscription tries again on a fresh connection.
-        this.subscribed.clear();
-        if (this.subscriber === connection) this.subscriber = undefined;
-        connection.disconnect();
-        throw error;
-      },
-    );
+    // One SUBSCRIBE at a time: ioredis fails its ready check (INFO) on a connection that queued a second one before
+    // it was ready.
+    const before = [...this.subscribed.values()];
+    const subscribing = Promise.allSettled(before)
+      .then(() => connection.subscribe(channel))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // The next subscription tries again on a fresh connection.
+          this.subscribed.clear();
+          if (this.subscriber === connection) this.subscriber = undefined;
+          connection.disconnect();
+          throw error;
+        },
+      );
     this.subscribed.set(channel, subscribing);
     return subscribing;
   }

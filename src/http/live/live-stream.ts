@@ -28,11 +28,20 @@ export interface LiveStreamLimits {
   maxSubscriptions: number;
 }
 
+/** Told of what the connections of a process do, for metrics and for tests that wait on them. */
+export interface LiveStreamObserver {
+  /** A subscription now delivers events (`1`), or no longer does (`-1`). */
+  subscriptions(change: 1 | -1): void;
+  /** A client was dropped for falling behind. */
+  dropped(): void;
+}
+
 export interface LiveStreamDeps {
   feed: TimelineFeed;
   hub: PublicHub;
   rendering: StreamRendering;
   limits: LiveStreamLimits;
+  observer: LiveStreamObserver;
 }
 
 /** A notification event: the only kind the notification stream carries (the user stream carries them too). */
@@ -71,7 +80,17 @@ export class LiveStream {
     if (this.subscriptions.has(key)) return true;
     if (this.subscriptions.size >= this.deps.limits.maxSubscriptions) return false;
     const label = streamLabel(spec);
-    const subscribing = this.listen(spec, label);
+    const { observer } = this.deps;
+    const subscribing = this.listen(spec, label).then((stop) => {
+      observer.subscriptions(1);
+      let stopped = false;
+      return () => {
+        if (stopped) return;
+        stopped = true;
+        stop();
+        observer.subscriptions(-1);
+      };
+    });
     this.subscriptions.set(key, subscribing);
     try {
       const stop = await subscribing;
@@ -142,6 +161,7 @@ export class LiveStream {
   private fallBehind() {
     if (this.closed) return;
     this.close();
+    this.deps.observer.dropped();
     this.sink.fellBehind();
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyRequest } from 'fastify';
 import type { Session } from '../../domain/model.js';
 import { grants } from '../../domain/scopes.js';
@@ -9,7 +10,13 @@ import type { OpenStreams } from '../open-streams.js';
 import { presentNotification } from '../presenters/notification.js';
 import type { Presentation } from '../presenters/presentation.js';
 import { presentStatus } from '../presenters/status.js';
-import { LiveStream, type LiveStreamLimits, type StreamRendering, type StreamSink } from './live-stream.js';
+import {
+  LiveStream,
+  type LiveStreamLimits,
+  type LiveStreamObserver,
+  type StreamRendering,
+  type StreamSink,
+} from './live-stream.js';
 import { createPublicHub } from './public-hub.js';
 import { type StreamRefusal, type StreamSpec, scopeOf } from './stream-names.js';
 
@@ -76,6 +83,16 @@ export function createStreaming({
   const hub = createPublicHub(feed, onError);
   const limits: LiveStreamLimits = { ...LIMITS, maxBufferedBytes: options.maxBufferedBytes };
   const renderings = new Map<string, StreamRendering>();
+  // `subscriptions` (the count now) after every change, and `dropped`: what tests wait on, and metrics read.
+  const events = new EventEmitter();
+  let subscriptions = 0;
+  const observer: LiveStreamObserver = {
+    subscriptions(change) {
+      subscriptions += change;
+      events.emit('subscriptions', subscriptions);
+    },
+    dropped: () => events.emit('dropped'),
+  };
 
   /** Renderings by origin (one, unless the server answers on several names): a public event renders once for all. */
   function renderingFor(presentation: Presentation): StreamRendering {
@@ -120,10 +137,13 @@ export function createStreaming({
     heartbeat: heartbeats(options.heartbeatMs),
     /** Public streams open in this process. */
     publicStreams: () => hub.size(),
+    /** Subscriptions delivering events in this process, on every connection. */
+    subscriptions: () => subscriptions,
+    events,
 
     /** A connection's streams, of `session`'s account (null: anonymous), sending to `sink`. */
     open(session: Session | null, presentation: Presentation, sink: StreamSink): LiveStream {
-      const deps = { feed, hub, rendering: renderingFor(presentation), limits };
+      const deps = { feed, hub, rendering: renderingFor(presentation), limits, observer };
       return new LiveStream(deps, session?.accountId ?? null, sink);
     },
 
