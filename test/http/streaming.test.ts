@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTimelineFeed } from '../../src/adapters/redis/redis-timeline-feed.js';
 import { createApp } from '../../src/app.js';
 import { feedEventId, type TimelineFeed } from '../../src/ports/timeline-feed.js';
@@ -52,6 +52,9 @@ async function openStream(url: string, headers: Record<string, string> = {}): Pr
   }
   return { next, close: () => controller.abort() };
 }
+
+// The shared database is opened once, before the first test (a fresh PGlite takes seconds).
+beforeAll(async () => void (await sharedPglite()), 120_000);
 
 let h: Harness | undefined;
 let base = '';

@@ -1,10 +1,14 @@
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from 'masto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { registerApp, revoke, signUpThrough } from '../support/apps.js';
 import { follow, home, plain, post } from '../support/client-api.js';
+import { sharedPglite } from '../support/database.js';
 import { backends, type Harness, startHarness, type User } from '../support/harness.js';
 import { type Frame, openSocket, refusedWith, type Socket, subscriptions } from '../support/sockets.js';
+
+// The shared database is opened once, before the first test (a fresh PGlite takes seconds).
+beforeAll(async () => void (await sharedPglite()), 120_000);
 
 let h: Harness | undefined;
 const cleanups: (() => unknown)[] = [];
