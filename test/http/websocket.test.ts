@@ -78,11 +78,14 @@ for (const backend of backends()) {
       return { harness: h, url, alice, bob };
     }
 
-    it('streams update and delete on the user stream to masto.js, the token in the subprotocol', async () => {
+    it('streams update, delete and notification on the user stream to masto.js, the token in the subprotocol', async () => {
       const { harness, url, alice, bob } = await start();
-      const user = reader(masto(url, bob).user.subscribe());
+      const client = masto(url, bob);
+      const user = reader(client.user.subscribe());
+      const notifications = reader(client.user.notification.subscribe());
       user.start();
-      await subscriptions(harness, 1);
+      notifications.start();
+      await subscriptions(harness, 2);
 
       const id = await post(harness, alice, 'hello bob');
       await harness.drain();
@@ -101,6 +104,29 @@ for (const backend of backends()) {
       );
       await harness.drain();
       expect(await user.event()).toEqual({ stream: ['user'], event: 'delete', payload: id });
+
+      // Bob's own post reaches his user stream; Alice's like of it is a notification on both of his streams.
+      const mine = await post(harness, bob, 'like this');
+      await harness.drain();
+      const own = await user.event();
+      expect(own.event === 'update' && own.payload.id).toBe(mine);
+      const liked = await harness.call('POST', `/api/v1/statuses/${mine}/favourite`, { token: alice.token });
+      expect(liked.status).toBe(200);
+      await harness.drain();
+      for (const [stream, events] of [
+        ['user', user],
+        ['user:notification', notifications],
+      ] as const) {
+        const event = await events.event();
+        expect(event.stream).toEqual([stream]);
+        expect(event.event).toBe('notification');
+        if (event.event !== 'notification') return;
+        expect([event.payload.type, event.payload.account.username, event.payload.status?.id]).toEqual([
+          'favourite',
+          'alice',
+          mine,
+        ]);
+      }
     });
 
     it('takes the token as access_token or an Authorization header too, echoes the subprotocol, and refuses others', async () => {
