@@ -30,7 +30,7 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { instanceRoutes } from './routes/instance.js';
 import { mediaRoutes } from './routes/media.js';
-import { notificationRoutes } from './routes/notifications.js';
+import { groupedNotificationRoutes, notificationRoutes } from './routes/notifications.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { profileRoutes } from './routes/profile.js';
 import { searchRoutes } from './routes/search.js';
@@ -283,6 +283,7 @@ export function createHttpServer(options: HttpOptions): Api {
         async (v2) => {
           searchRoutes(v2, context);
           suggestionRoutes(v2, context);
+          groupedNotificationRoutes(v2, context);
         },
         { prefix: '/api/v2' },
       );

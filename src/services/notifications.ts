@@ -10,10 +10,12 @@ import type {
   NotificationChange,
   NotificationFilter,
   NotificationStore,
+  NotificationType,
 } from '../ports/notification-store.js';
 import type { TimelineFeed } from '../ports/timeline-feed.js';
 import type { Author } from './authors.js';
 import { type HydrateDeps, hydrateTweets, type TweetView } from './hydrate.js';
+import { type GroupPage, groupPage } from './notification-groups.js';
 import { type Page, toPage } from './pages.js';
 
 /** A notification with what it shows: who acted, and the post (for the viewer), when it is about one. */
@@ -109,6 +111,32 @@ export function createNotificationService(deps: NotificationDeps) {
       const fetched = await store.list(viewerId, filter, { ...window, limit: window.limit + 1 });
       const page = toPage(fetched, window, (n) => n.id);
       return { ...page, items: await present(viewerId, page.items) };
+    },
+
+    /**
+     * A page of grouped notifications (Mastodon 4.3), with the accounts and posts they show; a group whose post is
+     * no longer visible is left out (its notifications are on their way out).
+     */
+    async groups(
+      viewerId: bigint,
+      filter: NotificationFilter,
+      window: IdWindow,
+      grouped: readonly NotificationType[],
+    ): Promise<{ page: GroupPage; accounts: Author[]; statuses: TweetView[] }> {
+      const page = await groupPage(store, viewerId, filter, window, grouped);
+      const statusIds = [...new Set(page.groups.flatMap((g) => (g.statusId === null ? [] : [g.statusId])))];
+      const [accounts, statuses] = await Promise.all([
+        deps.authors.byIds(page.groups.flatMap((g) => g.sampleAccountIds)),
+        hydrateTweets(deps, statusIds, viewerId),
+      ]);
+      const groups = page.groups.filter((g) => g.statusId === null || statuses.has(g.statusId));
+      return {
+        page: { ...page, groups },
+        accounts: [...new Set(groups.flatMap((g) => g.sampleAccountIds))].flatMap(
+          (id) => accounts.get(id) ?? [],
+        ),
+        statuses: statusIds.flatMap((id) => statuses.get(id) ?? []),
+      };
     },
 
     async get(viewerId: bigint, id: bigint): Promise<NotificationView> {

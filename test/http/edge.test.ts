@@ -203,6 +203,7 @@ describe('OpenAPI document', () => {
       '/api/v1/notifications/clear',
       '/api/v1/notifications/unread_count',
       '/api/v1/markers',
+      '/api/v2/notifications',
       '/api/v2/search',
       '/api/v2/instance',
     ]) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { allPages, catchUp, follow, post, unfollow } from '../support/client-api.js';
+import { allPages, catchUp, follow, linkOf, pathOf, post, unfollow } from '../support/client-api.js';
 import { sharedPglite } from '../support/database.js';
 import { type Backend, backends, type Harness, startHarness, type User } from '../support/harness.js';
 
@@ -228,6 +228,81 @@ for (const backend of backends()) {
         ).status,
       ).toBe(400);
       expect((await h.call('GET', '/api/v1/markers', { token: bob.token })).body).toEqual({});
+    });
+
+    it('groups favourites and boosts of one post and follows (v2), paging groups by the Link header', async () => {
+      h = await startHarness({}, undefined, current);
+      const [alice, bob, carol, dave] = [
+        await h.signUp('alice'),
+        await h.signUp('bob'),
+        await h.signUp('carol'),
+        await h.signUp('dave'),
+      ];
+      const [p1, p2] = [await post(h, alice, 'one'), await post(h, alice, 'two')];
+      for (const fan of [bob, carol, dave]) await act(fan, p1, 'favourite');
+      await act(bob, p1, 'reblog');
+      await act(carol, p2, 'favourite');
+      await follow(h, dave, alice);
+      await follow(h, bob, alice);
+      const mention = await post(h, carol, 'hi @alice');
+      await h.drain();
+
+      const grouped = await h.call('GET', '/api/v2/notifications', { token: alice.token });
+      expect(grouped.status).toBe(200);
+      const summary = (body: { notification_groups: Record<string, unknown>[] }) =>
+        body.notification_groups.map((g) => [
+          g.type,
+          g.notifications_count,
+          g.sample_account_ids,
+          g.status_id,
+        ]);
+      expect(summary(grouped.body)).toEqual([
+        ['mention', 1, [carol.id], mention],
+        ['follow', 2, [bob.id, dave.id], undefined],
+        ['favourite', 1, [carol.id], p2],
+        ['reblog', 1, [bob.id], p1],
+        ['favourite', 3, [dave.id, carol.id, bob.id], p1],
+      ]);
+      expect(grouped.body.accounts.map((a: { id: string }) => a.id).sort()).toEqual(
+        [bob.id, carol.id, dave.id].sort(),
+      );
+      expect(grouped.body.statuses.map((s: { id: string }) => s.id).sort()).toEqual([p1, p2, mention].sort());
+      const [first] = grouped.body.notification_groups;
+      expect(first.group_key).toMatch(/^ungrouped-/);
+      expect(first.most_recent_notification_id).toBe(first.page_max_id);
+
+      // Page by page, every notification is in exactly one group of one page.
+      let next: string | null = '/api/v2/notifications?limit=2';
+      const counted: number[] = [];
+      for (let pages = 0; next !== null; pages++) {
+        const page = await h.call('GET', next, { token: alice.token });
+        expect(page.status).toBe(200);
+        expect(page.body.notification_groups.length).toBeLessThanOrEqual(2);
+        counted.push(
+          ...page.body.notification_groups.map((g: { notifications_count: number }) => g.notifications_count),
+        );
+        const link = linkOf(page, 'next');
+        next = link === null ? null : pathOf(link);
+        expect(pages).toBeLessThan(10);
+      }
+      expect(counted.reduce((a, b) => a + b, 0)).toBe(8);
+      // Catching up from the oldest end: the two oldest groups, then the way up.
+      const up = await h.call('GET', '/api/v2/notifications?min_id=0&limit=2', { token: alice.token });
+      expect(summary(up.body)).toEqual([
+        ['reblog', 1, [bob.id], p1],
+        ['favourite', 3, [dave.id, carol.id, bob.id], p1],
+      ]);
+      expect(linkOf(up, 'prev')).toContain(`min_id=${up.body.notification_groups[0].page_max_id}`);
+      // Not grouping favourites lists each on its own.
+      const apart = await h.call('GET', '/api/v2/notifications?grouped_types[]=follow&types[]=favourite', {
+        token: alice.token,
+      });
+      expect(summary(apart.body).map(([type, n]) => `${type} ${n}`)).toEqual([
+        'favourite 1',
+        'favourite 1',
+        'favourite 1',
+        'favourite 1',
+      ]);
     });
   });
 }

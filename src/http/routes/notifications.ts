@@ -8,14 +8,17 @@ import {
   type NotificationFilter,
   type NotificationType,
 } from '../../ports/notification-store.js';
+import { GROUPED_BY_DEFAULT } from '../../services/notification-groups.js';
 import { UNREAD_CAP } from '../../services/notifications.js';
 import type { Api, HttpContext } from '../api.js';
 import { requireViewer } from '../auth.js';
 import { PageQuery, type PageSize, pageWindow, setPageLinks } from '../paging.js';
-import { IdParams, nestParams, pathId } from '../params.js';
+import { Flag, IdParams, nestParams, pathId } from '../params.js';
 import {
+  GroupedNotificationsSchema,
   MarkerSchema,
   NotificationSchema,
+  presentGroupedNotifications,
   presentMarker,
   presentNotification,
 } from '../presenters/notification.js';
@@ -232,4 +235,42 @@ export function notificationRoutes(app: Api, { accounts, notifications, presenta
 
 function markersJson(markers: readonly Marker[]) {
   return Object.fromEntries(markers.map((m) => [m.timeline, presentMarker(m)]));
+}
+
+const GroupedQuery = Type.Object({
+  ...ListQuery.properties,
+  grouped_types: Type.Optional(TypeList),
+  expand_accounts: Type.Optional(
+    Type.String({ maxLength: 32, description: 'accounts are always given in full' }),
+  ),
+  include_filtered: Type.Optional(Flag),
+});
+
+/** `GET /api/v2/notifications`: notifications grouped as Mastodon 4.3 groups them. */
+export function groupedNotificationRoutes(app: Api, { accounts, notifications, presentation }: Slice) {
+  app.get(
+    '/notifications',
+    {
+      schema: {
+        summary: 'Your notifications, grouped',
+        description:
+          'As `GET /api/v1/notifications`, with favourites and boosts of one post, and follows within an hour, ' +
+          'grouped (`grouped_types`, by default `favourite`, `reblog` and `follow`): a page of `limit` groups, ' +
+          'each with its count in the page and up to 8 of the accounts, which come once in `accounts` with the ' +
+          'posts in `statuses`. Paged by the Link header; a group may go on in the next page.',
+        querystring: GroupedQuery,
+        response: { 200: GroupedNotificationsSchema, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const viewer = await requireViewer(request, accounts, 'read:notifications');
+      const q = request.query;
+      const window = pageWindow(q, NOTIFICATION_PAGE);
+      const grouped = q.grouped_types === undefined ? GROUPED_BY_DEFAULT : known(q.grouped_types);
+      const result = await notifications.groups(viewer, notificationFilter(q), window, grouped);
+      const p = presentation(request);
+      setPageLinks(request, reply, p.origin, result.page);
+      return presentGroupedNotifications(result, p);
+    },
+  );
 }
