@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { writeCharts } from './charts.js';
 import type { Figures } from './figures.js';
+import { type SoakSummary, soakSection, soakValue } from './soak-report.js';
 
 const n = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined
@@ -193,7 +194,8 @@ ${lines.join('\n')}
 ${why.filter(Boolean).join('\n\n')}`;
 }
 
-export async function writeReport(f: Figures, out: string) {
+/** Writes the report of `f`, with the last soak's figures when there are some (they come from a run of their own). */
+export async function writeReport(f: Figures, out: string, soak?: SoakSummary) {
   // Charts go in a folder beside the report, named after it (docs/benchmarks.md → docs/benchmarks/).
   const chartsDir = out.replace(/\.md$/, '');
   const charts = await writeCharts(f, chartsDir);
@@ -308,6 +310,12 @@ export async function writeReport(f: Figures, out: string) {
       ['≥ 2,000/s', f.embedded ? f.embedded.homeReadsPerSecond >= 2_000 : undefined],
     ],
     ['Embedded posts/s', n(f.embedded?.postsPerSecond, 0), undefined, undefined],
+    [
+      soak ? `Soak: ${soak.minutes} min at ${soak.rate} req/s (a separate run)` : 'Soak (not run)',
+      soak ? soakValue(soak) : '—',
+      undefined,
+      ['0 errors', soak ? soak.errors === 0 : undefined],
+    ],
     [
       `Search p99 over ${n(f.search?.tweets, 0)} tweets (ms)`,
       n(f.search?.p99, 1),
@@ -492,6 +500,7 @@ ${table(
   Object.entries(f.search?.kinds ?? {}).map(([kind, k]) => [kind, n(k.p50, 1), n(k.p99, 1)]),
 )}
 ${image('search.svg', 'Search latency by kind of query')}
+${soakSection(soak)}
 ## Raw numbers
 
 Every figure of this run, unrounded: ${out === 'docs/benchmarks.md' ? '`bench/results/latest.json`' : `\`${basename(out)}.json\`, beside this report`}.${f.size === 'medium' ? '' : " The design's figures are read against the medium graph (100K accounts); this run used a smaller one."}

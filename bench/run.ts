@@ -39,6 +39,7 @@ import {
   sizeName,
   threshold,
 } from './settings.js';
+import { readSoak } from './soak-report.js';
 import { prepareServices, redis, servicesEnv, startProcesses, stopProcesses } from './stack.js';
 import { requireWrk } from './wrk.js';
 
@@ -84,11 +85,13 @@ async function services(figures: Figures, samples: CapacitySamples) {
 
 // The published report keeps its raw numbers in bench/results; any other report keeps them beside itself.
 const results = out === DEFAULT_OUT ? 'bench/results/latest.json' : `${out}.json`;
+// The published report carries the last soak (a run of its own); any other report has none.
+const soak = out === DEFAULT_OUT ? await readSoak() : undefined;
 const capacityOut = out === DEFAULT_OUT ? 'docs/capacity.md' : join(dirname(out), 'capacity.md');
 if (from) {
   // Only the report, from the raw numbers of an earlier run (after its wording changed, say).
   const earlier = JSON.parse(await readFile(from, 'utf8')) as Figures;
-  await writeReport(earlier, out);
+  await writeReport(earlier, out, soak);
   if (capacity) await writeCapacity(earlier, capacityOut);
 } else {
   requireWrk();
@@ -110,7 +113,7 @@ if (from) {
   figures.embedded = await embeddedScenario();
   await mkdir(dirname(results), { recursive: true });
   await writeFile(results, `${JSON.stringify(figures, null, 2)}\n`);
-  await writeReport(figures, out);
+  await writeReport(figures, out, soak);
   if (capacity) await writeCapacity(figures, capacityOut);
 }
 say(`report written to ${out}${capacity ? ` and the capacity model to ${capacityOut}` : ''}`);

@@ -2,15 +2,20 @@
  * `npm run bench:soak`: the soak — a long open-loop run of the default mix at 70% of the maximum sustainable rate
  * (from the last benchmark's step search, or `--rate`), in services mode on a freshly loaded graph. It reports the
  * errors, each process's memory at the start and the end, and the fanout lag, minute by minute, to
- * bench/results/soak.json. Not part of CI: it takes `--minutes` (30 by default).
+ * bench/results/soak.json, and rewrites docs/benchmarks.md from the last benchmark's raw numbers with the soak in it.
+ * Not part of CI: it takes `--minutes` (30 by default).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { Figures } from './figures.js';
 import { freshServices } from './fresh.js';
 import { generateGraph, SIZES } from './graph.js';
 import type { LoadResult } from './load.js';
 import { buckets, metric, quantileOf, runLoad, startStarling } from './processes.js';
 import { BenchRedis } from './redis.js';
+import { writeReport } from './report.js';
+import { SOAK_RESULTS, type SoakMinute, type SoakSummary } from './soak-report.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,7 +24,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string' },
     share: { type: 'string', default: '0.7' },
     seed: { type: 'string', default: '42' },
-    out: { type: 'string', default: 'bench/results/soak.json' },
+    out: { type: 'string', default: SOAK_RESULTS },
   },
 });
 const size = SIZES[args.size as string];
@@ -100,13 +105,7 @@ async function main() {
     });
     const start = await memory();
     const lagBefore = await buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="fanout"');
-    const perMinute: {
-      minute: number;
-      errors: number;
-      homeP99: number | null;
-      fanoutLagP99: number | null;
-      consumerPending: number;
-    }[] = [];
+    const perMinute: SoakMinute[] = [];
     let errors = 0;
     let requests = 0;
     const reasons: Record<string, number> = {};
@@ -143,9 +142,11 @@ async function main() {
     }
     const end = await memory();
     const lagAfter = await buckets(FANOUT.base, 'starling_fanout_lag_seconds', 'stream="fanout"');
-    const summary = {
+    const summary: SoakSummary = {
       command: `npm run bench:soak -- ${process.argv.slice(2).join(' ')}`.trim(),
-      size: args.size,
+      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim(),
+      date: new Date().toISOString().slice(0, 10),
+      size: args.size as string,
       minutes,
       rate,
       rateFrom: from,
@@ -162,6 +163,10 @@ async function main() {
     };
     await mkdir('bench/results', { recursive: true });
     await writeFile(args.out as string, `${JSON.stringify(summary, null, 2)}\n`);
+    if (args.out === SOAK_RESULTS) {
+      const latest = JSON.parse(await readFile('bench/results/latest.json', 'utf8')) as Figures;
+      await writeReport(latest, 'docs/benchmarks.md', summary);
+    }
     say(
       `${requests} requests, ${errors} errors; memory api ${start.apiMiB} → ${end.apiMiB} MiB, fanout ${start.fanoutMiB} → ${end.fanoutMiB} MiB; fanout lag p99 ${summary.fanoutLagSeconds.p99} s → ${args.out}`,
     );
