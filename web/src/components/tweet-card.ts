@@ -60,7 +60,10 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
   const actions = h('footer', { class: 'actions' });
   const replies = link(
     `${tweetPath(status.id)}#reply`,
-    { class: 'action reply', attrs: { 'aria-label': `Reply (${status.replies_count} replies)` } },
+    {
+      class: 'action reply',
+      attrs: { title: status.replies_count === 1 ? '1 reply' : `${status.replies_count} replies` },
+    },
     `Reply ${status.replies_count > 0 ? count(status.replies_count) : ''}`.trim(),
   );
   actions.append(replies);

@@ -197,7 +197,9 @@ export function statusView({ root, signal }: ViewContext) {
       points.push(value);
       if (points.length > POINTS) points.shift();
       // Until two minutes have passed, the chart spreads what it has (at least a dozen slots) over its width.
-      cells.trend.replaceChildren(sparkline(points, Math.max(12, points.length), figure.alertAt));
+      const chart = sparkline(points, Math.max(12, points.length), figure.alertAt);
+      chart.setAttribute('aria-label', `${figure.label}, the last ${points.length} readings`);
+      cells.trend.replaceChildren(chart);
       const alarming =
         value !== null &&
         figure.alertAt !== undefined &&
