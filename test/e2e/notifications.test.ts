@@ -116,6 +116,8 @@ describe('the web client on notifications', needsChromium(), () => {
     await act(site.follow(vic, uma));
     await titleIs(page, '(2) Home · Starling');
     expect(await badge(page).textContent()).toBe('2');
+    // A screen reader hears the count in the link's name, not a bare number.
+    await page.getByRole('link', { name: 'Notifications (2 unread)' }).waitFor();
     expect(await notReloaded(page)).toBe(true);
 
     // Seeing them reads them, here and on the server.

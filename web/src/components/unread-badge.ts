@@ -9,7 +9,9 @@ const shown = (count: number) => (count >= UNREAD_LIMIT ? `${UNREAD_LIMIT}+` : S
  * The badge is drawn again with the navigation; the count it shows is the one {@link watchUnread} keeps.
  */
 export function unreadBadge(): HTMLElement {
-  const badge = h('span', { class: 'badge unread-badge' });
+  const badge = h('span', { class: 'badge unread-badge', attrs: { 'aria-hidden': 'true' } });
+  // What a screen reader says instead of the bare number.
+  const said = h('span', { class: 'visually-hidden' });
   const stop = watchUnread((count) => {
     if (!badge.isConnected && badge.dataset.drawn) {
       stop();
@@ -18,9 +20,10 @@ export function unreadBadge(): HTMLElement {
     badge.dataset.drawn = 'yes';
     badge.hidden = count === 0;
     badge.textContent = shown(count);
-    badge.setAttribute('aria-label', `${shown(count)} unread`);
+    badge.title = `${shown(count)} unread`;
+    said.textContent = count === 0 ? '' : ` (${shown(count)} unread)`;
   });
-  return badge;
+  return h('span', { class: 'unread-count' }, badge, said);
 }
 
 /** The title follows the count wherever the reader is. */
