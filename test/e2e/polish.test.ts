@@ -157,4 +157,39 @@ describe('the finish of the web client in Chromium', needsChromium(), () => {
     await phone.getByLabel('What is happening?').waitFor();
     expect(new URL(phone.url()).pathname).toBe('/compose');
   });
+
+  it("marks the text past the server's limit, and says what went wrong in words", async () => {
+    const sam = await site.signUp('sam');
+    const limit = (await site.api('GET', '/api/v2/instance')).configuration.statuses.max_characters as number;
+    const page = await site.pageFor(sam);
+    await page.goto(`${site.base}/compose`);
+    const box = page.getByLabel('What is happening?');
+    await page.locator(`.counter:text-is("${limit}")`).waitFor();
+    await box.fill(`${'y'.repeat(limit - 3)} 日本語`);
+    // CJK weighs 2: the first character fits, the rest is marked.
+    await page
+      .locator('.over-limit')
+      .filter({ hasText: /^本語$/ })
+      .waitFor();
+    expect(await page.locator('.counter').textContent()).toBe('-4');
+    expect(await page.locator('.counter').getAttribute('aria-label')).toBe(`4 over the limit of ${limit}`);
+    expect(await page.getByRole('button', { name: 'Post', exact: true }).isDisabled()).toBe(true);
+    await box.fill('short again');
+    await page.locator('.over-limit').waitFor({ state: 'detached' });
+
+    await page.route('**/api/v1/statuses', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'conflict', code: 'conflict' }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not post' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      'Could not post: something changed meanwhile; look again and retry.',
+    );
+    expect(await alert.textContent()).not.toMatch(/409|conflict/);
+  });
 });

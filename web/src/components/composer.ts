@@ -1,16 +1,31 @@
 import twitterText from 'twitter-text';
 import { call, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
+import { DEFAULT_MAX_CHARACTERS, maxCharacters } from '../instance.js';
 import { attachments } from './attachments.js';
 import { alertLine, describeError } from './notice.js';
 
-export const MAX_WEIGHTED_LENGTH = 280;
+/** twitter-text's current weights (its `configs.defaults`, which its type declarations leave out). */
+const WEIGHTS = (twitterText as unknown as { configs: { defaults: twitterText.ParseTweetOptions } }).configs
+  .defaults;
 
-/** The server's rule, to the letter: NFC first, then twitter-text's weighted length (URLs 23, CJK and emoji 2). */
-export function measure(text: string): { weightedLength: number; valid: boolean } {
+/**
+ * The server's rule, to the letter: NFC first, then twitter-text's weighted length (URLs 23, CJK and emoji 2), against
+ * the server's limit. `fits` is how much of the normalized text is within it.
+ */
+export function measure(
+  text: string,
+  limit = DEFAULT_MAX_CHARACTERS,
+): { weightedLength: number; valid: boolean; normalized: string; fits: number } {
   const normalized = text.normalize('NFC');
-  const parsed = twitterText.parseTweet(normalized);
-  return { weightedLength: parsed.weightedLength, valid: parsed.valid && normalized.trim().length > 0 };
+  const parsed = twitterText.parseTweet(normalized, { ...WEIGHTS, maxWeightedTweetLength: limit });
+  const over = parsed.weightedLength > limit;
+  return {
+    weightedLength: parsed.weightedLength,
+    valid: parsed.valid && normalized.trim().length > 0,
+    normalized,
+    fits: over ? parsed.validRangeEnd + 1 : normalized.length,
+  };
 }
 
 export interface ComposerOptions {
@@ -39,10 +54,17 @@ export function composer(options: ComposerOptions): HTMLFormElement {
       placeholder: options.placeholder ?? (options.replyTo ? 'Post your reply' : 'What is happening?'),
     },
   });
+  let limit = DEFAULT_MAX_CHARACTERS;
+  // The text past the limit, marked: a copy of the text behind the box, where only the overflow is coloured.
+  const backdrop = h('div', { class: 'compose-backdrop', attrs: { 'aria-hidden': 'true' } });
+  const field = h('div', { class: 'compose-field' }, backdrop, input);
+  input.addEventListener('scroll', () => {
+    backdrop.scrollTop = input.scrollTop;
+  });
   const counter = h('span', { class: 'counter', attrs: { 'aria-live': 'polite' } });
   const meter = h('progress', {
     class: 'meter',
-    attrs: { max: String(MAX_WEIGHTED_LENGTH), 'aria-hidden': 'true' },
+    attrs: { max: String(limit), 'aria-hidden': 'true' },
   });
   const submit = h(
     'button',
@@ -59,17 +81,29 @@ export function composer(options: ComposerOptions): HTMLFormElement {
   });
 
   const update = () => {
-    const measured = measure(input.value);
+    const measured = measure(input.value, limit);
     const { weightedLength } = measured;
+    const over = measured.normalized.slice(measured.fits);
+    backdrop.replaceChildren(
+      measured.normalized.slice(0, measured.fits),
+      over ? h('mark', { class: 'over-limit' }, over) : '',
+      // A last newline needs something after it to take up its line, as it does in the box.
+      '\n',
+    );
     // Images alone make a post; text, if any, must still fit.
     const valid = images.busy ? false : measured.valid || (images.count > 0 && input.value.trim() === '');
-    const left = MAX_WEIGHTED_LENGTH - weightedLength;
+    const left = limit - weightedLength;
     counter.textContent = String(left);
     counter.dataset.weightedLength = String(weightedLength);
-    counter.title = `${weightedLength} of ${MAX_WEIGHTED_LENGTH}`;
+    counter.title = `${weightedLength} of ${limit}`;
+    counter.setAttribute(
+      'aria-label',
+      left < 0 ? `${-left} over the limit of ${limit}` : `${left} of ${limit} characters left`,
+    );
     counter.classList.toggle('warn', left <= 20 && left >= 0);
     counter.classList.toggle('over', left < 0);
-    meter.value = Math.min(weightedLength, MAX_WEIGHTED_LENGTH);
+    meter.max = limit;
+    meter.value = Math.min(weightedLength, limit);
     submit.disabled = posting || !valid;
   };
 
@@ -107,7 +141,7 @@ export function composer(options: ComposerOptions): HTMLFormElement {
         },
       },
     },
-    input,
+    field,
     images.element,
     h('div', { class: 'compose-bar' }, images.controls, meter, counter, submit),
     error,
@@ -121,6 +155,10 @@ export function composer(options: ComposerOptions): HTMLFormElement {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   update();
+  void maxCharacters().then((max) => {
+    limit = max;
+    update();
+  });
   if (options.autofocus) queueMicrotask(() => input.focus());
   return form;
 }

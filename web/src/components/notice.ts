@@ -1,17 +1,33 @@
 import { ApiError } from '../api.js';
 import { h } from '../dom.js';
 
-/** A failure in words a person can act on: what was being done, and what the server said. */
+/** What each kind of failure means to the reader, where the server's own words would not help. */
+const PLAIN: Record<string, string> = {
+  network: 'Starling could not be reached; check your connection and try again',
+  rate_limited: 'too many requests at once; wait a moment and try again',
+  forbidden: 'this account may not do that',
+};
+
+/**
+ * A failure in words a person can act on: what was being done, and what went wrong as a sentence (the server's own
+ * message, or what its status means) — never a bare status code.
+ */
 export function describeError(doing: string, error: unknown): string {
+  const sentence = (text: string) => `Could not ${doing}: ${text.replace(/[.\s]+$/, '')}.`;
   if (error instanceof ApiError) {
-    if (error.status === 0) return `Could not ${doing}: ${error.message}.`;
+    const plain = PLAIN[error.status === 0 ? 'network' : error.code];
+    if (plain) return sentence(plain);
     if (error.status === 404 && error.code === 'not_found' && error.message.startsWith('no route')) {
-      return `Could not ${doing}: this server does not offer it yet (${error.message}).`;
+      return sentence('this server does not offer it yet');
     }
-    if (error.code === 'rate_limited') return `Could not ${doing}: too many requests; try again in a moment.`;
-    return `Could not ${doing}: ${error.message} (${error.status} ${error.code}).`;
+    if (error.status === 404) return sentence('it is not there (deleted, or never was)');
+    if (error.status === 409) return sentence('something changed meanwhile; look again and retry');
+    if (error.status >= 500 && error.code === 'http_error') {
+      return sentence('Starling is having trouble; try again in a moment');
+    }
+    return sentence(error.message);
   }
-  return `Could not ${doing}: ${error instanceof Error ? error.message : String(error)}.`;
+  return sentence(error instanceof Error ? error.message : String(error));
 }
 
 export const isAbort = (error: unknown): boolean =>

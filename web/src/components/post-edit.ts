@@ -1,8 +1,9 @@
 import { call, type StatusEditJson, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
+import { DEFAULT_MAX_CHARACTERS } from '../instance.js';
 import { statusContent } from '../rich-text.js';
 import { timeLabel } from '../time.js';
-import { MAX_WEIGHTED_LENGTH, measure } from './composer.js';
+import { measure } from './composer.js';
 import { mediaGrid } from './media-grid.js';
 import { alertLine, describeError } from './notice.js';
 
@@ -25,7 +26,7 @@ export function editForm(
   const error = alertLine();
   const update = () => {
     const { weightedLength, valid } = measure(input.value);
-    counter.textContent = String(MAX_WEIGHTED_LENGTH - weightedLength);
+    counter.textContent = String(DEFAULT_MAX_CHARACTERS - weightedLength);
     save.disabled = !(valid || (status.media_attachments.length > 0 && input.value.trim() === ''));
   };
   input.disabled = true;
