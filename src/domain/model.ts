@@ -109,9 +109,12 @@ export interface TimelineEntry {
   authorId: bigint;
 }
 
+/** Ascending order of 64-bit ids (a `sort` comparator; subtraction would not fit a number). */
+export const compareIds = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Newest first, by id; ids are Snowflakes, so this is also time order. */
 export const byIdDesc = (a: { tweetId: bigint }, b: { tweetId: bigint }): number =>
-  a.tweetId === b.tweetId ? 0 : a.tweetId > b.tweetId ? -1 : 1;
+  compareIds(b.tweetId, a.tweetId);
 
 /**
  * Keyset window over ids: `before` and `after` are exclusive bounds. A page is taken from the window's newest end, or

@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
+import { byIdDesc, fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 import {
   DEFAULT_OPERATION_TIMEOUT_MS,
@@ -55,9 +55,7 @@ export interface RedisTimelineCacheOptions {
 const pair = (e: TimelineEntry) => [e.tweetId.toString(), e.authorId.toString()];
 /** Entries as list elements, newest first and one per tweet, as the scripts' merge expects. */
 const pairs = (entries: readonly TimelineEntry[]) =>
-  [...new Map(entries.map((e) => [e.tweetId, e])).values()]
-    .sort((a, b) => (a.tweetId < b.tweetId ? 1 : a.tweetId > b.tweetId ? -1 : 0))
-    .flatMap(pair);
+  [...new Map(entries.map((e) => [e.tweetId, e])).values()].sort(byIdDesc).flatMap(pair);
 const parsePairs = (items: string[]): TimelineEntry[] => {
   const out: TimelineEntry[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {

@@ -1,4 +1,5 @@
 import type { CelebrityRule } from '../../domain/fanout-mode.js';
+import { compareIds } from '../../domain/model.js';
 import type {
   CountedChanges,
   CountedRow,
@@ -34,7 +35,7 @@ function summed(changes: readonly CounterChange[]): RowChange[] {
   }
   return [...rows.values()]
     .filter((row) => row.delta !== 0)
-    .sort((a, b) => a.table.localeCompare(b.table) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) => a.table.localeCompare(b.table) || compareIds(a.id, b.id));
 }
 
 /** A deadlock or serialization failure rolled the whole transaction back: running it again is safe. */
