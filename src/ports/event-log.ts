@@ -42,3 +42,15 @@ export interface EventLog {
   deadLettered(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** How every log delivers: the same settings in memory and on JetStream. */
+export interface LogSettings {
+  /** Deliveries before a message is dead-lettered. */
+  maxDeliver: number;
+  /** Wait before redelivery, by delivery number (the last value repeats). */
+  backoffMs: readonly number[];
+  /** An unacknowledged delivery is redelivered after this long. */
+  ackWaitMs: number;
+  /** How long a published id is remembered for deduplication. */
+  duplicateWindowMs: number;
+}

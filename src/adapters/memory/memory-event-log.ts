@@ -1,17 +1,6 @@
 import { type DomainEvent, decodeEvent, type EventStream, encodeEvent } from '../../domain/events.js';
 import type { Clock } from '../../ports/clock.js';
-import type { EventLog, LogMessage, PublishedEvent } from '../../ports/event-log.js';
-
-export interface LogSettings {
-  /** Deliveries before a message is dead-lettered. */
-  maxDeliver: number;
-  /** Wait before redelivery, by delivery number (the last value repeats). */
-  backoffMs: readonly number[];
-  /** An unacknowledged delivery is redelivered after this long. */
-  ackWaitMs: number;
-  /** How long a published id is remembered for deduplication. */
-  duplicateWindowMs: number;
-}
+import type { EventLog, LogMessage, LogSettings, PublishedEvent } from '../../ports/event-log.js';
 
 export const DEFAULT_LOG_SETTINGS: LogSettings = {
   maxDeliver: 5,

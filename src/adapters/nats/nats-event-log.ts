@@ -18,24 +18,13 @@ import {
   encodeEvent,
   partitionKey,
 } from '../../domain/events.js';
-import type { EventLog, LogMessage, PublishedEvent } from '../../ports/event-log.js';
-
-export interface NatsLogSettings {
-  /** Deliveries before a message is dead-lettered. */
-  maxDeliver: number;
-  /** Wait before redelivery, by delivery number (the last value repeats). */
-  backoffMs: readonly number[];
-  /** An unacknowledged delivery is redelivered after this long. */
-  ackWaitMs: number;
-  /** How long a published id is remembered for deduplication. */
-  duplicateWindowMs: number;
-}
+import type { EventLog, LogMessage, LogSettings, PublishedEvent } from '../../ports/event-log.js';
 
 export interface NatsLogOptions {
   servers: string | string[];
   /** Prefix of stream names and subjects (one deployment's namespace). */
   prefix: string;
-  settings: NatsLogSettings;
+  settings: LogSettings;
   /** Subjects each stream is partitioned over, by author id. */
   partitions?: number;
   /**
