@@ -2,7 +2,7 @@ import type { DomainEvent } from '../../domain/events.js';
 import type { Account, Session } from '../../domain/model.js';
 import { EMPTY_PROFILE } from '../../domain/profile.js';
 import type { AccountStore, Credentials, NewAccount, ProfileUpdate } from '../../ports/account-store.js';
-import { enqueue } from './outbox.js';
+import { changeWithEvent, enqueue } from './outbox.js';
 import { ACCOUNT_COLUMNS, type AccountRow, toAccount } from './rows.js';
 import { idParam, idsParam, isUniqueViolation, type SqlClient, toBigInt, toNumber } from './sql-client.js';
 
@@ -101,34 +101,32 @@ export class SqlAccountStore implements AccountStore {
     ]);
   }
 
-  updateProfile(accountId: bigint, p: ProfileUpdate, event: DomainEvent): Promise<Account | null> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<AccountRow>(
-        `UPDATE accounts a SET display_name = $2, note = $3, fields = $4::jsonb,
-                profile_mentions = ARRAY(SELECT lower(handle) FROM accounts WHERE lower(handle) = ANY($5::text[])),
-                avatar_key = $6, header_key = $7, bot = $8, discoverable = $9, default_privacy = $10,
-                default_sensitive = $11, default_language = $12
-          WHERE a.id = $1::bigint
-          RETURNING ${ACCOUNT_COLUMNS}`,
-        [
-          idParam(accountId),
-          p.displayName,
-          p.note,
-          JSON.stringify(p.fields),
-          p.mentions,
-          p.avatarKey,
-          p.headerKey,
-          p.bot,
-          p.discoverable,
-          p.defaults.privacy,
-          p.defaults.sensitive,
-          p.defaults.language,
-        ],
-      );
-      if (!row) return null;
-      await enqueue(tx, { stream: 'fanout', event });
-      return toAccount(row);
-    });
+  async updateProfile(accountId: bigint, p: ProfileUpdate, event: DomainEvent): Promise<Account | null> {
+    const row = await changeWithEvent<AccountRow>(
+      this.db,
+      `UPDATE accounts a SET display_name = $2, note = $3, fields = $4::jsonb,
+              profile_mentions = ARRAY(SELECT lower(handle) FROM accounts WHERE lower(handle) = ANY($5::text[])),
+              avatar_key = $6, header_key = $7, bot = $8, discoverable = $9, default_privacy = $10,
+              default_sensitive = $11, default_language = $12
+        WHERE a.id = $1::bigint
+        RETURNING ${ACCOUNT_COLUMNS}`,
+      [
+        idParam(accountId),
+        p.displayName,
+        p.note,
+        JSON.stringify(p.fields),
+        p.mentions,
+        p.avatarKey,
+        p.headerKey,
+        p.bot,
+        p.discoverable,
+        p.defaults.privacy,
+        p.defaults.sensitive,
+        p.defaults.language,
+      ],
+      (tx) => enqueue(tx, { stream: 'fanout', event }),
+    );
+    return row ? toAccount(row) : null;
   }
 
   async totals(): Promise<{ accounts: number; tweets: number }> {

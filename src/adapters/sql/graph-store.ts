@@ -3,7 +3,7 @@ import type { IdWindow } from '../../domain/model.js';
 import type { FollowEdge, FollowListItem, FollowSuggestion, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { modeForNewFollow } from './fanout-modes.js';
-import { enqueue } from './outbox.js';
+import { changeWithEvent, enqueue } from './outbox.js';
 import {
   idParam,
   idsParam,
@@ -45,21 +45,19 @@ export class SqlGraphStore implements GraphStore {
     });
   }
 
-  unfollow(
+  async unfollow(
     followerId: bigint,
     followeeId: bigint,
     eventFor: (counted: boolean) => OutboxEntry,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      // After the row lock: a counting of this follow that got there first has committed, and says so.
-      const [deleted] = await tx.query<{ counted: boolean }>(
-        'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING counted',
-        [idParam(followerId), idParam(followeeId)],
-      );
-      if (!deleted) return false;
-      await enqueue(tx, eventFor(deleted.counted));
-      return true;
-    });
+    // `counted` is read after the row lock: a counting of this follow that got there first has committed, and says so.
+    const deleted = await changeWithEvent<{ counted: boolean }>(
+      this.db,
+      'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING counted',
+      [idParam(followerId), idParam(followeeId)],
+      (tx, row) => enqueue(tx, eventFor(row.counted)),
+    );
+    return deleted !== null;
   }
 
   async followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]> {

@@ -20,6 +20,24 @@ export async function enqueue(tx: SqlExecutor, entry: OutboxEntry): Promise<void
   await tx.query(`WITH ${outboxCte(1)} ${outboxNotify(1)}`, outboxParams(entry));
 }
 
+/**
+ * A one-row change and the event it causes, in one transaction: runs `sql` and, when it returns a row, writes the
+ * event `enqueueFor` makes of that row. The row, or null when nothing changed (and nothing was enqueued).
+ */
+export function changeWithEvent<R>(
+  db: SqlClient,
+  sql: string,
+  params: unknown[],
+  enqueueFor: (tx: SqlExecutor, row: R) => Promise<void>,
+): Promise<R | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<R>(sql, params);
+    if (!row) return null;
+    await enqueueFor(tx, row);
+    return row;
+  });
+}
+
 interface OutboxRow {
   id: unknown;
   stream: EventStream;

@@ -2,12 +2,14 @@ import type {
   Account,
   AttachedMedia,
   FanoutMode,
+  IdWindow,
   ProfileField,
+  TimelineEntry,
   Tweet,
   TweetStatus,
   Visibility,
 } from '../../domain/model.js';
-import { toBigInt, toNumber } from './sql-client.js';
+import { newestFirst, type SqlExecutor, toBigInt, toNumber } from './sql-client.js';
 
 /** Column lists and row mappers shared by the stores, so every query returns the same shape. */
 export const ACCOUNT_COLUMNS = `a.id, a.handle, a.display_name, a.created_at, a.followers_count,
@@ -156,3 +158,13 @@ export interface EntryRow {
 }
 
 export const toEntry = (row: EntryRow) => ({ tweetId: toBigInt(row.id), authorId: toBigInt(row.author_id) });
+
+/** The entries a keyset window query returns (`id, author_id`, read in windowOrder), newest first. */
+export async function windowEntries(
+  db: SqlExecutor,
+  sql: string,
+  params: unknown[],
+  window: IdWindow,
+): Promise<TimelineEntry[]> {
+  return newestFirst(await db.query<EntryRow>(sql, params), window).map(toEntry);
+}

@@ -1,6 +1,6 @@
 import type { OutboxEntry } from '../../ports/outbox.js';
 import type { Engagement, LikeOutcome, NewLike } from '../../ports/tweet-store.js';
-import { enqueue } from './outbox.js';
+import { changeWithEvent, enqueue } from './outbox.js';
 import { idParam, idsParam, type SqlClient, toBigInt, toNumber } from './sql-client.js';
 
 /** Likes and the live counters beside them: the engagement half of the TweetStore port. */
@@ -25,17 +25,19 @@ export class SqlTweetEngagement {
     });
   }
 
-  unlike(accountId: bigint, tweetId: bigint, eventFor: (counted: boolean) => OutboxEntry): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      // After the row lock: a counting of this like that got there first has committed, and says so.
-      const [deleted] = await tx.query<{ counted: boolean }>(
-        'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
-        [idParam(accountId), idParam(tweetId)],
-      );
-      if (!deleted) return false;
-      await enqueue(tx, eventFor(deleted.counted));
-      return true;
-    });
+  async unlike(
+    accountId: bigint,
+    tweetId: bigint,
+    eventFor: (counted: boolean) => OutboxEntry,
+  ): Promise<boolean> {
+    // `counted` is read after the row lock: a counting of this like that got there first has committed, and says so.
+    const deleted = await changeWithEvent<{ counted: boolean }>(
+      this.db,
+      'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
+      [idParam(accountId), idParam(tweetId)],
+      (tx, row) => enqueue(tx, eventFor(row.counted)),
+    );
+    return deleted !== null;
   }
 
   async engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>> {

@@ -1,6 +1,6 @@
 import type { IdWindow, TimelineEntry } from '../../domain/model.js';
 import type { AccountListFilter, ActorListItem, TweetLists } from '../../ports/tweet-lists.js';
-import { type EntryRow, toEntry } from './rows.js';
+import { windowEntries } from './rows.js';
 import {
   idParam,
   newestFirst,
@@ -24,9 +24,8 @@ const MAX_WALKED = 10_000;
 export class SqlTweetLists implements TweetLists {
   constructor(private readonly db: SqlExecutor) {}
 
-  private async entries(sql: string, params: unknown[], window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.db.query<EntryRow>(sql, params);
-    return newestFirst(rows, window).map(toEntry);
+  private entries(sql: string, params: unknown[], window: IdWindow): Promise<TimelineEntry[]> {
+    return windowEntries(this.db, sql, params, window);
   }
 
   account(authorId: bigint, filter: AccountListFilter, window: IdWindow): Promise<TimelineEntry[]> {

@@ -13,11 +13,11 @@ import type {
   TweetStore,
 } from '../../ports/tweet-store.js';
 import { enqueueForAuthor } from './fanout-modes.js';
-import { type EntryRow, TWEET_COLUMNS, type TweetRow, toEntry, toTweet } from './rows.js';
+import { changeWithEvent } from './outbox.js';
+import { TWEET_COLUMNS, type TweetRow, toTweet, windowEntries } from './rows.js';
 import {
   idParam,
   idsParam,
-  newestFirst,
   type SqlClient,
   type SqlExecutor,
   toBigInt,
@@ -74,37 +74,37 @@ export class SqlTweetStore implements TweetStore {
     return new Map(rows.map((row) => [toBigInt(row.id), toTweet(row)]));
   }
 
-  markDeleted(authorId: bigint, tweetId: bigint, event: AuthorEvent): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const updated = await tx.query(
-        `UPDATE tweets SET status = 'DELETED'
-          WHERE id = $1::bigint AND author_id = $2::bigint AND status = 'ACTIVE' RETURNING 1`,
-        [idParam(tweetId), idParam(authorId)],
-      );
-      if (updated.length === 0) return false;
-      await enqueueForAuthor(tx, event);
-      return true;
-    });
+  async markDeleted(authorId: bigint, tweetId: bigint, event: AuthorEvent): Promise<boolean> {
+    const deleted = await changeWithEvent(
+      this.db,
+      `UPDATE tweets SET status = 'DELETED'
+        WHERE id = $1::bigint AND author_id = $2::bigint AND status = 'ACTIVE' RETURNING 1`,
+      [idParam(tweetId), idParam(authorId)],
+      (tx) => enqueueForAuthor(tx, event),
+    );
+    return deleted !== null;
   }
 
   async byAuthors(authorIds: readonly bigint[], window: IdWindow): Promise<TimelineEntry[]> {
     if (authorIds.length === 0) return [];
-    const rows = await this.reads.query<EntryRow>(
+    return windowEntries(
+      this.reads,
       recentOf('SELECT DISTINCT unnest($1::bigint[]) AS author_id', windowOrder(window)),
       [idsParam(authorIds), ...windowParams(window)],
+      window,
     );
-    return newestFirst(rows, window).map(toEntry);
   }
 
   async home(readerId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.reads.query<EntryRow>(
+    return windowEntries(
+      this.reads,
       recentOf(
         'SELECT followee_id AS author_id FROM follows WHERE follower_id = $1::bigint UNION ALL SELECT $1::bigint',
         windowOrder(window),
       ),
       [idParam(readerId), ...windowParams(window)],
+      window,
     );
-    return newestFirst(rows, window).map(toEntry);
   }
 
   rebuild(query: RebuildQuery): Promise<RebuiltTimeline> {
@@ -136,22 +136,19 @@ export class SqlTweetStore implements TweetStore {
     });
   }
 
-  undoRetweet(
+  async undoRetweet(
     authorId: bigint,
     originalId: bigint,
     eventFor: (retweetId: bigint) => AuthorEvent,
   ): Promise<bigint | null> {
-    return this.db.transaction(async (tx) => {
-      const [undone] = await tx.query<{ id: unknown }>(
-        `UPDATE tweets SET status = 'DELETED'
-          WHERE author_id = $1::bigint AND retweet_of_id = $2::bigint AND status = 'ACTIVE' RETURNING id`,
-        [idParam(authorId), idParam(originalId)],
-      );
-      if (!undone) return null;
-      const retweetId = toBigInt(undone.id);
-      await enqueueForAuthor(tx, eventFor(retweetId));
-      return retweetId;
-    });
+    const undone = await changeWithEvent<{ id: unknown }>(
+      this.db,
+      `UPDATE tweets SET status = 'DELETED'
+        WHERE author_id = $1::bigint AND retweet_of_id = $2::bigint AND status = 'ACTIVE' RETURNING id`,
+      [idParam(authorId), idParam(originalId)],
+      (tx, row) => enqueueForAuthor(tx, eventFor(toBigInt(row.id))),
+    );
+    return undone ? toBigInt(undone.id) : null;
   }
 
   like(like: NewLike, event: OutboxEntry): Promise<LikeOutcome> {
@@ -162,23 +159,25 @@ export class SqlTweetStore implements TweetStore {
     return this.engagements.unlike(accountId, tweetId, eventFor);
   }
   async replies(tweetId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.db.query<EntryRow>(
+    return windowEntries(
+      this.db,
       `SELECT id, author_id FROM tweets
         WHERE reply_to_id = $1::bigint AND status = 'ACTIVE' AND ${windowPredicate('id', 2)}
         ORDER BY id ${windowOrder(window)} LIMIT $4`,
       [idParam(tweetId), ...windowParams(window)],
+      window,
     );
-    return newestFirst(rows, window).map(toEntry);
   }
 
   async mentioning(accountId: bigint, window: IdWindow): Promise<TimelineEntry[]> {
-    const rows = await this.db.query<EntryRow>(
+    return windowEntries(
+      this.db,
       `SELECT t.id, t.author_id FROM tweet_mentions m JOIN tweets t ON t.id = m.tweet_id
         WHERE m.account_id = $1::bigint AND t.status = 'ACTIVE' AND ${windowPredicate('m.tweet_id', 2)}
         ORDER BY m.tweet_id ${windowOrder(window)} LIMIT $4`,
       [idParam(accountId), ...windowParams(window)],
+      window,
     );
-    return newestFirst(rows, window).map(toEntry);
   }
 
   engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>> {
