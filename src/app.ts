@@ -1,3 +1,9 @@
+/*
+ * The composition root (config → adapters → services → { http, workers, close() }), written by hand. It is longer
+ * than the ~300 lines files keep to because it is the one place that names every part and the order they are built
+ * in; the openers it calls (database, replica, Redis, log, worker lease) are small functions above createApp, and
+ * spreading the rest over files would hide that order rather than shorten it.
+ */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

@@ -1,3 +1,9 @@
+/*
+ * The TimelineCache port on Redis and Redis Cluster. Longer than ~300 lines because the port has twelve operations,
+ * each a batched script call per node with its own key and argument mapping; the Lua scripts themselves live in
+ * timeline-scripts.ts and the key shapes in redis-keys.ts. The active-reader index is part of the same contract
+ * (activeAmong), so it stays with them.
+ */
 import type { ChainableCommander } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { byIdDesc, fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';

@@ -1,3 +1,7 @@
+/*
+ * The OAuth 2 endpoints (authorize page and form, token, revoke, the server metadata). A little over ~300 lines:
+ * they share the OAuth error body, its mapping and the form handling, which belong to no other route file.
+ */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, OAuthError } from '../../domain/errors.js';
