@@ -404,7 +404,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       version: STARLING_VERSION,
     }),
     tweets: instrumentPosting(
-      createTweetService({ tweets, authors, tweetCache, engagementCache, accountService, ids, clock }),
+      createTweetService({ tweets, authors, tweetCache, engagementCache, ids, clock }),
       metrics,
     ),
     search: createSearchService({

@@ -4,11 +4,9 @@ import { MEDIA_LIMITS } from '../domain/media.js';
 import type { Tweet, Visibility } from '../domain/model.js';
 import { parseLanguage, parseSpoilerText, parseTweetText } from '../domain/tweet-text.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
-import type { AccountService } from './accounts.js';
 import { type HydrateDeps, hydrateTweets, presentInOrder, type TweetView } from './hydrate.js';
 
 export interface TweetDeps extends HydrateDeps {
-  accountService: Pick<AccountService, 'byHandle'>;
   ids: IdGenerator;
   clock: Clock;
 }
@@ -39,7 +37,7 @@ export function checkMediaIds(ids: readonly bigint[] | undefined): bigint[] {
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export function createTweetService(deps: TweetDeps) {
-  const { tweets, accountService, ids, clock } = deps;
+  const { tweets, ids, clock } = deps;
 
   async function visibleTweet(id: bigint): Promise<Tweet> {
     const tweet = (await tweets.byIds([id])).get(id);
