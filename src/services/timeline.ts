@@ -2,8 +2,8 @@ import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from 
 import { SNOWFLAKE_EPOCH_MS, snowflakeAt } from '../domain/snowflake.js';
 import type { Clock } from '../ports/clock.js';
 import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
-import { type HydrateDeps, presentInOrder, type TweetView } from './hydrate.js';
-import { type Page, refillPage } from './pages.js';
+import { type HydrateDeps, type TweetView, tweetPage } from './hydrate.js';
+import type { Page } from './pages.js';
 import { createSingleFlight } from './single-flight.js';
 
 export interface TimelineSettings {
@@ -165,30 +165,23 @@ export function createTimelineService(deps: TimelineDeps) {
       // The first skeleton call decides the source; refills of the same read only go further down the same lists.
       const read: Omit<TimelineRead, 'seconds'> = { source: 'hit' };
       let first = true;
-      const page = await refillPage(
-        {
-          async skeleton(w) {
-            const outcome = first ? read : { ...read };
-            first = false;
-            // The reader's timeline names the authors they pull; their lists are read at once (against Redis, in
-            // one pipelined round trip per node).
-            const home = await cachedWindow(readerId, w, homeSource(readerId), outcome);
-            const lists = await Promise.all(
-              home.pulled.map(async (authorId) => {
-                return (await cachedWindow(authorId, w, celebritySource(authorId), { ...outcome })).entries;
-              }),
-            );
-            return mergeEntries([home.entries, ...lists], w);
-          },
-          present: (entries) =>
-            presentInOrder(
-              deps,
-              entries.map((e) => e.tweetId),
-              readerId,
-            ),
+      const page = await tweetPage(
+        deps,
+        async (w) => {
+          const outcome = first ? read : { ...read };
+          first = false;
+          // The reader's timeline names the authors they pull; their lists are read at once (against Redis, in
+          // one pipelined round trip per node).
+          const home = await cachedWindow(readerId, w, homeSource(readerId), outcome);
+          const lists = await Promise.all(
+            home.pulled.map(async (authorId) => {
+              return (await cachedWindow(authorId, w, celebritySource(authorId), { ...outcome })).entries;
+            }),
+          );
+          return mergeEntries([home.entries, ...lists], w);
         },
         window,
-        (v) => v.tweet.id,
+        readerId,
       );
       observe?.({ ...read, seconds: (performance.now() - started) / 1_000 });
       return page;
