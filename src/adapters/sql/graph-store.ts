@@ -3,7 +3,7 @@ import type { IdWindow } from '../../domain/model.js';
 import type { FollowEdge, FollowListItem, FollowSuggestion, GraphStore } from '../../ports/graph-store.js';
 import type { OutboxEntry } from '../../ports/outbox.js';
 import { modeForNewFollow } from './fanout-modes.js';
-import { changeWithEvent, enqueue } from './outbox.js';
+import { deleteCounted, enqueue } from './outbox.js';
 import {
   idParam,
   idsParam,
@@ -45,19 +45,17 @@ export class SqlGraphStore implements GraphStore {
     });
   }
 
-  async unfollow(
+  unfollow(
     followerId: bigint,
     followeeId: bigint,
     eventFor: (counted: boolean) => OutboxEntry,
   ): Promise<boolean> {
-    // `counted` is read after the row lock: a counting of this follow that got there first has committed, and says so.
-    const deleted = await changeWithEvent<{ counted: boolean }>(
+    return deleteCounted(
       this.db,
       'DELETE FROM follows WHERE follower_id = $1::bigint AND followee_id = $2::bigint RETURNING counted',
       [idParam(followerId), idParam(followeeId)],
-      (tx, row) => enqueue(tx, eventFor(row.counted)),
+      eventFor,
     );
-    return deleted !== null;
   }
 
   async followerIds(followeeId: bigint, after: bigint | null, limit: number): Promise<bigint[]> {
@@ -94,22 +92,27 @@ export class SqlGraphStore implements GraphStore {
   }
 
   /** The subset of `candidates` that follow `followeeId`. */
-  async followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
-    if (candidates.length === 0) return new Set();
-    const rows = await this.db.query<{ follower_id: unknown }>(
-      'SELECT follower_id FROM follows WHERE followee_id = $1::bigint AND follower_id = ANY($2::bigint[])',
-      [idParam(followeeId), idsParam(candidates)],
-    );
-    return new Set(rows.map((row) => toBigInt(row.follower_id)));
+  followersAmong(followeeId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
+    return this.among('follower_id', 'followee_id', followeeId, candidates);
   }
 
-  async followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
+  followedAmong(followerId: bigint, candidates: readonly bigint[]): Promise<Set<bigint>> {
+    return this.among('followee_id', 'follower_id', followerId, candidates);
+  }
+
+  /** The `candidates` on the `listed` side of an edge whose other side is `accountId`. */
+  private async among(
+    listed: 'follower_id' | 'followee_id',
+    side: 'follower_id' | 'followee_id',
+    accountId: bigint,
+    candidates: readonly bigint[],
+  ): Promise<Set<bigint>> {
     if (candidates.length === 0) return new Set();
-    const rows = await this.db.query<{ followee_id: unknown }>(
-      'SELECT followee_id FROM follows WHERE follower_id = $1::bigint AND followee_id = ANY($2::bigint[])',
-      [idParam(followerId), idsParam(candidates)],
+    const rows = await this.db.query<{ account_id: unknown }>(
+      `SELECT ${listed} AS account_id FROM follows WHERE ${side} = $1::bigint AND ${listed} = ANY($2::bigint[])`,
+      [idParam(accountId), idsParam(candidates)],
     );
-    return new Set(rows.map((row) => toBigInt(row.followee_id)));
+    return new Set(rows.map((row) => toBigInt(row.account_id)));
   }
 
   async suggestions(accountId: bigint, limit: number): Promise<FollowSuggestion[]> {

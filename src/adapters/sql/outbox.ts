@@ -38,6 +38,23 @@ export function changeWithEvent<R>(
   });
 }
 
+/**
+ * Deletes one counted row (a like, a follow; `sql` returns its `counted`) and enqueues the event `eventFor` makes of
+ * whether it had been counted; false, and nothing enqueued, when there was none. `counted` is read after the row
+ * lock, so a counting of the row that got there first has committed, and says so.
+ */
+export async function deleteCounted(
+  db: SqlClient,
+  sql: string,
+  params: unknown[],
+  eventFor: (counted: boolean) => OutboxEntry,
+): Promise<boolean> {
+  const deleted = await changeWithEvent<{ counted: boolean }>(db, sql, params, (tx, row) =>
+    enqueue(tx, eventFor(row.counted)),
+  );
+  return deleted !== null;
+}
+
 interface OutboxRow {
   id: unknown;
   stream: EventStream;

@@ -1,6 +1,6 @@
 import type { OutboxEntry } from '../../ports/outbox.js';
 import type { Engagement, LikeOutcome, NewLike } from '../../ports/tweet-store.js';
-import { changeWithEvent, enqueue } from './outbox.js';
+import { deleteCounted, enqueue } from './outbox.js';
 import { idParam, idsParam, type SqlClient, toBigInt, toNumber } from './sql-client.js';
 
 /** Likes and the live counters beside them: the engagement half of the TweetStore port. */
@@ -25,19 +25,17 @@ export class SqlTweetEngagement {
     });
   }
 
-  async unlike(
+  unlike(
     accountId: bigint,
     tweetId: bigint,
     eventFor: (counted: boolean) => OutboxEntry,
   ): Promise<boolean> {
-    // `counted` is read after the row lock: a counting of this like that got there first has committed, and says so.
-    const deleted = await changeWithEvent<{ counted: boolean }>(
+    return deleteCounted(
       this.db,
       'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
       [idParam(accountId), idParam(tweetId)],
-      (tx, row) => enqueue(tx, eventFor(row.counted)),
+      eventFor,
     );
-    return deleted !== null;
   }
 
   async engagement(tweetIds: readonly bigint[], viewerId: bigint | null): Promise<Map<bigint, Engagement>> {
