@@ -25,11 +25,7 @@ export class SqlTweetEngagement {
     });
   }
 
-  unlike(
-    accountId: bigint,
-    tweetId: bigint,
-    eventFor: (counted: boolean) => OutboxEntry,
-  ): Promise<boolean> {
+  unlike(accountId: bigint, tweetId: bigint, eventFor: (counted: boolean) => OutboxEntry): Promise<boolean> {
     return deleteCounted(
       this.db,
       'DELETE FROM likes WHERE account_id = $1::bigint AND tweet_id = $2::bigint RETURNING counted',
