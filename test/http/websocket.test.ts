@@ -276,6 +276,22 @@ describe('WebSocket connections', () => {
     await subscriptions(h, 0);
   });
 
+  it('serve the public streams without a token only where the server allows it, never the user streams', async () => {
+    h = await startHarness({ anonymousPublicStreams: true });
+    const url = await listen(h);
+    const alice = await h.signUp('alice');
+    const anyone = await socket(`${url}/api/v1/streaming?stream=public:local`);
+    anyone.send({ type: 'subscribe', stream: 'user' });
+    expect(await anyone.next((m) => 'error' in m)).toEqual({ error: 'Missing access token', status: 401 });
+    await subscriptions(h, 1);
+    const id = await post(h, alice, 'for anyone');
+    await h.drain();
+    const frame = await anyone.next();
+    expect([frame.stream, frame.event, frame.payload.id]).toEqual([['public:local'], 'update', id]);
+    // Anonymous public reading has no place in the event streams' user form either.
+    expect((await h.call('GET', '/api/v1/streaming/user')).status).toBe(401);
+  });
+
   it('drop a client that leaves too much unread, with close code 1013, instead of buffering for it', async () => {
     h = await startHarness({ streamBufferBytes: 16_384 });
     const url = await listen(h);
