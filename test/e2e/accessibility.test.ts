@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessibilityProblems } from './accessibility.js';
 import { chromiumPath } from './browser.js';
-import { Site } from './site.js';
+import { type Site, useSite } from './site.js';
 
 const executablePath = chromiumPath();
 
 /** Every page of the web client, checked by axe-core: no serious or critical violation, light and dark, desktop and phone. */
 describe.skipIf(!executablePath)('accessibility of every page in Chromium (axe-core)', () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it('has no serious or critical violations on any page', async () => {
     const olga = await site.signUp('olga', 'Olga');

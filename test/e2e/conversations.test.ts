@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, needsChromium } from './browser.js';
-import { Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { describe, expect, it } from 'vitest';
+import { needsChromium } from './browser.js';
+import { useSite } from './site.js';
 
 /** A post's page shows its whole conversation; every reply names whom it answers. */
 describe('the web client on conversations', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it('shows what a post answers above it and its replies below, as a tree', async () => {
     const ada = await site.signUp('ada');

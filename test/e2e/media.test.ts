@@ -1,24 +1,12 @@
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { image } from '../support/images.js';
-import { chromiumPath, needsChromium } from './browser.js';
-import { Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { needsChromium } from './browser.js';
+import { useSite } from './site.js';
 
 /** Profiles, images and edits in the web client, as two people see them in two browsers. */
 describe('profiles, images and edits in Chromium', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it('changes avatar and bio, and another user sees them on the posts in their timeline', async () => {
     const alice = await site.signUp('alice', 'Alice');

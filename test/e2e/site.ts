@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { resetDatabase, sharedPglite } from '../support/database.js';
 import { testConfig } from '../support/harness.js';
-import { CHROMIUM_ARGS } from './browser.js';
+import { CHROMIUM_ARGS, chromiumPath } from './browser.js';
 
 /**
  * Screenshots for the README go into docs/screenshots when the tests run on a developer's machine; in CI into a
@@ -148,4 +149,27 @@ export class Site {
   shot(page: Page, name: string) {
     return page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
   }
+}
+
+/**
+ * The set-up every browser suite shares, for the enclosing `describe`: one Site started before its first test and
+ * closed after its last, and each test ending with no uncaught error and no dialog in its pages. Returns the suite's
+ * Site (usable once the suite has started).
+ */
+export function useSite(): Site {
+  let current: Site | undefined;
+  beforeAll(async () => {
+    current = await Site.start(chromiumPath() as string);
+  });
+  afterEach(async () => {
+    expect(await current?.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
+  });
+  afterAll(() => current?.close());
+  return new Proxy({} as Site, {
+    get(_target, name) {
+      if (!current) throw new Error('the site starts with the suite');
+      const value: unknown = Reflect.get(current, name);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }

@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, needsChromium } from './browser.js';
-import { Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { describe, expect, it } from 'vitest';
+import { needsChromium } from './browser.js';
+import { useSite } from './site.js';
 
 /** Likes, retweets, replies, mentions and search, through the pages, against a running Starling. */
 describe('the web client on the social routes', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it('likes and retweets, and the server keeps both', async () => {
     const liz = await site.signUp('liz');

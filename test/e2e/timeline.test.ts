@@ -1,9 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, needsChromium } from './browser.js';
-import { type Account, Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { describe, expect, it } from 'vitest';
+import { needsChromium } from './browser.js';
+import { type Account, useSite } from './site.js';
 
 /** The keys of the posts on the page, top first. */
 const keysOf = (page: Page) =>
@@ -14,17 +12,7 @@ const keysOf = (page: Page) =>
 const newestFirst = (keys: string[]) => [...keys].sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1));
 
 describe('the timeline in Chromium', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   async function followed(reader: string, writer: string): Promise<[Account, Account]> {
     const [a, b] = [await site.signUp(reader), await site.signUp(writer)];

@@ -1,22 +1,10 @@
 import twitterText from 'twitter-text';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, needsChromium } from './browser.js';
-import { PASSWORD, Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { describe, expect, it } from 'vitest';
+import { needsChromium } from './browser.js';
+import { PASSWORD, useSite } from './site.js';
 
 describe('the web client in Chromium', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it("signs up and in through the forms; B sees A's new post live, then sees it go when deleted", async () => {
     await site.signUp('bob');
