@@ -140,4 +140,21 @@ describe('the timeline in Chromium', needsChromium(), () => {
     const date = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric' }).format(posted);
     await time.filter({ hasText: date }).waitFor();
   });
+
+  it('folds a retweet of a post already shown into it: one card, "Retweeted by …"', async () => {
+    const [reader, writer] = await followed('reader5', 'writer5');
+    const booster = await site.signUp('booster5', 'Booster');
+    await site.follow(reader, booster);
+    const original = await site.postAs(writer, 'worth saying twice');
+    await site.app.workers.drain();
+    await site.api('POST', `/api/v1/statuses/${original.id}/reblog`, booster.token);
+    await site.app.workers.drain();
+    const page = await site.pageFor(reader);
+    await page.goto(`${site.base}/`);
+    const cards = page.locator('.items article', { hasText: 'worth saying twice' });
+    await cards.first().waitFor();
+    await page.locator('.list-status .loading').waitFor({ state: 'detached' });
+    expect(await cards.count()).toBe(1);
+    expect(await cards.locator('.context.retweeted').textContent()).toBe('Retweeted by Booster');
+  });
 });

@@ -25,6 +25,12 @@ export interface PagedListOptions<T> {
    * where it belongs instead of on top.
    */
   ordered?: (a: string, b: string) => number;
+  /**
+   * What an item shows, when that differs from its key (a retweet shows its original): an item showing what a shown
+   * item already shows is folded into that one by `fold` instead of drawn again.
+   */
+  shows?: (item: T) => string;
+  fold?: (shown: HTMLElement, item: T) => void;
 }
 
 /** What a list had loaded, to draw it again as it was (Back to a timeline). */
@@ -46,6 +52,8 @@ export class PagedList<T> {
   private readonly status: HTMLElement;
   private readonly shown = new Map<string, HTMLElement>();
   private readonly items = new Map<string, T>();
+  /** The node showing each thing (see `shows`). */
+  private readonly showing = new Map<string, HTMLElement>();
   private cursor: string | null = null;
   private finished = false;
   private loading = false;
@@ -222,7 +230,16 @@ export class PagedList<T> {
   private node(item: T): HTMLElement | null {
     const key = this.options.key(item);
     if (this.shown.has(key)) return null;
+    const shows = this.options.shows?.(item);
+    if (shows !== undefined) {
+      const already = this.showing.get(shows);
+      if (already?.isConnected) {
+        this.options.fold?.(already, item);
+        return null;
+      }
+    }
     const node = h('li', { dataset: { key } }, this.options.render(item));
+    if (shows !== undefined) this.showing.set(shows, node);
     this.shown.set(key, node);
     this.items.set(key, item);
     return node;

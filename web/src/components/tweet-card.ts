@@ -30,7 +30,7 @@ export function tweetCard(entry: StatusJson, options: CardOptions = {}): HTMLEle
   const context = entry.reblog
     ? h(
         'p',
-        { class: 'context' },
+        { class: 'context retweeted' },
         'Retweeted by ',
         link(handlePath(entry.account.acct), {}, nameOf(entry.account)),
       )
@@ -184,4 +184,19 @@ function deleteButton(
   });
   ask(false);
   return wrapper;
+}
+
+/** Names one more account that retweeted the post a shown card has ("Retweeted by Ann and Bob"). */
+export function addRetweeter(shown: HTMLElement, account: StatusJson['account']): void {
+  const article = shown.querySelector('article');
+  if (!article) return;
+  let line = article.querySelector<HTMLElement>(':scope > .context.retweeted');
+  if (!line) {
+    line = h('p', { class: 'context retweeted' }, 'Retweeted by ');
+    article.prepend(line);
+  } else {
+    if (line.querySelector(`a[href="${handlePath(account.acct)}"]`)) return;
+    line.append(' and ');
+  }
+  line.append(link(handlePath(account.acct), {}, nameOf(account)));
 }

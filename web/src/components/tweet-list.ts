@@ -1,6 +1,6 @@
 import { PAGE_SIZE, request, type StatusJson } from '../api.js';
 import { PagedList, type PageOf } from './paged-list.js';
-import { tweetCard } from './tweet-card.js';
+import { addRetweeter, tweetCard } from './tweet-card.js';
 
 export interface TweetListOptions {
   empty: string;
@@ -57,6 +57,11 @@ export function statusList(
     doing: options.doing,
     label: options.label,
     end: options.end ?? 'You have reached the end.',
+    // A retweet of a post already on the list adds its name to that card rather than showing the post twice.
+    shows: (status) => (status.reblog ?? status).id,
+    fold: (shown, status) => {
+      if (status.reblog) addRetweeter(shown, status.account);
+    },
     ...(options.ordered ? { ordered: newestFirst } : {}),
     signal,
   });
