@@ -72,6 +72,9 @@ export function listenToStream(listener: StreamListener): () => void {
   };
 }
 
+/** Whether the stream is connected now. */
+export const streamIsOpen = () => source?.readyState === EventSource.OPEN;
+
 /** Whether this browser can stream at all (if not, listeners only ever poll). */
 export const canStream = () => typeof EventSource === 'function';
 

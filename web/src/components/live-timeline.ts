@@ -1,6 +1,6 @@
-import { apiUrl, call, type StatusJson } from '../api.js';
+import { call, type StatusJson } from '../api.js';
 import { h } from '../dom.js';
-import type { Session } from '../session.js';
+import { canStream, listenToStream, streamIsOpen } from '../stream.js';
 import type { PagedList } from './paged-list.js';
 
 /** Polling covers what the stream cannot: posts from accounts with very many followers, and any gap in the stream. */
@@ -22,9 +22,6 @@ const STATE_TEXT: Record<Connection, string> = {
   offline: 'Offline, retrying…',
 };
 
-/** Reconnecting waits 1 s, then twice as long each time, up to the poll's 30 s. */
-const FIRST_RETRY_MS = 1_000;
-
 /**
  * Keeps an open home timeline current without a reload: the streaming API sends each post that arrives (and the id
  * of each that leaves); every 30 s, and whenever the stream (re)connects, it catches up anyway, paging forward with
@@ -35,7 +32,7 @@ const FIRST_RETRY_MS = 1_000;
  * whose load failed is loaded afresh (its error goes), and a gap too long to page through is a fresh first page
  * rather than a banner of "new" posts the reader was never shown the older neighbours of.
  */
-export function liveTimeline(list: PagedList<StatusJson>, session: Session, signal: AbortSignal) {
+export function liveTimeline(list: PagedList<StatusJson>, signal: AbortSignal) {
   const pending = new Map<string, StatusJson>();
   const banner = h('button', { class: 'new-posts', attrs: { type: 'button', 'aria-live': 'polite' } });
   banner.hidden = true;
@@ -43,11 +40,6 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
   let newest: string | null = null;
   let polling = false;
   let pollAgain = false;
-  let source: EventSource | null = null;
-  let reconnectTimer: number | undefined;
-  let retryMs = FIRST_RETRY_MS;
-  /** Something failed since the last time all was well: the next success resynchronises. */
-  let broken = false;
 
   const drawBanner = () => {
     banner.hidden = pending.size === 0;
@@ -106,12 +98,10 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
         if (!caughtUp) await resync();
         else drawBanner();
       }
-      broken = false;
-      if (source?.readyState === EventSource.OPEN) setState('live');
+      if (streamIsOpen()) setState('live');
     } catch {
       // The next poll, stream event or reconnection tries again.
       if (!signal.aborted) {
-        broken = true;
         setState('offline');
       }
     } finally {
@@ -123,55 +113,14 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
     }
   }
 
-  function reconnectLater() {
-    window.clearTimeout(reconnectTimer);
-    reconnectTimer = window.setTimeout(connect, retryMs);
-    retryMs = Math.min(retryMs * 2, POLL_MS);
-  }
-
-  function connect() {
-    if (signal.aborted) return;
-    window.clearTimeout(reconnectTimer);
-    source?.close();
-    if (broken) setState('offline');
-    else setState('connecting');
-    source = new EventSource(apiUrl('/api/v1/streaming/user', { access_token: session.token }));
-    source.addEventListener('open', () => {
-      retryMs = FIRST_RETRY_MS;
-      // Whatever arrived while disconnected; the indicator says Live once that has been read.
-      void poll();
-    });
-    source.addEventListener('update', (event) => {
-      try {
-        add(JSON.parse((event as MessageEvent<string>).data) as StatusJson);
-        drawBanner();
-      } catch {
-        void poll();
-      }
-    });
-    // An edited post is drawn again where it is (or waits, updated, behind the banner).
-    source.addEventListener('status.update', (event) => {
-      try {
-        const status = JSON.parse((event as MessageEvent<string>).data) as StatusJson;
-        if (pending.has(status.id)) pending.set(status.id, status);
-        list.replace(status);
-      } catch {
-        // A frame that cannot be read changes nothing; the next read of the page shows the edit.
-      }
-    });
-    source.addEventListener('delete', (event) => {
-      const id = (event as MessageEvent<string>).data;
-      list.remove(id);
-      pending.delete(id);
-      drawBanner();
-    });
-    source.addEventListener('error', () => {
-      broken = true;
-      setState('offline');
-      // The browser retries a dropped stream by itself, but gives up on an HTTP error; then retry here.
-      if (source?.readyState === EventSource.CLOSED) reconnectLater();
-    });
-  }
+  /** Read a frame, or, if it cannot be read, catch up instead. */
+  const parse = (data: string): StatusJson | null => {
+    try {
+      return JSON.parse(data) as StatusJson;
+    } catch {
+      return null;
+    }
+  };
 
   banner.addEventListener('click', () => {
     list.merge([...pending.values()]);
@@ -180,22 +129,39 @@ export function liveTimeline(list: PagedList<StatusJson>, session: Session, sign
     window.scrollTo({ top: 0, behavior: reducedMotion() ? 'auto' : 'smooth' });
   });
 
-  // The browser knows before the stream does that the network is back.
-  const online = () => {
-    retryMs = FIRST_RETRY_MS;
-    connect();
-  };
-  window.addEventListener('online', online);
   const timer = window.setInterval(() => void poll(), POLL_MS);
+  if (!canStream()) setState('offline');
+  // The page's one stream, shared with the unread badge; it reconnects by itself, backing off, and when the browser
+  // says the network is back.
+  const stopListening = listenToStream({
+    // Whatever arrived while disconnected; the indicator says Live once that has been read.
+    open: () => void poll(),
+    update: (data) => {
+      const status = parse(data);
+      if (!status) return void poll();
+      add(status);
+      drawBanner();
+    },
+    // An edited post is drawn again where it is (or waits, updated, behind the banner).
+    'status.update': (data) => {
+      const status = parse(data);
+      if (!status) return;
+      if (pending.has(status.id)) pending.set(status.id, status);
+      list.replace(status);
+    },
+    delete: (id) => {
+      list.remove(id);
+      pending.delete(id);
+      drawBanner();
+    },
+    error: () => {
+      setState('offline');
+    },
+  });
   signal.addEventListener('abort', () => {
     window.clearInterval(timer);
-    window.clearTimeout(reconnectTimer);
-    window.removeEventListener('online', online);
-    source?.close();
+    stopListening();
   });
-  if (list.failed) broken = true;
-  if (typeof EventSource === 'function') connect();
-  else setState('offline');
 
   return {
     banner,

@@ -40,7 +40,7 @@ export async function homeView(context: ViewContext) {
       list.element,
     );
   }
-  live = liveTimeline(list, session, signal);
+  live = liveTimeline(list, signal);
   heading.append(live.state);
   root.insertBefore(live.banner, list.element);
 }
