@@ -12,6 +12,7 @@ import { tagView } from './pages/tag.js';
 import { tweetView } from './pages/tweet.js';
 import { fallback, navigate, onNavigate, refresh, route, startRouter } from './router.js';
 import { currentSession, onSessionChange, SESSION_KEY } from './session.js';
+import { startShortcuts } from './shortcuts.js';
 import { signOut } from './sign-in.js';
 import { startClock } from './time.js';
 import { pageName, setPageTitle } from './title.js';
@@ -94,6 +95,7 @@ window.addEventListener('storage', (event) => {
 });
 
 startClock();
+startShortcuts();
 startUnread();
 titleFollowsUnread();
 startRouter(view);
