@@ -98,7 +98,13 @@ export async function startCeiling(bodyFile: string, port: number): Promise<Star
     execArgv: ['--import', 'tsx'],
     stdio: 'inherit',
   });
-  await new Promise((resolve) => child.once('message', resolve));
+  // It says when it listens; if it exits first (its port taken, say), the run stops here rather than waiting for ever.
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) =>
+      reject(new Error(`the ceiling server exited (code ${code}) before it listened on port ${port}`)),
+    );
+  });
   return started(child);
 }
 

@@ -13,11 +13,10 @@ describe('the layout in Chromium', needsChromium(), () => {
       await page.setViewportSize({ width, height: 800 });
       await page.goto(`${site.base}/`);
       await page.locator('#nav .nav-sign-out').waitFor();
-      const [scroll, client] = await page.evaluate(() => {
-        const nav = document.getElementById('nav') as HTMLElement;
-        return [nav.scrollWidth, nav.clientWidth];
-      });
-      if ((scroll as number) > (client as number)) cut.push(width);
+      const [scroll, client] = (await page.evaluate(
+        "[document.getElementById('nav').scrollWidth, document.getElementById('nav').clientWidth]",
+      )) as [number, number];
+      if (scroll > client) cut.push(width);
       // Sign out and Post are on the screen at every width.
       for (const selector of ['#nav .nav-sign-out', '#nav .compose-link']) {
         const box = await page.locator(selector).boundingBox();

@@ -16,9 +16,9 @@ describe('the web client on notifications', needsChromium(), () => {
   /** Set once the page has loaded: still set later means nothing reloaded it. */
   const markPage = (page: Page) => page.evaluate('window.__notReloaded = true');
   const notReloaded = (page: Page) => page.evaluate('window.__notReloaded === true');
-  /** Waits for the tab's title to be exactly this (a string predicate would be eval'd, which the page's CSP refuses). */
-  const titleIs = (page: Page, title: string) =>
-    page.waitForFunction((expected) => document.title === expected, title);
+  /** Waits for the tab's title to be exactly this (polled from here: a predicate in the page would be eval'd, which
+   * its Content-Security-Policy refuses). */
+  const titleIs = (page: Page, title: string) => expect.poll(() => page.title()).toBe(title);
 
   const badge = (page: Page) => page.locator('#nav .unread-badge');
 

@@ -6,7 +6,7 @@ import { useSite } from './site.js';
 /** The text of the post in focus, or null when the focus is not on a post. */
 const focusedPost = (page: Page) =>
   page.evaluate(
-    () => document.activeElement?.closest('article.tweet')?.querySelector('.text')?.textContent ?? null,
+    "document.activeElement?.closest('article.tweet')?.querySelector('.text')?.textContent ?? null",
   );
 
 describe('keyboard shortcuts in Chromium', needsChromium(), () => {
@@ -40,13 +40,15 @@ describe('keyboard shortcuts in Chromium', needsChromium(), () => {
     // n goes to the composer, and what is typed there is text, not shortcuts.
     await page.keyboard.press('n');
     const composer = page.locator('form.composer textarea');
-    await expect.poll(() => composer.evaluate((node) => node === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.matches('form.composer textarea') ?? false"))
+      .toBe(true);
     await page.keyboard.type('jk?/');
     expect(await composer.inputValue()).toBe('jk?/');
     expect(page.url()).toBe(`${site.base}/`);
     await expect.poll(() => page.locator('dialog.shortcuts').count()).toBe(0);
 
-    await composer.evaluate((node) => (node as HTMLElement).blur());
+    await page.evaluate('document.activeElement.blur()');
     await page.keyboard.press('?');
     const help = page.locator('dialog.shortcuts');
     await help.waitFor();
