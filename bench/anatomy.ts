@@ -97,7 +97,8 @@ export async function readAnatomy(
   const totals: number[] = [];
   const outside: number[] = [];
   const byStep = new Map<string, number[]>();
-  const read = (token: string) =>
+  // Async, so the request is sent inside the caller's trace: inject's answer is lazy, sent when first awaited.
+  const read = async (token: string) =>
     app.http.inject({
       method: 'GET',
       url: '/api/v1/timelines/home?limit=40',
