@@ -1,4 +1,10 @@
-import type { IdWindow } from '../../domain/model.js';
+/*
+ * Notifications in SQL, kept in one file past ~300 lines on purpose: writing them (`apply`) is one transaction of
+ * four steps — removals, then what tweets, likes and follows cause — that share the flag-under-lock rule below, and
+ * reading them (`list`, `countAfter`) shares its filter. Split, the rule would be spread over files that each need
+ * the others to be right. Markers, which share nothing with it, are in marker-store.ts.
+ */
+import { compareIds, type IdWindow } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/clock.js';
 import type {
   Marker,
@@ -108,7 +114,7 @@ export class SqlNotificationStore implements NotificationStore {
     ];
     if (pending.length === 0) return [];
     // Ids minted in the order of their causes (Snowflakes too), so a batch lists as its events happened.
-    pending.sort((a, b) => (a.causeId < b.causeId ? -1 : a.causeId > b.causeId ? 1 : 0));
+    pending.sort((a, b) => compareIds(a.causeId, b.causeId));
     const ids: bigint[] = [];
     for (const _ of pending) ids.push(await this.ids.next());
     const rows = await tx.query<NotificationRow>(
@@ -128,7 +134,7 @@ export class SqlNotificationStore implements NotificationStore {
         this.now().toISOString(),
       ],
     );
-    return rows.map(toNotification).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.map(toNotification).sort((a, b) => compareIds(a.id, b.id));
   }
 
   /** Removals take only what no longer has a cause, so they are right before or after any creation near them. */
@@ -329,59 +335,5 @@ export class SqlNotificationStore implements NotificationStore {
       [idParam(accountId), afterId === null ? null : idParam(afterId), cap, ...filterParams(filter)],
     );
     return row ? toNumber(row.n) : 0;
-  }
-}
-
-interface MarkerRow {
-  timeline: string;
-  last_read_id: unknown;
-  version: unknown;
-  updated_at: unknown;
-}
-
-const toMarker = (row: MarkerRow): Marker => ({
-  timeline: row.timeline as MarkerTimeline,
-  lastReadId: toBigInt(row.last_read_id),
-  version: toNumber(row.version),
-  updatedAt: toDate(row.updated_at),
-});
-
-/** Markers in PostgreSQL (or PGlite); a save that changes nothing keeps its version and time. */
-export class SqlMarkerStore implements MarkerStore {
-  constructor(private readonly db: SqlExecutor) {}
-
-  async get(accountId: bigint, timelines: readonly MarkerTimeline[]): Promise<Marker[]> {
-    if (timelines.length === 0) return [];
-    const rows = await this.db.query<MarkerRow>(
-      `SELECT timeline, last_read_id, version, updated_at FROM markers
-        WHERE account_id = $1::bigint AND timeline = ANY($2::text[]) ORDER BY timeline`,
-      [idParam(accountId), [...new Set(timelines)]],
-    );
-    return rows.map(toMarker);
-  }
-
-  async save(
-    accountId: bigint,
-    positions: readonly { timeline: MarkerTimeline; lastReadId: bigint }[],
-    at: Date,
-  ): Promise<Marker[]> {
-    if (positions.length === 0) return [];
-    // The last position given for a timeline wins, as a later request would.
-    const latest = new Map(positions.map((p) => [p.timeline, p.lastReadId]));
-    const rows = await this.db.query<MarkerRow>(
-      `INSERT INTO markers (account_id, timeline, last_read_id, version, updated_at)
-       SELECT $1::bigint, t, l, 0, $4::timestamptz FROM unnest($2::text[], $3::bigint[]) AS k (t, l)
-       ON CONFLICT (account_id, timeline) DO UPDATE
-          SET last_read_id = EXCLUDED.last_read_id,
-              version = markers.version + 1,
-              updated_at = EXCLUDED.updated_at
-        WHERE markers.last_read_id <> EXCLUDED.last_read_id
-       RETURNING timeline, last_read_id, version, updated_at`,
-      [idParam(accountId), [...latest.keys()], idsParam([...latest.values()]), at.toISOString()],
-    );
-    const written = new Set(rows.map((row) => row.timeline));
-    const unchanged = [...latest.keys()].filter((t) => !written.has(t));
-    const kept = unchanged.length > 0 ? await this.get(accountId, unchanged) : [];
-    return [...rows.map(toMarker), ...kept].sort((a, b) => a.timeline.localeCompare(b.timeline));
   }
 }
