@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { composeSnowflake } from '../src/domain/snowflake.js';
 import { hashPassword } from '../src/services/passwords.js';
-import { accountId, seedTweetId, tokenOf } from './ids.js';
+import { accountId, FIRST_TWEET_MS, seedTweetId, tokenOf } from './ids.js';
 import { seeded, zipf } from './random.js';
 
 export interface GraphSize {
@@ -153,7 +153,8 @@ export async function loadGraph(
       'tweets (id, author_id, text, created_at, counted)',
       lines(range(0, graph.accounts * graph.tweets), (k) => {
         const id = seedTweetId(k);
-        return `${id}\t${accountId(Math.floor(k / graph.tweets))}\tseed tweet ${id}\t${created}\tt`;
+        const at = new Date(FIRST_TWEET_MS + k + 1).toISOString();
+        return `${id}\t${accountId(Math.floor(k / graph.tweets))}\tseed tweet ${id}\t${at}\tt`;
       }),
     );
     log(`tweets: ${graph.accounts * graph.tweets}`);

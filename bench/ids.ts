@@ -5,7 +5,13 @@
 import { composeSnowflake } from '../src/domain/snowflake.js';
 
 const FIRST_ACCOUNT = composeSnowflake({ timestampMs: Date.UTC(2025, 0, 1), workerId: 1000, sequence: 0 });
-const FIRST_TWEET_MS = Date.UTC(2025, 1, 1);
+/**
+ * The seed tweets are a day old when the run starts, as a home timeline's tweets are recent: a reader's cached likes
+ * and retweets cover the last days only, so tweets dated months back would send every cached read to the database
+ * for them. Fixed once per run in the environment, so the load generator's processes name the same tweets.
+ */
+process.env.BENCH_SEED_TWEETS_FROM_MS ??= String(Date.now() - 86_400_000);
+export const FIRST_TWEET_MS = Number(process.env.BENCH_SEED_TWEETS_FROM_MS);
 
 export const accountId = (i: number) => FIRST_ACCOUNT + BigInt(i) * 4096n;
 export const tokenOf = (i: number) => `benchtoken${String(i).padStart(12, '0')}`;
