@@ -1,3 +1,4 @@
+import type { RelationshipJson } from './entities.js';
 import { currentSession, saveSession } from './session.js';
 
 export type {
@@ -111,3 +112,7 @@ export async function call<T>(method: string, path: string, options: CallOptions
 
 /** Page sizes: the first screenful, then larger steps while scrolling (Mastodon allows 40). */
 export const PAGE_SIZE = 20;
+
+/** Follows or unfollows an account; the answer says whether the reader follows it now. */
+export const setFollowing = (accountId: string, follow: boolean) =>
+  call<RelationshipJson>('POST', `/api/v1/accounts/${accountId}/${follow ? 'follow' : 'unfollow'}`);

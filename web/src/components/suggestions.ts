@@ -1,4 +1,4 @@
-import { type AccountJson, call, type RelationshipJson } from '../api.js';
+import { type AccountJson, call, setFollowing } from '../api.js';
 import { h } from '../dom.js';
 import { accountRow } from './account-row.js';
 import { alertLine, describeError } from './notice.js';
@@ -52,10 +52,7 @@ export function whoToFollow(signal: AbortSignal, onFollowed: () => void): HTMLEl
       button.disabled = true;
       error.show(null);
       try {
-        const result = await call<RelationshipJson>(
-          'POST',
-          `/api/v1/accounts/${account.id}/${following ? 'unfollow' : 'follow'}`,
-        );
+        const result = await setFollowing(account.id, !following);
         button.setAttribute('aria-pressed', String(result.following));
         button.setAttribute('aria-label', `${result.following ? 'Unfollow' : 'Follow'} @${account.acct}`);
         button.textContent = result.following ? 'Following' : 'Follow';

@@ -1,4 +1,4 @@
-import { type AccountJson, call, type RelationshipJson, type StatusJson } from '../api.js';
+import { type AccountJson, call, type RelationshipJson, type StatusJson, setFollowing } from '../api.js';
 import { accountList } from '../components/account-row.js';
 import { alertLine, describeError, errorPanel } from '../components/notice.js';
 import { type PagedList, startKept } from '../components/paged-list.js';
@@ -45,10 +45,7 @@ function followButton(account: AccountJson, followers: HTMLElement, signal: Abor
     button.disabled = true;
     error.show(null);
     try {
-      const result = await call<RelationshipJson>(
-        'POST',
-        `/api/v1/accounts/${account.id}/${following ? 'unfollow' : 'follow'}`,
-      );
+      const result = await setFollowing(account.id, !following);
       if (result.following !== following) total = Math.max(0, total + (result.following ? 1 : -1));
       following = result.following;
       draw();
