@@ -49,9 +49,11 @@ const DEFAULT_READER_TTL_MS = 45_000;
  *
  * All events share one plain channel: every `api` process receives each message and keeps the readers it serves.
  * Plain PUBLISH works unchanged on a Redis Cluster (the cluster bus carries it to every node); only connected readers
- * ever appear in a message, which keeps the traffic to what the live connections need.
+ * ever appear in a message, which keeps the traffic to what the live connections need. A batch is one message, an
+ * array in the batch's order: on a cluster each PUBLISH may go to a different node, and two messages sent at once
+ * could arrive in either order (a delete before the post it deletes).
  *
- * Public events (the public and hashtag streams) go on a channel of their own, one message per event whoever listens;
+ * Public events (the public and hashtag streams) go on a channel of their own, one message per batch whoever listens;
  * a process subscribes to it only once one of its connections streams a public timeline.
  */
 export class RedisTimelineFeed implements TimelineFeed {
@@ -91,7 +93,7 @@ export class RedisTimelineFeed implements TimelineFeed {
         }),
       )
       .filter((message) => message.r.length > 0);
-    await Promise.all(messages.map((m) => this.options.redis.publish(this.channel, JSON.stringify(m))));
+    if (messages.length > 0) await this.options.redis.publish(this.channel, JSON.stringify(messages));
   }
 
   async subscribe(userId: bigint, listener: FeedListener): Promise<() => void> {
@@ -114,17 +116,16 @@ export class RedisTimelineFeed implements TimelineFeed {
   }
 
   async publishPublic(events: readonly PublicEvent[]): Promise<void> {
-    await Promise.all(
-      events.map((event) => {
-        const message: PublicMessage = {
-          k: event.kind,
-          t: event.tweetId.toString(),
-          g: [...event.tags],
-          m: event.media ? 1 : 0,
-        };
-        return this.options.redis.publish(this.publicChannel, JSON.stringify(message));
+    if (events.length === 0) return;
+    const messages = events.map(
+      (event): PublicMessage => ({
+        k: event.kind,
+        t: event.tweetId.toString(),
+        g: [...event.tags],
+        m: event.media ? 1 : 0,
       }),
     );
+    await this.options.redis.publish(this.publicChannel, JSON.stringify(messages));
   }
 
   async subscribePublic(listener: PublicListener): Promise<() => void> {
@@ -208,13 +209,10 @@ export class RedisTimelineFeed implements TimelineFeed {
   }
 
   private dispatchPublic(raw: string) {
-    let message: PublicMessage;
-    try {
-      message = JSON.parse(raw) as PublicMessage;
-    } catch (error) {
-      this.onError(error);
-      return;
-    }
+    for (const message of parseBatch<PublicMessage>(raw, this.onError)) this.dispatchPublicOne(message);
+  }
+
+  private dispatchPublicOne(message: PublicMessage) {
     if (
       !FEED_EVENT_KINDS.has(message.k) ||
       (message.k as string) === 'notification' ||
@@ -234,13 +232,10 @@ export class RedisTimelineFeed implements TimelineFeed {
   }
 
   private dispatch(raw: string) {
-    let message: FeedMessage;
-    try {
-      message = JSON.parse(raw) as FeedMessage;
-    } catch (error) {
-      this.onError(error);
-      return;
-    }
+    for (const message of parseBatch<FeedMessage>(raw, this.onError)) this.dispatchOne(message);
+  }
+
+  private dispatchOne(message: FeedMessage) {
     if (!FEED_EVENT_KINDS.has(message.k) || !/^[0-9]{1,20}$/.test(message.t)) return;
     const event: FeedEvent = feedEventOf(message.k, BigInt(message.t));
     for (const readerId of message.r ?? []) {
@@ -255,4 +250,17 @@ export class RedisTimelineFeed implements TimelineFeed {
       }
     }
   }
+}
+
+/** A message's events in order: a batch is an array; a lone object (as processes before batching sent) is one event. */
+function parseBatch<M extends object>(raw: string, onError: (error: unknown) => void): M[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    onError(error);
+    return [];
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  return items.filter((item): item is M => typeof item === 'object' && item !== null);
 }
