@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs, serverUrl } from '../support/servers.js';
+import { needs } from '../support/servers.js';
 import { type Account, type Client, createClient, type Operation } from './client.js';
 import { type Cluster, exited, startCluster } from './cluster.js';
 import type { LinkState } from './tcp-proxy.js';

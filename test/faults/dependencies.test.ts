@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { needs, serverUrl } from '../support/servers.js';
+import { needs } from '../support/servers.js';
 import { type Account, type Client, createClient, History, type Operation } from './client.js';
 import { type Cluster, exited, startCluster, sumOf } from './cluster.js';
 import { until } from './processes.js';

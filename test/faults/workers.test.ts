@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedis, type RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
-import { needs, serverUrl } from '../support/servers.js';
+import { needs } from '../support/servers.js';
 import { type Account, type Client, createClient } from './client.js';
 import { type Cluster, type FanoutProcess, startCluster } from './cluster.js';
 import { until } from './processes.js';

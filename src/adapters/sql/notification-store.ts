@@ -7,9 +7,6 @@
 import { compareIds, type IdWindow } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/clock.js';
 import type {
-  Marker,
-  MarkerStore,
-  MarkerTimeline,
   Notification,
   NotificationChange,
   NotificationFilter,
