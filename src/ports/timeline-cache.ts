@@ -51,9 +51,11 @@ export interface TimelineCache {
   insert(userIds: readonly bigint[], entry: TimelineEntry): Promise<number>;
   /**
    * Adds entries to the reader's timeline if it exists, ignoring those below its floor (they would leave a gap) and
-   * those of authors kept out.
+   * those of authors kept out. `entries` are all their source has at or above `floor` (`0n`: all it has; see
+   * {@link boundedFloor}): a higher floor than the timeline's raises it, dropping what lies below, so a merge of an
+   * author's newest few never leaves their older tweets missing above the floor.
    */
-  merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void>;
+  merge(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void>;
   /** Removes a tweet from each listed reader's timeline. */
   remove(userIds: readonly bigint[], tweetId: bigint): Promise<void>;
   /** Puts the author in (or out of) the pulled set of each listed reader whose timeline exists, complete or not. */
@@ -102,4 +104,12 @@ export interface RecentTweetLists {
   /** Drops every list. */
   clear(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The floor of a list read newest first with `limit`: when the read came back full, more may lie below its oldest
+ * entry, so the list is only whole down to there; a shorter read holds everything (`0n`).
+ */
+export function boundedFloor(entries: readonly TimelineEntry[], limit: number): bigint {
+  return entries.length >= limit ? (entries.at(-1)?.tweetId ?? 0n) : 0n;
 }

@@ -89,7 +89,7 @@ export function publishingTo(
       if (received > 0) await tell({ kind: 'update', tweetId: entry.tweetId, readerIds: userIds });
       return received;
     },
-    merge: (userId, entries) => cache.merge(userId, entries),
+    merge: (userId, entries, floor) => cache.merge(userId, entries, floor),
     async remove(userIds: readonly bigint[], tweetId: bigint) {
       await cache.remove(userIds, tweetId);
       if (userIds.length > 0) await tell({ kind: 'delete', tweetId, readerIds: userIds });

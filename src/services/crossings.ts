@@ -1,6 +1,6 @@
 import type { FanoutMode } from '../domain/fanout-mode.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
-import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
+import { boundedFloor, type RecentTweetLists, type TimelineCache } from '../ports/timeline-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
 import type { FollowerLists } from './follower-lists.js';
 
@@ -56,7 +56,8 @@ export function createCrossings({
       if ((await modes.modeOf(authorId)) !== 'demoting') return { deliveries: 0, mode: null };
       const recent = await tweets.byAuthors([authorId], { limit: demotionMerge });
       const deliveries = await walk(authorId, async (active) => {
-        await Promise.all(active.map((id) => timelines.merge(id, recent)));
+        const floor = boundedFloor(recent, demotionMerge);
+        await Promise.all(active.map((id) => timelines.merge(id, recent, floor)));
         await timelines.setPulled(active, authorId, false);
       });
       return { deliveries, mode: await modes.finishCrossing(authorId, 'demoting') };

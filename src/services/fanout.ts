@@ -4,7 +4,7 @@ import type { TimelineEntry, Tweet } from '../domain/model.js';
 import type { ChangeNotices } from '../ports/change-notices.js';
 import type { FanoutModes } from '../ports/fanout-modes.js';
 import type { GraphStore } from '../ports/graph-store.js';
-import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
+import { boundedFloor, type RecentTweetLists, type TimelineCache } from '../ports/timeline-cache.js';
 import { publishingTo, type TimelineEventKind, type TimelineFeed } from '../ports/timeline-feed.js';
 import type { TweetCache } from '../ports/tweet-cache.js';
 import type { TweetStore } from '../ports/tweet-store.js';
@@ -107,7 +107,8 @@ export function createFanoutService(deps: FanoutDeps) {
     const mode = await modeOf(followeeId);
     await timelines.followed(followerId, followeeId, pulls(mode));
     const recent = pushes(mode) ? await tweets.byAuthors([followeeId], { limit: settings.timelineMax }) : [];
-    if (recent.length > 0) await timelines.merge(followerId, recent);
+    if (recent.length > 0)
+      await timelines.merge(followerId, recent, boundedFloor(recent, settings.timelineMax));
     // An unfollow that committed while this ran kept the followee out before this let them in: again.
     if (!(await follows(followerId, followeeId))) {
       await timelines.unfollowed(followerId, followeeId);

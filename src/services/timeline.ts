@@ -1,7 +1,7 @@
 import { byIdDesc, fromOldest, type IdWindow, pageOf, type TimelineEntry } from '../domain/model.js';
 import { SNOWFLAKE_EPOCH_MS, snowflakeAt } from '../domain/snowflake.js';
 import type { Clock } from '../ports/clock.js';
-import type { RecentTweetLists, TimelineCache } from '../ports/timeline-cache.js';
+import { boundedFloor, type RecentTweetLists, type TimelineCache } from '../ports/timeline-cache.js';
 import { type HydrateDeps, type TweetView, tweetPage } from './hydrate.js';
 import type { Page } from './pages.js';
 import { createSingleFlight } from './single-flight.js';
@@ -153,8 +153,11 @@ export function createTimelineService(deps: TimelineDeps) {
     list: celebrityLists,
     async rebuild() {
       const entries = await tweets.byAuthors([authorId], { limit: settings.celebrityListMax });
-      const full = entries.length === settings.celebrityListMax;
-      await celebrityLists.completeRebuild(authorId, entries, full ? (entries.at(-1)?.tweetId ?? 0n) : 0n);
+      await celebrityLists.completeRebuild(
+        authorId,
+        entries,
+        boundedFloor(entries, settings.celebrityListMax),
+      );
     },
     fromDatabase: (window) => tweets.byAuthors([authorId], window),
   });

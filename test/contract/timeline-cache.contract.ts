@@ -109,7 +109,7 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       await cache.insert([reader], entry(1));
       await cache.insert([reader], entry(2));
       await cache.insert([reader], entry(2));
-      await cache.merge(reader, [entry(2), entry(1), entry(3)]);
+      await cache.merge(reader, [entry(2), entry(1), entry(3)], 0n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([3n, 2n, 1n]);
     });
 
@@ -139,12 +139,24 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       const timeline = await cache.read(reader, all);
       expect(ids(timeline?.entries ?? [])).toEqual([6n, 4n]);
       expect(timeline?.floor).toBe(BASE + 4n);
-      await cache.merge(reader, [entry(2), entry(5)]);
+      await cache.merge(reader, [entry(2), entry(5)], 0n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([6n, 5n, 4n]);
     });
 
+    it('raises its floor to a bounded merge’s, so an author’s older tweets are not taken as absent', async () => {
+      await activate(reader, [entry(1, 7n)]);
+      // A follow merges the followee's newest two; they have older tweets that were not read.
+      await cache.merge(reader, [entry(6, 8n), entry(5, 8n)], BASE + 5n);
+      const timeline = await cache.read(reader, all);
+      expect(ids(timeline?.entries ?? [])).toEqual([6n, 5n]);
+      expect(timeline?.floor).toBe(BASE + 5n);
+      // A merge bounded lower than the timeline leaves its floor where it is.
+      await cache.merge(reader, [entry(4, 9n)], BASE + 2n);
+      expect((await cache.read(reader, all))?.floor).toBe(BASE + 5n);
+    });
+
     it('merges only into timelines that exist', async () => {
-      await cache.merge(reader, [entry(1)]);
+      await cache.merge(reader, [entry(1)], 0n);
       expect(await cache.read(reader, all)).toBeNull();
     });
 
@@ -195,7 +207,7 @@ export function timelineCacheContract(name: string, open: () => Promise<CacheFix
       await cache.unfollowed(reader, 7n);
       // Fanout that read the follower list before the unfollow, a follow merge, and a rebuild that raced it.
       expect(await cache.insert([reader], entry(3, 7n))).toBe(0);
-      await cache.merge(reader, [entry(4, 7n), entry(5, 8n)]);
+      await cache.merge(reader, [entry(4, 7n), entry(5, 8n)], 0n);
       expect(ids((await cache.read(reader, all))?.entries ?? [])).toEqual([5n, 2n]);
       // Kept out even across a new timeline: a reader without one when they unfollowed, who reads afterwards.
       const later = 3_000n;

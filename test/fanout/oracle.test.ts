@@ -213,7 +213,24 @@ for (const backend of backends()) {
             }
           }
         }),
-        { numRuns: 100 },
+        {
+          numRuns: 100,
+          examples: [
+            // A follow merges the followee's newest (a timeline's worth) into a cached empty timeline: their older
+            // tweets must still be read from below the floor, not taken as absent.
+            [
+              [
+                { kind: 'post', user: 4 },
+                { kind: 'post', user: 4 },
+                { kind: 'post', user: 4 },
+                { kind: 'read', user: 3 },
+                { kind: 'retweet', user: 4, nth: 0 },
+                { kind: 'retweet', user: 4, nth: 1 },
+                { kind: 'follow', user: 3, target: 4 },
+              ],
+            ],
+          ],
+        },
       );
     }, 300_000);
   });

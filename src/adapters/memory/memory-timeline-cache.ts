@@ -115,9 +115,13 @@ export class MemoryTimelineCache implements TimelineCache {
     return inserted;
   }
 
-  async merge(userId: bigint, entries: readonly TimelineEntry[]): Promise<void> {
+  async merge(userId: bigint, entries: readonly TimelineEntry[], floor: bigint): Promise<void> {
     const timeline = this.live(userId);
     if (!timeline) return;
+    if (floor > timeline.floor) {
+      timeline.floor = floor;
+      timeline.entries = timeline.entries.filter((e) => e.tweetId >= floor);
+    }
     for (const entry of entries) {
       if (entry.tweetId >= timeline.floor && !this.isKeptOut(userId, entry.authorId)) add(timeline, entry);
     }

@@ -121,6 +121,7 @@ interface TimelineScripts {
     meta: TimelineMetaKey,
     keptOut: TimelineKeptOutKey,
     max: number,
+    floor: string,
     ...pairs: string[]
   ): Promise<number>;
   timelineRemove(entries: TimelineEntriesKey, tweetId: string): Promise<number>;
@@ -349,11 +350,18 @@ export class RedisTimelineCache implements TimelineCache {
     return replies.reduce<number>((sum, inserted) => sum + Number(inserted), 0);
   }
 
-  async merge(userId: bigint, merged: readonly TimelineEntry[]): Promise<void> {
+  async merge(userId: bigint, merged: readonly TimelineEntry[], floor: bigint): Promise<void> {
     if (merged.length === 0) return;
     const { entries, meta, keptOut } = this.keys(userId);
     await this.bounded(
-      this.redis.timelineMerge(entries, meta, keptOut, this.options.maxEntries, ...pairs(merged)),
+      this.redis.timelineMerge(
+        entries,
+        meta,
+        keptOut,
+        this.options.maxEntries,
+        floor.toString(),
+        ...pairs(merged),
+      ),
       'merge',
     );
     await this.bounded(replicated(this.redis, [meta]), 'merge');

@@ -211,13 +211,17 @@ redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return 1`;
 
 /**
- * KEYS: list, meta, kept out. ARGV: max, tweet id, author id, … (newest first). Adds entries to an existing timeline,
- * but none by an author kept out.
+ * KEYS: list, meta, kept out. ARGV: max, floor of what is merged ('0' for none), tweet id, author id, … (newest first).
+ * Adds entries to an existing timeline, but none by an author kept out; a higher floor than the timeline's raises it.
  */
 export const MERGE = `${HELPERS}
 local floor = redis.call('HGET', KEYS[2], 'floor')
 if not floor then return 0 end
-merge(KEYS[1], KEYS[2], KEYS[3], floor, tonumber(ARGV[1]), 2)
+if older(floor, ARGV[2]) then
+  floor = ARGV[2]
+  redis.call('HSET', KEYS[2], 'floor', floor)
+end
+merge(KEYS[1], KEYS[2], KEYS[3], floor, tonumber(ARGV[1]), 3)
 follow_expiry(KEYS[1], KEYS[2])
 return 1`;
 
