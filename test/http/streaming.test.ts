@@ -278,7 +278,7 @@ function redisFeedSuite(
 
     streamingSuite(`Redis pub/sub, ${name}`, async () => openFeed().feed);
 
-    it('publishes only for connected readers, in one message per event', async () => {
+    it('publishes only for connected readers, a batch in one message', async () => {
       const { redis, feed } = openFeed();
       const listener = redis.duplicate();
       cleanups.push(async () => void (await listener.quit()));
@@ -300,12 +300,22 @@ function redisFeedSuite(
         told();
       });
 
-      // Nobody among 8 and 9 is connected: no message at all. The next event reaches reader 7 only.
+      // Nobody among 8 and 9 is connected: no message at all. The next batch reaches reader 7 only, in one message
+      // that keeps the batch's order.
       await feed.publish([{ kind: 'update', tweetId: 100n, readerIds: [8n, 9n] }]);
-      await feed.publish([{ kind: 'delete', tweetId: 101n, readerIds: [8n, 7n, 9n] }]);
+      await feed.publish([
+        { kind: 'update', tweetId: 101n, readerIds: [8n, 7n, 9n] },
+        { kind: 'update', tweetId: 102n, readerIds: [9n] },
+        { kind: 'delete', tweetId: 101n, readerIds: [7n] },
+      ]);
       await Promise.all([arrived, delivered]);
-      expect(messages.map((m) => JSON.parse(m))).toEqual([{ k: 'delete', t: '101', r: ['7'] }]);
-      expect(seen).toEqual([101n]);
+      expect(messages.map((m) => JSON.parse(m))).toEqual([
+        [
+          { k: 'update', t: '101', r: ['7'] },
+          { k: 'delete', t: '101', r: ['7'] },
+        ],
+      ]);
+      expect(seen).toEqual([101n, 101n]);
       stop();
     });
 
