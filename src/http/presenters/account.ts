@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { Account } from '../../domain/model.js';
+import { nullable } from '../schemas.js';
 import { contentHtml, escapeHtml, inlineHtml } from './content.js';
 import { mediaUrl } from './media.js';
 import type { Presentation } from './presentation.js';
@@ -37,7 +38,7 @@ export const AccountSchema = Type.Object({
   followers_count: Type.Integer(),
   following_count: Type.Integer(),
   statuses_count: Type.Integer(),
-  last_status_at: Type.Union([Type.String(), Type.Null()]),
+  last_status_at: nullable(Type.String()),
   emojis: Type.Array(Type.Object({})),
   fields: Type.Array(FieldSchema),
   roles: Type.Array(Type.Object({})),
@@ -51,14 +52,29 @@ export const CredentialAccountSchema = Type.Object({
     fields: Type.Array(SourceFieldSchema),
     privacy: Type.String(),
     sensitive: Type.Boolean(),
-    language: Type.Union([Type.String(), Type.Null()]),
+    language: nullable(Type.String()),
     follow_requests_count: Type.Integer(),
   }),
 });
 
 export type AccountJson = Static<typeof AccountSchema>;
 
+/**
+ * An account is shown on every post of theirs on a page, and the author directory hands out the same object for a
+ * while (a changed profile is a new object): its presentation is kept beside it, per origin, for as long as the
+ * object lives. Shared between responses, so never changed once made.
+ */
+const presented = new WeakMap<Account, { origin: string; json: AccountJson }>();
+
 export function presentAccount(account: Account, presentation: Presentation): AccountJson {
+  const kept = presented.get(account);
+  if (kept?.origin === presentation.origin) return kept.json;
+  const json = accountJson(account, presentation);
+  presented.set(account, { origin: presentation.origin, json });
+  return json;
+}
+
+function accountJson(account: Account, presentation: Presentation): AccountJson {
   const { origin } = presentation;
   const url = `${origin}/@${account.handle}`;
   const avatar = account.avatarKey

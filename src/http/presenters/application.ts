@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
 import type { ClientApp } from '../../domain/model.js';
+import { nullable } from '../schemas.js';
 
 /** The Mastodon Application entity, as `verify_credentials` shows it. */
 export const ApplicationSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  website: Type.Union([Type.String(), Type.Null()]),
+  website: nullable(Type.String()),
   scopes: Type.Array(Type.String()),
   redirect_uri: Type.String({ description: 'the registered URIs, one per line' }),
   redirect_uris: Type.Array(Type.String()),

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { AttachedMedia } from '../../domain/model.js';
+import { nullable } from '../schemas.js';
 import type { Presentation } from './presentation.js';
 
 /** Where a stored file is served: immutable URLs on this server (see routes/files.ts). */
@@ -26,8 +27,8 @@ export const MediaAttachmentSchema = Type.Object({
     small: Size,
     focus: Type.Object({ x: Type.Number(), y: Type.Number() }),
   }),
-  description: Type.Union([Type.String(), Type.Null()], { description: 'alt text; null when there is none' }),
-  blurhash: Type.Union([Type.String(), Type.Null()]),
+  description: nullable(Type.String(), { description: 'alt text; null when there is none' }),
+  blurhash: nullable(Type.String()),
 });
 
 export type MediaAttachmentJson = Static<typeof MediaAttachmentSchema>;

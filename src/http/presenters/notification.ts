@@ -4,6 +4,7 @@ import type { Author } from '../../services/authors.js';
 import type { TweetView } from '../../services/hydrate.js';
 import { groupKeyOf, type NotificationGroup } from '../../services/notification-groups.js';
 import type { NotificationView } from '../../services/notifications.js';
+import { oneOf } from '../schemas.js';
 import { AccountSchema, presentAccount } from './account.js';
 import type { Presentation } from './presentation.js';
 import { presentStatus, StatusSchema } from './status.js';
@@ -13,12 +14,7 @@ export const NotificationSchema = Type.Object({
   id: Type.String({
     description: '64-bit Snowflake as a decimal string; newer notifications have larger ids',
   }),
-  type: Type.Union([
-    Type.Literal('mention'),
-    Type.Literal('favourite'),
-    Type.Literal('reblog'),
-    Type.Literal('follow'),
-  ]),
+  type: oneOf(['mention', 'favourite', 'reblog', 'follow']),
   group_key: Type.String({
     description:
       'notifications with one key group together: favourites or boosts of one post, follows within an hour; ' +

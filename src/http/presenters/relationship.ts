@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { nullable } from '../schemas.js';
 
 /**
  * The Mastodon Relationship entity. Every field clients read is present; Starling has follows and nothing else of
@@ -9,7 +10,7 @@ export const RelationshipSchema = Type.Object({
   following: Type.Boolean(),
   showing_reblogs: Type.Boolean(),
   notifying: Type.Boolean(),
-  languages: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  languages: nullable(Type.Array(Type.String())),
   followed_by: Type.Boolean(),
   blocking: Type.Boolean(),
   blocked_by: Type.Boolean(),

@@ -1,12 +1,10 @@
 import { type Static, Type } from 'typebox';
 import type { TweetView } from '../../services/hydrate.js';
+import { nullable, oneOf } from '../schemas.js';
 import { AccountSchema, presentAccount } from './account.js';
 import { contentHtml } from './content.js';
 import { MediaAttachmentSchema, presentMedia } from './media.js';
 import type { Presentation } from './presentation.js';
-
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 const MentionSchema = Type.Object({
   id: Type.String(),
@@ -25,7 +23,7 @@ const statusFields = {
   edited_at: nullable(Type.String({ format: 'date-time', description: 'when last edited; null if never' })),
   account: AccountSchema,
   content: Type.String({ description: 'HTML: links, mentions and hashtags; everything else escaped' }),
-  visibility: Type.Union([Type.Literal('public'), Type.Literal('unlisted')]),
+  visibility: oneOf(['public', 'unlisted']),
   sensitive: Type.Boolean(),
   spoiler_text: Type.String(),
   media_attachments: Type.Array(MediaAttachmentSchema),
@@ -55,7 +53,14 @@ export const StatusSchema = Type.Object({
 
 export type StatusJson = Static<typeof StatusSchema>;
 
-function presentOne(view: TweetView, presentation: Presentation): Omit<StatusJson, 'reblog'> {
+type BoostedJson = NonNullable<StatusJson['reblog']>;
+
+/** One status, its `reblog` given: built in one literal, as spreading 30 fields into another showed in a profile. */
+function presentOne<R extends BoostedJson | null>(
+  view: TweetView,
+  presentation: Presentation,
+  reblog: R,
+): Omit<StatusJson, 'reblog'> & { reblog: R } {
   const { tweet, author } = view;
   const { origin } = presentation;
   const url = `${origin}/@${author.handle}/${tweet.id}`;
@@ -94,13 +99,15 @@ function presentOne(view: TweetView, presentation: Presentation): Omit<StatusJso
     bookmarked: false,
     pinned: false,
     filtered: [],
+    reblog,
   };
 }
 
 /** A hydrated tweet as a Mastodon Status; a retweet is a boost whose `reblog` is the original. */
 export function presentStatus(view: TweetView, presentation: Presentation): StatusJson {
-  return {
-    ...presentOne(view, presentation),
-    reblog: view.retweetOf ? { ...presentOne(view.retweetOf, presentation), reblog: null } : null,
-  };
+  return presentOne(
+    view,
+    presentation,
+    view.retweetOf ? presentOne(view.retweetOf, presentation, null) : null,
+  );
 }

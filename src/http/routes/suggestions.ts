@@ -2,13 +2,11 @@ import { Type } from 'typebox';
 import type { Api, HttpContext } from '../api.js';
 import { requireViewer } from '../auth.js';
 import { AccountSchema, presentAccount } from '../presenters/account.js';
-import { errors } from '../schemas.js';
+import { errors, oneOf } from '../schemas.js';
 
 const Suggestion = Type.Object({
-  source: Type.Union([Type.Literal('past_interactions'), Type.Literal('global')], {
-    description: "Mastodon's older, single reason",
-  }),
-  sources: Type.Array(Type.Union([Type.Literal('friends_of_friends'), Type.Literal('most_followed')])),
+  source: oneOf(['past_interactions', 'global'], { description: "Mastodon's older, single reason" }),
+  sources: Type.Array(oneOf(['friends_of_friends', 'most_followed'])),
   account: AccountSchema,
 });
 
