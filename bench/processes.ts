@@ -73,8 +73,10 @@ export async function startStarling(
   role: 'api' | 'fanout' | 'start',
   env: Record<string, string>,
   port: number,
+  /** Options for node itself (a profiler, say: some are refused in NODE_OPTIONS). */
+  nodeArgs: readonly string[] = [],
 ) {
-  const child = spawn(process.execPath, [new URL('bin/starling.js', ROOT).pathname, role], {
+  const child = spawn(process.execPath, [...nodeArgs, new URL('bin/starling.js', ROOT).pathname, role], {
     env: { ...process.env, LOG_LEVEL: 'warn', STARLING_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

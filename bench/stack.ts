@@ -36,8 +36,8 @@ export const servicesEnv: Record<string, string> = {
   STARLING_CELEBRITY_THRESHOLD: String(threshold),
 };
 
-export const startApi = (extra: Record<string, string> = {}) =>
-  startStarling('api', { ...servicesEnv, PORT: String(API.port), ...extra }, API.port);
+export const startApi = (extra: Record<string, string> = {}, nodeArgs: readonly string[] = []) =>
+  startStarling('api', { ...servicesEnv, PORT: String(API.port), ...extra }, API.port, nodeArgs);
 export const startFanout = (extra: Record<string, string> = {}) =>
   startStarling(
     'fanout',
