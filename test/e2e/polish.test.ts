@@ -1,21 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, needsChromium } from './browser.js';
-import { Site } from './site.js';
-
-const executablePath = chromiumPath();
+import { describe, expect, it } from 'vitest';
+import { needsChromium } from './browser.js';
+import { useSite } from './site.js';
 
 describe('the finish of the web client in Chromium', needsChromium(), () => {
-  let site: Site;
-
-  beforeAll(async () => {
-    site = await Site.start(executablePath as string);
-  });
-
-  afterEach(async () => {
-    expect(await site.endTest(), 'no uncaught errors, CSP errors or dialogs in the pages').toEqual([]);
-  });
-
-  afterAll(() => site?.close());
+  const site = useSite();
 
   it('names each page in the tab', async () => {
     const lena = await site.signUp('lena', 'Lena');

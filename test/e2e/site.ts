@@ -162,7 +162,7 @@ export function useSite(): Site {
     current = await Site.start(chromiumPath() as string);
   });
   afterEach(async () => {
-    expect(await current?.endTest(), 'no uncaught errors and no dialogs in the pages').toEqual([]);
+    expect(await current?.endTest(), 'no uncaught errors, CSP errors or dialogs in the pages').toEqual([]);
   });
   afterAll(() => current?.close());
   return new Proxy({} as Site, {
