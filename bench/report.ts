@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { writeCharts } from './charts.js';
 import type { Figures } from './figures.js';
 import { type SoakSummary, soakSection, soakValue } from './soak-report.js';
+import { WRK_SETTINGS } from './wrk.js';
 
 const n = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined
@@ -450,7 +451,7 @@ ${n(f.memory?.timelines, 0)} cached timelines holding ${n(f.memory?.entries, 0)}
 
 ## Embedded mode
 
-One \`starling start\` process on PGlite with 200 accounts following 20 each, 16 requests in flight: ${n(f.embedded?.homeReadsPerSecond, 0)} home reads/s, ${n(f.embedded?.postsPerSecond, 0)} posts/s.
+One \`starling start\` process on PGlite with 200 accounts following 20 each: ${n(f.embedded?.homeReadsPerSecond, 0)} warm home reads/s (40 a page) from wrk with the full-speed settings (${WRK_SETTINGS.threads} threads, ${WRK_SETTINGS.connections} connections), ${n(f.embedded?.postsPerSecond, 0)} posts/s from 16 clients of the benchmark's own process.
 
 ## Maximum sustainable rate
 
