@@ -38,8 +38,15 @@ local function push(list, items, command)
   end
 end
 
--- Adds one entry where its id belongs, unless that tweet is there already; 1 if it was added.
-local function add(list, tweet, author)
+-- Adds one entry where its id belongs, unless that tweet is there already; 1 if it was added. head is the list's
+-- first element (false when there is none): fanout's entries are almost always the newest, so then it is one LPUSH,
+-- not a search.
+local function add(list, tweet, author, head)
+  if not head or older(head, tweet) then
+    redis.call('LPUSH', list, author, tweet)
+    return 1
+  end
+  if head == tweet then return 0 end
   local n = redis.call('LLEN', list) / 2
   local at = first_older(list, n, tweet)
   if at > 0 and redis.call('LINDEX', list, 2 * (at - 1)) == tweet then return 0 end
@@ -134,9 +141,12 @@ export const INSERT = `${HELPERS}
 local floor = redis.call('HGET', KEYS[2], 'floor')
 if not floor or older(ARGV[2], floor) then return 0 end
 if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return 0 end
-local added = add(KEYS[1], ARGV[2], ARGV[3])
+local head = redis.call('LINDEX', KEYS[1], 0)
+local added = add(KEYS[1], ARGV[2], ARGV[3], head)
 trim(KEYS[1], KEYS[2], floor, tonumber(ARGV[1]))
-follow_expiry(KEYS[1], KEYS[2])
+-- A list that existed already expires with the hash (every script that makes a list or extends the hash sets both);
+-- only a list this insert made needs the hash's expiry.
+if not head then follow_expiry(KEYS[1], KEYS[2]) end
 return added`;
 
 /**
