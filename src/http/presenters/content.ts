@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import twitterText, { type EntityWithIndices } from 'twitter-text';
 
 /** Text made safe to put between HTML tags or inside a double-quoted attribute. */
@@ -86,12 +85,12 @@ export function inlineHtml(text: string, mentioned: ReadonlySet<string>, origin:
 /**
  * Markup already built, by everything it depends on. Finding the entities is most of what presenting a status costs
  * (twitter-text's expressions, some 30 µs for a post with a link and a hashtag), and a timeline page shows the same
- * posts and bios to every reader, over and over; an edit changes the text, and so the key.
+ * posts and bios to every reader, over and over; an edit changes the text, and so the key. The oldest kept go first
+ * (a plain Map keeps insertion order): an LRU's bookkeeping on every hit cost more, in a profile, than the misses
+ * its better choices would save.
  */
-const renderings = new LRUCache<string, string>({
-  maxSize: 32 * 1024 * 1024,
-  sizeCalculation: (html, key) => html.length + key.length,
-});
+const renderings = new Map<string, string>();
+const MAX_RENDERINGS = 50_000;
 
 function rendered(
   form: 'p' | 'inline',
@@ -99,13 +98,15 @@ function rendered(
   mentioned: ReadonlySet<string>,
   origin: string,
 ): string {
-  const key = `${form}\n${origin}\n${[...mentioned].join(' ')}\n${text}`;
+  const handles = mentioned.size === 0 ? '' : [...mentioned].join(' ');
+  const key = `${form}\n${origin}\n${handles}\n${text}`;
   let html = renderings.get(key);
   if (html === undefined) {
     html =
       form === 'p'
         ? `<p>${entitiesHtml(text, mentioned, origin)}</p>`
         : entitiesHtml(text, mentioned, origin);
+    if (renderings.size >= MAX_RENDERINGS) renderings.delete(renderings.keys().next().value as string);
     renderings.set(key, html);
   }
   return html;
