@@ -94,7 +94,7 @@ function goals(f: Figures): string {
       fanoutShare === undefined ? undefined : fanoutShare >= 0.25,
       fanoutShare === undefined ? '' : `${n(0.25 / fanoutShare, 1)}× short`,
       fanout?.followersVisitedPerSecond
-        ? `**Fanout.** For each page of 1,000 followers (kept in the fanout process's memory for authors who post often), fanout asks the index of active readers once — one ZMSCORE per index shard, one round trip per node — and runs the insert script only for the active: it went through ${n(fanout.followersVisitedPerSecond, 0)} followers/s, of which ${n((fanout.perSecond / fanout.followersVisitedPerSecond) * 100, 0)}% were active readers. Each delivery is a Lua script (kept-out check, floor, insert at its place, trim), heavier than the bare LPUSH of the ceiling from redis-benchmark's C client.`
+        ? `**Fanout.** For each page of 1,000 followers (kept in the fanout process's memory for authors who post often), fanout asks the index of active readers once — one ZMSCORE per index shard, one round trip per node — and runs the insert script only for the active: it went through ${n(fanout.followersVisitedPerSecond, 0)} followers/s, of which ${n((fanout.perSecond / fanout.followersVisitedPerSecond) * 100, 0)}% were active readers. Each delivery is a Lua script (the floor, the kept-out check, a look at the timeline's head and an LPUSH in front of it — a search only for an entry older than the head —, and the trim at the cap), heavier than the bare LPUSH of the ceiling from redis-benchmark's C client.`
         : '',
     ),
   );
