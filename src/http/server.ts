@@ -191,14 +191,17 @@ export function createHttpServer(options: HttpOptions): Api {
   app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fields: 100, fieldSize: 64 * 1024 } });
   registerParameterFolding(app);
 
+  // The two answers, made once: the delegator runs on every request.
+  const crossOrigin = {
+    origin: '*',
+    methods: CROSS_ORIGIN_METHODS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 86_400,
+  };
+  const sameOrigin = { origin: false };
   app.register(cors, {
     delegator: (request, callback) =>
-      callback(
-        null,
-        CROSS_ORIGIN.test(request.url ?? '')
-          ? { origin: '*', methods: CROSS_ORIGIN_METHODS, exposedHeaders: EXPOSED_HEADERS, maxAge: 86_400 }
-          : { origin: false },
-      ),
+      callback(null, CROSS_ORIGIN.test(request.url ?? '') ? crossOrigin : sameOrigin),
   });
 
   // The security headers, built once: the API serves JSON and the web client's own files; nothing is ever framed or
