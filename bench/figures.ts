@@ -8,6 +8,8 @@ export interface Figures {
   command: string;
   /** The commit measured (read when the run starts), with `+` if the working tree had changes. */
   commit: string;
+  /** The machine measured on (cores × CPU model, memory, Node.js), so a report rewritten elsewhere still names it. */
+  machine?: string;
   size: string;
   durationSeconds: number;
   rate: number;

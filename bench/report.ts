@@ -202,7 +202,6 @@ export async function writeReport(f: Figures, out: string, soak?: SoakSummary) {
   const charts = await writeCharts(f, chartsDir);
   const image = (name: string, alt: string) =>
     charts.includes(name) ? `\n![${alt}](${basename(chartsDir)}/${name})\n` : '';
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const home = f.steady?.operations.home;
   const post = f.steady?.operations.post;
   const account = f.steady?.operations.account;
@@ -358,7 +357,7 @@ account.
 
 - **Command:** \`${f.command}\`
 - **Commit:** ${f.commit} · **Date:** ${new Date().toISOString().slice(0, 10)}
-- **Machine:** ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}
+- **Machine:** ${f.machine ?? 'not recorded'}
 - **Graph:** ${n(f.graph?.accounts, 0)} accounts, ${n(f.graph?.follows, 0)} follows (median following ${n(f.graph?.medianFollowing, 0)}, median followers ${n(f.graph?.medianFollowers, 0)}, largest account ${n(f.graph?.maxFollowers, 0)} followers), celebrity threshold ${n(f.threshold, 0)} (${n(f.graph?.celebrities, 0)} celebrities), loaded in ${n(f.graph?.loadSeconds, 1)} s
 
 ## Summary
@@ -508,3 +507,7 @@ Every figure of this run, unrounded: ${out === 'docs/benchmarks.md' ? '`bench/re
 `;
   await writeFile(out, text);
 }
+
+/** This machine, as a report names it: cores × CPU model, memory, Node.js. */
+export const thisMachine = () =>
+  `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;

@@ -12,7 +12,7 @@ import type { CapacitySamples } from './capacity-samples.js';
 import type { Figures } from './figures.js';
 import { tokenOf } from './graph.js';
 import { drained } from './measure.js';
-import { writeReport } from './report.js';
+import { thisMachine, writeReport } from './report.js';
 import { ceilingsScenario } from './scenarios/ceilings.js';
 import { coldStartScenario } from './scenarios/cold-start.js';
 import { embeddedScenario } from './scenarios/embedded.js';
@@ -101,6 +101,7 @@ if (from) {
     commit: `${execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim()}${
       execFileSync('git', ['status', '--porcelain', '--untracked-files=no']).toString().trim() ? '+' : ''
     }`,
+    machine: thisMachine(),
     size: sizeName,
     durationSeconds: durationMs / 1_000,
     rate,
