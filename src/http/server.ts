@@ -84,6 +84,8 @@ const ajv = new Ajv.default({
 });
 
 /** Where Mastodon's CORS applies: the API, OAuth's token endpoints, and the documents clients read first. */
+/** Characters past which an answer is sent as bytes (see the onSend hook). */
+const LARGE_ANSWER = 8 * 1024;
 const CROSS_ORIGIN = /^\/(?:api\/|oauth\/(?:token|revoke)(?:$|\?)|\.well-known\/|nodeinfo\/)/;
 
 export type { Api, HttpServices };
@@ -151,6 +153,12 @@ export function createHttpServer(options: HttpOptions): Api {
       });
     });
   }
+
+  // A large answer is encoded once, here: a string would be measured (its UTF-8 length, for Content-Length) and then
+  // encoded again by the socket — the measuring alone was 6% of a profile of home reads at full speed.
+  app.addHook('onSend', (_request, _reply, payload, done) => {
+    done(null, typeof payload === 'string' && payload.length > LARGE_ANSWER ? Buffer.from(payload) : payload);
+  });
 
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 

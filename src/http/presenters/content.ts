@@ -1,4 +1,5 @@
 import twitterText, { type EntityWithIndices } from 'twitter-text';
+import { BoundedMemo } from '../../domain/bounded-memo.js';
 
 /** Text made safe to put between HTML tags or inside a double-quoted attribute. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -85,12 +86,15 @@ export function inlineHtml(text: string, mentioned: ReadonlySet<string>, origin:
 /**
  * Markup already built, by everything it depends on. Finding the entities is most of what presenting a status costs
  * (twitter-text's expressions, some 30 µs for a post with a link and a hashtag), and a timeline page shows the same
- * posts and bios to every reader, over and over; an edit changes the text, and so the key. The oldest kept go first
- * (a plain Map keeps insertion order): an LRU's bookkeeping on every hit cost more, in a profile, than the misses
- * its better choices would save.
+ * posts and bios to every reader, over and over; an edit changes the text, and so the key. Kept by the text itself
+ * within its context (form and origin; with the mentioned handles when there are any): a text decoded once is hashed
+ * once, where a key built from it would be built and hashed again on every lookup.
  */
-const renderings = new Map<string, string>();
-const MAX_RENDERINGS = 50_000;
+const renderings = new Map<
+  string,
+  { plain: BoundedMemo<string, string>; mentioning: BoundedMemo<string, string> }
+>();
+const RENDERINGS_KEPT = 50_000;
 
 function rendered(
   form: 'p' | 'inline',
@@ -98,18 +102,19 @@ function rendered(
   mentioned: ReadonlySet<string>,
   origin: string,
 ): string {
-  const handles = mentioned.size === 0 ? '' : [...mentioned].join(' ');
-  const key = `${form}\n${origin}\n${handles}\n${text}`;
-  let html = renderings.get(key);
-  if (html === undefined) {
-    html =
-      form === 'p'
-        ? `<p>${entitiesHtml(text, mentioned, origin)}</p>`
-        : entitiesHtml(text, mentioned, origin);
-    if (renderings.size >= MAX_RENDERINGS) renderings.delete(renderings.keys().next().value as string);
-    renderings.set(key, html);
+  const context = `${form} ${origin}`;
+  let kept = renderings.get(context);
+  if (!kept) {
+    // Without a public URL the origin comes from the Host header: any client can name a new one.
+    if (renderings.size >= 16) renderings.clear();
+    kept = { plain: new BoundedMemo(RENDERINGS_KEPT), mentioning: new BoundedMemo(RENDERINGS_KEPT) };
+    renderings.set(context, kept);
   }
-  return html;
+  const render = () =>
+    form === 'p' ? `<p>${entitiesHtml(text, mentioned, origin)}</p>` : entitiesHtml(text, mentioned, origin);
+  return mentioned.size === 0
+    ? kept.plain.get(text, render)
+    : kept.mentioning.get(`${[...mentioned].join(' ')}\n${text}`, render);
 }
 
 function entitiesHtml(text: string, mentioned: ReadonlySet<string>, origin: string): string {
