@@ -17,6 +17,14 @@ export const API_METRICS = [3101, 3102, 3103];
 export const FANOUT_METRICS = [9471, 9472];
 export const PRIMARY_URL = 'postgres://postgres@127.0.0.1:5441/starling';
 
+/** What `scripts/cluster.sh status` says, part by part (it exits 1 when a part is unhealthy). */
+export async function statusText(): Promise<string> {
+  return run(SCRIPT, ['status']).then(
+    ({ stdout }) => stdout,
+    (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+  );
+}
+
 export async function healthy(): Promise<boolean> {
   return run(SCRIPT, ['status']).then(
     () => true,
