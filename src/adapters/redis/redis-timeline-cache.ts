@@ -5,7 +5,6 @@
  * (activeAmong), so it stays with them.
  */
 import type { ChainableCommander } from 'ioredis';
-import { LRUCache } from 'lru-cache';
 import { byIdDesc, fromOldest, type IdWindow, type TimelineEntry } from '../../domain/model.js';
 import type { CachedTimeline, TimelineCache } from '../../ports/timeline-cache.js';
 import {
@@ -79,6 +78,42 @@ const VOUCH_EVERY_MS = 3_600_000;
 const PRUNE_GRACE_MS = 2 * VOUCH_EVERY_MS;
 /** How often a process that fans out sweeps expired members out of the index. */
 const PRUNE_EVERY_MS = 600_000;
+
+/**
+ * Readers vouched for lately: two generations of sets, the older dropped each time `turnMs` has passed, so a reader
+ * is remembered for more than one and at most two turns after they were added. It holds the readers seen in that
+ * time and nothing more (an LRU of a million preallocated some 40 MB in every process, for the collector to scan).
+ */
+class RecentlyVouched {
+  private current = new Set<bigint>();
+  private previous = new Set<bigint>();
+  private turnedAt = Date.now();
+
+  constructor(private readonly turnMs: number) {}
+
+  has(userId: bigint): boolean {
+    this.turn();
+    return this.current.has(userId) || this.previous.has(userId);
+  }
+
+  add(userId: bigint): void {
+    this.turn();
+    this.current.add(userId);
+  }
+
+  clear(): void {
+    this.current = new Set();
+    this.previous = new Set();
+  }
+
+  private turn() {
+    const since = Date.now() - this.turnedAt;
+    if (since < this.turnMs) return;
+    this.previous = since < 2 * this.turnMs ? this.current : new Set();
+    this.current = new Set();
+    this.turnedAt = Date.now();
+  }
+}
 
 /** The Lua scripts of timeline-scripts.ts as commands (ioredis sends EVALSHA, and the script once per connection). */
 interface TimelineScripts {
@@ -177,7 +212,7 @@ export class RedisTimelineCache implements TimelineCache {
   private readonly prefix: string;
   private readonly timeoutMs: number;
   /** Readers this process put in the active index lately, so a read renews it at most once per VOUCH_EVERY_MS. */
-  private readonly vouched = new LRUCache<bigint, true>({ max: 1_000_000, ttl: VOUCH_EVERY_MS });
+  private readonly vouched = new RecentlyVouched(VOUCH_EVERY_MS / 2);
   private lastPrune = 0;
 
   constructor(private readonly options: RedisTimelineCacheOptions) {
@@ -201,7 +236,7 @@ export class RedisTimelineCache implements TimelineCache {
 
   /** Claims a place in the active index for the reader until the timeline could expire (never shortening one). */
   private vouch(userId: bigint): Promise<unknown> {
-    this.vouched.set(userId, true);
+    this.vouched.add(userId);
     const until = Date.now() + this.options.ttlMs;
     return this.redis.zadd(
       activeReadersKey(this.prefix, activeShardOf(userId)),
