@@ -234,3 +234,11 @@ describe('OpenAPI document', () => {
     expect((await h.call('GET', '/api/v1/docs/')).status).toBe(200);
   });
 });
+
+describe('route schemas', () => {
+  it('all compile, though each is compiled only on the first request that needs it', async () => {
+    h = await startHarness();
+    await h.app.http.ready();
+    expect(() => h.app.http.compileSchemas()).not.toThrow();
+  });
+});
