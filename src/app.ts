@@ -3,6 +3,10 @@
  * than the ~300 lines files keep to because it is the one place that names every part and the order they are built
  * in; the openers it calls (database, replica, Redis, log, worker lease) are small functions above createApp, and
  * spreading the rest over files would hide that order rather than shorten it.
+ *
+ * The adapters of services mode (pg, ioredis, NATS) and the image processor (sharp, libvips) are imported when they
+ * are first needed, not with this file: an embedded start then loads none of the first, and the second only with the
+ * first image; their imports were about 0.2 s of every start.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,20 +22,9 @@ import { MemorySessionRevocations } from './adapters/memory/memory-session-revoc
 import { MemoryTimelineCache } from './adapters/memory/memory-timeline-cache.js';
 import { MemoryTimelineFeed } from './adapters/memory/memory-timeline-feed.js';
 import { MemoryTweetCache } from './adapters/memory/memory-tweet-cache.js';
-import { NatsEventLog } from './adapters/nats/nats-event-log.js';
 import { openPgliteClient } from './adapters/pglite/pglite-client.js';
-import { openPgClient } from './adapters/postgres/pg-client.js';
-import { createReplicaRouting, type ReplicaRouting } from './adapters/postgres/replica-routing.js';
-import { RedisChangeNotices } from './adapters/redis/redis-change-notices.js';
-import { openRedis, pingRedis, type RedisClient } from './adapters/redis/redis-connection.js';
-import { RedisEngagementCache } from './adapters/redis/redis-engagement-cache.js';
-import { RedisFollowerVersions } from './adapters/redis/redis-follower-versions.js';
-import { RedisSessionRevocations } from './adapters/redis/redis-session-revocations.js';
-import { RedisTimelineCache } from './adapters/redis/redis-timeline-cache.js';
-import { RedisTimelineFeed } from './adapters/redis/redis-timeline-feed.js';
-import { redisTopology } from './adapters/redis/redis-topology.js';
-import { RedisTweetCache } from './adapters/redis/redis-tweet-cache.js';
-import { SharpImageProcessor } from './adapters/sharp/sharp-images.js';
+import type { ReplicaRouting } from './adapters/postgres/replica-routing.js';
+import type { RedisClient } from './adapters/redis/redis-connection.js';
 import { SqlAccountStore } from './adapters/sql/account-store.js';
 import { SqlAppStore } from './adapters/sql/app-store.js';
 import { SqlCounterStore } from './adapters/sql/counter-store.js';
@@ -66,6 +59,7 @@ import type { ChangeNotices } from './ports/change-notices.js';
 import type { Clock } from './ports/clock.js';
 import type { EngagementCache } from './ports/engagement-cache.js';
 import type { EventLog } from './ports/event-log.js';
+import type { ImageProcessor } from './ports/images.js';
 import type { SessionRevocations } from './ports/session-revocations.js';
 import type { RecentTweetLists, TimelineCache } from './ports/timeline-cache.js';
 import type { TimelineFeed } from './ports/timeline-feed.js';
@@ -153,6 +147,7 @@ const CELEBRITY_LIST_TTL_MS = 3_600_000;
 
 async function openDatabase(config: Config): Promise<SqlClient> {
   if (config.databaseUrl) {
+    const { openPgClient } = await import('./adapters/postgres/pg-client.js');
     return openPgClient({
       connectionString: config.databaseUrl,
       timeouts: {
@@ -169,8 +164,16 @@ async function openDatabase(config: Config): Promise<SqlClient> {
  * The read replica, when there is one, bounded like the primary: a lost replica costs a read one quick failure, never
  * a hang (the read then goes to the primary).
  */
-function openReplica(config: Config, primary: SqlClient, metrics: Metrics): ReplicaRouting | undefined {
+async function openReplica(
+  config: Config,
+  primary: SqlClient,
+  metrics: Metrics,
+): Promise<ReplicaRouting | undefined> {
   if (!config.databaseUrl || !config.databaseReplicaUrl) return undefined;
+  const [{ openPgClient }, { createReplicaRouting }] = await Promise.all([
+    import('./adapters/postgres/pg-client.js'),
+    import('./adapters/postgres/replica-routing.js'),
+  ]);
   const replica = openPgClient({
     connectionString: config.databaseReplicaUrl,
     timeouts: {
@@ -216,23 +219,59 @@ async function leaseWorkerId(leases: WorkerLeases, config: Config, logger: pino.
   };
 }
 
-/** Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share it. */
-function openRedisFor(config: Config, logger: pino.Logger | false): RedisClient | undefined {
-  const options = {
+/** The Redis adapters' modules, as one set of names. */
+async function loadRedisAdapters() {
+  const [connection, notices, engagement, followers, revocations, timelines, feed, topology, tweets] =
+    await Promise.all([
+      import('./adapters/redis/redis-connection.js'),
+      import('./adapters/redis/redis-change-notices.js'),
+      import('./adapters/redis/redis-engagement-cache.js'),
+      import('./adapters/redis/redis-follower-versions.js'),
+      import('./adapters/redis/redis-session-revocations.js'),
+      import('./adapters/redis/redis-timeline-cache.js'),
+      import('./adapters/redis/redis-timeline-feed.js'),
+      import('./adapters/redis/redis-topology.js'),
+      import('./adapters/redis/redis-tweet-cache.js'),
+    ]);
+  return {
+    ...connection,
+    ...notices,
+    ...engagement,
+    ...followers,
+    ...revocations,
+    ...timelines,
+    ...feed,
+    ...topology,
+    ...tweets,
+  };
+}
+
+/**
+ * Redis (or a Redis Cluster) when configured: timelines, celebrity lists, the live feed and rate limits share its
+ * `client`; the rest is the Redis adapters' classes.
+ */
+async function openRedisFor(config: Config, logger: pino.Logger | false) {
+  const target = config.redisClusterNodes
+    ? { clusterNodes: config.redisClusterNodes }
+    : config.redisUrl
+      ? { url: config.redisUrl }
+      : undefined;
+  if (!target) return undefined;
+  const adapters = await loadRedisAdapters();
+  const client: RedisClient = adapters.openRedis(target, {
     timeoutMs: config.timeouts.redisMs,
     onError: (error: Error) => {
       if (logger) logger.warn({ err: error }, 'redis connection error');
     },
-  };
-  if (config.redisClusterNodes) return openRedis({ clusterNodes: config.redisClusterNodes }, options);
-  if (config.redisUrl) return openRedis({ url: config.redisUrl }, options);
-  return undefined;
+  });
+  return { ...adapters, client };
 }
 
 /** NATS JetStream when configured (and this process runs the workers); otherwise the in-process log. */
 async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Promise<EventLog> {
   const settings = { ...DEFAULT_LOG_SETTINGS, ackWaitMs: config.timeouts.ackWaitMs };
   if (!config.natsUrl || !runsWorkers) return new MemoryEventLog(clock, settings);
+  const { NatsEventLog } = await import('./adapters/nats/nats-event-log.js');
   return NatsEventLog.open({
     servers: config.natsUrl.split(',').map((server) => server.trim()),
     prefix: config.namespace,
@@ -240,6 +279,28 @@ async function openLog(config: Config, clock: Clock, runsWorkers: boolean): Prom
     timeoutMs: config.timeouts.natsMs,
     replicas: config.natsReplicas,
   });
+}
+
+/**
+ * The NATS log's class, to tell a NATS log (its streams' health, its readiness check) from another, wherever one may
+ * be: NATS is configured, or the log was given.
+ */
+async function natsLogClass(config: Config, given: EventLog | undefined) {
+  if (!config.natsUrl && !given) return undefined;
+  return (await import('./adapters/nats/nats-event-log.js')).NatsEventLog;
+}
+
+/** Images through sharp (libvips), loaded with the first image this process handles. */
+function lazyImageProcessor(): ImageProcessor {
+  let loading: Promise<ImageProcessor> | undefined;
+  return {
+    async process(bytes, format, shape) {
+      loading ??= import('./adapters/sharp/sharp-images.js').then(
+        ({ SharpImageProcessor }) => new SharpImageProcessor(),
+      );
+      return (await loading).process(bytes, format, shape);
+    },
+  };
 }
 
 /**
@@ -298,15 +359,20 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     margin: Math.max(1, Math.floor(config.celebrityThreshold * CELEBRITY_MARGIN)),
   };
   const tweets = new SqlTweetStore(sql);
-  const replica = openReplica(config, sql, metrics);
+  const replica = await openReplica(config, sql, metrics);
   if (replica) metrics.watchReplica(() => replica.status());
   // The read path's lookups (timelines, search, hydration) may be served by the replica; writes and workers never.
   const readTweets = replica ? new SqlTweetStore(sql, replica.reads) : tweets;
   const outbox = new SqlOutbox(sql, clock);
-  const redis = openRedisFor(config, logger);
+  const redis = await openRedisFor(config, logger);
   const lists = (kind: string, maxEntries: number, ttlMs: number): TimelineCache =>
     redis
-      ? new RedisTimelineCache({ redis, prefix: `${config.namespace}:${kind}`, maxEntries, ttlMs })
+      ? new redis.RedisTimelineCache({
+          redis: redis.client,
+          prefix: `${config.namespace}:${kind}`,
+          maxEntries,
+          ttlMs,
+        })
       : new MemoryTimelineCache({ maxEntries, ttlMs }, clock);
   const builtCache = options.cache ?? lists('home', config.timelineMax, config.activeDays * DAY_MS);
   const cache = options.decorate?.cache?.(builtCache) ?? builtCache;
@@ -314,11 +380,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     options.celebrityLists ?? lists('celebrity', CELEBRITY_LIST_MAX, CELEBRITY_LIST_TTL_MS);
   const tweetCache: TweetCache =
     options.tweetCache ??
-    (redis ? new RedisTweetCache({ redis, prefix: config.namespace }) : new MemoryTweetCache({}, clock));
+    (redis
+      ? new redis.RedisTweetCache({ redis: redis.client, prefix: config.namespace })
+      : new MemoryTweetCache({}, clock));
   const engagementCache: EngagementCache =
     options.engagementCache ??
     (redis
-      ? new RedisEngagementCache({ redis, prefix: config.namespace, viewerTtlMs: config.activeDays * DAY_MS })
+      ? new redis.RedisEngagementCache({
+          redis: redis.client,
+          prefix: config.namespace,
+          viewerTtlMs: config.activeDays * DAY_MS,
+        })
       : new MemoryEngagementCache(
           { maxCounters: 200_000, countersTtlMs: 3_600_000, viewerTtlMs: config.activeDays * DAY_MS },
           clock,
@@ -342,8 +414,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const revocations: SessionRevocations =
     options.revocations ??
     (redis
-      ? new RedisSessionRevocations({
-          redis,
+      ? new redis.RedisSessionRevocations({
+          redis: redis.client,
           namespace: config.namespace,
           onError: (error) => {
             if (logger) logger.warn({ err: error }, 'session revocations: redis error');
@@ -365,7 +437,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     accountService.forgetSessions(),
   );
   const media = createMediaService({
-    images: new SharpImageProcessor(),
+    images: lazyImageProcessor(),
     files: config.mediaStore === 'database' ? new SqlMediaStore(sql) : new FsMediaStore(config.mediaDir),
     attachments: new SqlMediaAttachments(sql),
     ids,
@@ -435,8 +507,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const feed: TimelineFeed =
     options.feed ??
     (redis
-      ? new RedisTimelineFeed({
-          redis,
+      ? new redis.RedisTimelineFeed({
+          redis: redis.client,
           namespace: config.namespace,
           clock,
           onError: (error) => {
@@ -457,8 +529,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const notices: ChangeNotices =
     options.notices ??
     (redis
-      ? new RedisChangeNotices({
-          redis,
+      ? new redis.RedisChangeNotices({
+          redis: redis.client,
           namespace: config.namespace,
           onError: (error) => {
             if (logger) logger.warn({ err: error }, 'change notices error');
@@ -468,7 +540,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const stopListening =
     options.role === 'fanout' ? undefined : await listenForChanges(notices, authors, logger);
   const followerVersions = redis
-    ? new RedisFollowerVersions({ redis, prefix: config.namespace })
+    ? new redis.RedisFollowerVersions({ redis: redis.client, prefix: config.namespace })
     : new MemoryFollowerVersions();
   const fanout = createFanoutService({
     tweets,
@@ -516,8 +588,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     },
   });
 
-  if (redis && config.redisClusterNodes) metrics.watchRedis(() => redisTopology(redis));
-  if (runsWorkers && log instanceof NatsEventLog) metrics.watchStreams(() => log.streamHealth());
+  const NatsLog = await natsLogClass(config, options.log);
+  if (redis && config.redisClusterNodes) metrics.watchRedis(() => redis.redisTopology(redis.client));
+  if (runsWorkers && NatsLog && log instanceof NatsLog) metrics.watchStreams(() => log.streamHealth());
   if (runsWorkers) {
     metrics.watchWorkers({
       pending: (stream) => log.pending(stream),
@@ -530,8 +603,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     readiness: [
       { name: 'database', check: async () => void (await sql.query('SELECT 1')) },
       // Every master of a cluster, not just the node one PING happens to reach.
-      ...(redis ? [{ name: 'redis', check: () => pingRedis(redis) }] : []),
-      ...(builtLog instanceof NatsEventLog ? [{ name: 'nats', check: () => builtLog.ping() }] : []),
+      ...(redis ? [{ name: 'redis', check: () => redis.pingRedis(redis.client) }] : []),
+      ...(NatsLog && builtLog instanceof NatsLog ? [{ name: 'nats', check: () => builtLog.ping() }] : []),
     ],
     metrics: async () => ({
       contentType: metrics.registry.contentType,
@@ -548,7 +621,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     operations: !separateOps,
     observeRequest: (request) => observeHttp(metrics, request),
     rateLimits: config.rateLimits
-      ? { ...config.rateLimits, ...(redis ? { redis, namespace: config.namespace } : {}) }
+      ? { ...config.rateLimits, ...(redis ? { redis: redis.client, namespace: config.namespace } : {}) }
       : undefined,
     operationsOnly: options.role === 'fanout',
     streamsPerAccount: config.streamsPerAccount,
@@ -601,7 +674,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       stopListening?.stop();
       await notices.close();
       await cache.close();
-      await redis?.quit().catch(() => undefined);
+      await redis?.client.quit().catch(() => undefined);
       await lease?.release();
       await replica?.close();
       if (ownsSql) await sql.close();
