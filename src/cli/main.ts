@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createApp, type Role } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { type App, createApp, type Role } from '../app.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 
 const USAGE = `usage: starling <command>
 
@@ -24,8 +24,24 @@ const FANOUT_METRICS_PORT = 9464;
 
 const ROLES: Record<string, Role> = { start: 'all', api: 'api', fanout: 'fanout' };
 
-async function serve(role: Role): Promise<void> {
-  const config = loadConfig();
+/**
+ * Whenever Node's event loop has nothing left to wait for, Node waits for all of V8's background work before it
+ * carries on (nodejs/node#36616), and while the process starts that happens: PGlite's WebAssembly runs in long
+ * synchronous stretches while V8 optimises its hottest functions in the background, and the start stood idle until
+ * those compilations were done, 0.15–0.3 s at a time. A timer gives the loop something to wait for until the server
+ * listens.
+ */
+async function whileStarting<T>(start: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {}, 60_000);
+  try {
+    return await start();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Builds the app of a role, starts its workers and listens. */
+async function startServing(role: Role, config: Config): Promise<App> {
   const app = await createApp(config, { role });
   await app.start();
   const metricsHost = config.metricsHost ?? config.host;
@@ -43,6 +59,12 @@ async function serve(role: Role): Promise<void> {
     });
     app.http.log.info(`Starling fanout workers running; metrics and health on ${address}`);
   }
+  return app;
+}
+
+async function serve(role: Role): Promise<void> {
+  const config = loadConfig();
+  const app = await whileStarting(() => startServing(role, config));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
