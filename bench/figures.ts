@@ -1,4 +1,5 @@
 import type { Anatomy } from './anatomy.js';
+import type { CapacitySamples } from './capacity-samples.js';
 import type { LoadResult } from './load.js';
 
 export type Latency = { p50: number; p99: number; errors: number };
@@ -10,6 +11,8 @@ export interface Figures {
   commit: string;
   /** The machine measured on (cores × CPU model, memory, Node.js), so a report rewritten elsewhere still names it. */
   machine?: string;
+  /** Where the CPU went in three scenarios, for the capacity model (and the report's reasons). */
+  capacity?: CapacitySamples;
   size: string;
   durationSeconds: number;
   rate: number;
