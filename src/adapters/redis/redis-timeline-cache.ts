@@ -211,7 +211,10 @@ export class RedisTimelineCache implements TimelineCache {
   private readonly redis: RedisClient & TimelineScripts;
   private readonly prefix: string;
   private readonly timeoutMs: number;
-  /** Readers this process put in the active index lately, so a read renews it at most once per VOUCH_EVERY_MS. */
+  /**
+   * Readers this process put in the active index lately: a reader who keeps reading renews their place between half
+   * of VOUCH_EVERY_MS and VOUCH_EVERY_MS after the last time, never more often, never less.
+   */
   private readonly vouched = new RecentlyVouched(VOUCH_EVERY_MS / 2);
   private lastPrune = 0;
 
