@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openRedis, type RedisClient, RedisTimeoutError } from '../../src/adapters/redis/redis-connection.js';
+import { timelineKeys } from '../../src/adapters/redis/redis-keys.js';
 import { RedisTimelineCache } from '../../src/adapters/redis/redis-timeline-cache.js';
 import { RedisTweetCache } from '../../src/adapters/redis/redis-tweet-cache.js';
 import { aTweet } from '../support/fixtures.js';
@@ -12,6 +13,8 @@ import { CONTRACT_CACHE_SETTINGS, timelineCacheContract } from './timeline-cache
 const uniquePrefix = () => `test${process.env.VITEST_POOL_ID ?? 0}-${randomUUID().slice(0, 8)}`;
 const entry = (tweetId: bigint) => ({ tweetId, authorId: 1n });
 const all = { limit: 100 };
+/** Tweet ids of today's size. */
+const BASE_ID = 1n << 60n;
 
 /** A loopback port nothing listens on: connections to it are refused at once. */
 async function deadPort(): Promise<number> {
@@ -49,6 +52,35 @@ describe('with Redis', needs('redis'), () => {
   describe('RedisTimelineCache on a standalone server', () => {
     const open = (prefix = `${uniquePrefix()}:home`) =>
       new RedisTimelineCache({ redis: client(), prefix, ...CONTRACT_CACHE_SETTINGS });
+
+    it('gives a list that fanout makes the timeline’s expiry, and leaves an existing list’s as it was', async () => {
+      const prefix = `${uniquePrefix()}:home`;
+      const cache = open(prefix);
+      const reader = 42n;
+      const { entries, meta } = timelineKeys(prefix, reader);
+      const ttls = async () => [await client().pttl(entries), await client().pttl(meta)] as const;
+      await cache.beginRebuild(reader);
+      await cache.completeRebuild(reader, [], 0n);
+      expect(await client().exists(entries)).toBe(0);
+      // The first entry makes the list: it takes the hash's expiry.
+      await cache.insert([reader], entry(BASE_ID + 1n));
+      const [listTtl, metaTtl] = await ttls();
+      expect(listTtl).toBeGreaterThan(0);
+      expect(Math.abs(listTtl - metaTtl)).toBeLessThan(1_000);
+      // Emptied and made again by the next insert: the expiry again. A newer entry in front keeps it.
+      await cache.remove([reader], BASE_ID + 1n);
+      expect(await client().exists(entries)).toBe(0);
+      await cache.insert([reader], entry(BASE_ID + 2n));
+      await cache.insert([reader], entry(BASE_ID + 3n));
+      const [again, metaAgain] = await ttls();
+      expect(again).toBeGreaterThan(0);
+      expect(Math.abs(again - metaAgain)).toBeLessThan(1_000);
+      expect((await cache.read(reader, all))?.entries.map((e) => e.tweetId)).toEqual([
+        BASE_ID + 3n,
+        BASE_ID + 2n,
+      ]);
+      await cache.clear();
+    });
 
     it('keeps a full timeline in at most 24 bytes an entry', async () => {
       const prefix = `${uniquePrefix()}:home`;
