@@ -129,6 +129,25 @@ describe('rate limits', () => {
 });
 
 describe('resource limits and headers', () => {
+  it('sends a large page with the length of its bytes, characters of every width intact', async () => {
+    h = await startHarness();
+    const alice = await h.signUp('alice');
+    const text = (i: number) => `${i}: ünïcødé, 漢字, 🐦🐦 — ${'ñ'.repeat(150)}`;
+    for (let i = 0; i < 40; i++) expect((await postStatus(alice.token, text(i))).status).toBe(200);
+    const page = await h.call('GET', `/api/v1/accounts/${alice.id}/statuses?limit=40`, {
+      token: alice.token,
+    });
+    expect(page.status).toBe(200);
+    const raw = JSON.stringify(page.body);
+    // Well past the size sent as bytes, and the header counts bytes, not characters.
+    expect(raw.length).toBeGreaterThan(16 * 1024);
+    expect(Number(page.headers['content-length'])).toBe(Buffer.byteLength(raw));
+    expect(Number(page.headers['content-length'])).toBeGreaterThan(raw.length);
+    expect(page.body.map((s: { content: string }) => s.content)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `<p>${text(39 - i)}</p>`),
+    );
+  });
+
   it('refuses a 1 MB body with 413 payload_too_large', async () => {
     h = await startHarness();
     const alice = await h.signUp('alice');
