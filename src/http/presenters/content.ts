@@ -59,6 +59,12 @@ function entityHtml(
   return escapeHtml(label);
 }
 
+const NO_HANDLES: ReadonlySet<string> = new Set();
+
+/** The lower-cased handles of the accounts a post mentions, as {@link contentHtml} takes them (most posts: none). */
+export const mentionedHandles = (mentions: readonly { handle: string }[]): ReadonlySet<string> =>
+  mentions.length === 0 ? NO_HANDLES : new Set(mentions.map((a) => a.handle.toLowerCase()));
+
 /** Plain text as paragraphs: a blank line starts a new one, a single line break stays a line break. */
 const textHtml = (text: string) =>
   escapeHtml(text)

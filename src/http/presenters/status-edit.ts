@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import type { TweetVersion } from '../../ports/tweet-edits.js';
 import type { TweetView } from '../../services/hydrate.js';
 import { AccountSchema, presentAccount } from './account.js';
-import { contentHtml } from './content.js';
+import { contentHtml, mentionedHandles } from './content.js';
 import { MediaAttachmentSchema, presentMedia } from './media.js';
 import type { Presentation } from './presentation.js';
 
@@ -32,7 +32,7 @@ export function presentStatusEdit(
   view: TweetView,
   presentation: Presentation,
 ): StatusEditJson {
-  const mentioned = new Set(view.mentions.map((a) => a.handle.toLowerCase()));
+  const mentioned = mentionedHandles(view.mentions);
   return {
     content: contentHtml(version.text, mentioned, presentation.origin),
     spoiler_text: version.spoilerText,

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import type { TweetView } from '../../services/hydrate.js';
 import { nullable, oneOf } from '../schemas.js';
 import { AccountSchema, presentAccount } from './account.js';
-import { contentHtml } from './content.js';
+import { contentHtml, mentionedHandles } from './content.js';
 import { MediaAttachmentSchema, presentMedia } from './media.js';
 import type { Presentation } from './presentation.js';
 
@@ -64,7 +64,7 @@ function presentOne<R extends BoostedJson | null>(
   const { tweet, author } = view;
   const { origin } = presentation;
   const url = `${origin}/@${author.handle}/${tweet.id}`;
-  const mentioned = new Set(view.mentions.map((a) => a.handle.toLowerCase()));
+  const mentioned = mentionedHandles(view.mentions);
   return {
     id: tweet.id.toString(),
     uri: url,
